@@ -1,0 +1,162 @@
+"""The pipeline: normalise → identify language → segment → engine (summarise + translate) → Brief."""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable, Mapping
+
+from .brief import AlignedSentence, Brief, Translation
+from .config import Config, load_config
+from .engines.base import EngineResult, Translator
+from .errors import BriefsumError, EmptyInputError, InputError, InputTooLargeError, ModelUnavailable, UnsupportedLanguageError
+from .grades import grade_specs
+from .text.normalise import clean
+from .text.segment import Document, segment
+
+ConfigLike = "str | os.PathLike | Mapping | Config | None"
+
+
+def _check_lang(code: str, what: str) -> str:
+    from .text.langid import known_language
+
+    code = code.strip().lower()
+    if not known_language(code):
+        raise UnsupportedLanguageError(f"unknown {what} language code '{code}' (use an ISO 639-1 code such as fr or en)")
+    return code
+
+
+def _prepare(text: str, lang: str, cfg: Config) -> tuple[Document, float, bool, dict, list[str]]:
+    if not isinstance(text, str):
+        raise InputError(f"text must be a str, not {type(text).__name__}")
+    limit = cfg.get("limits", "max_input_chars")
+    if len(text) > limit:
+        raise InputTooLargeError(f"input has {len(text):,} characters, more than the limit of {limit:,} "
+                                 "(raise limits.max_input_chars in the config to allow it)")
+    cleaned = clean(text)
+    warnings = list(cleaned.warnings)
+    if not cleaned.text.strip():
+        raise EmptyInputError("input holds no text" + (" after HTML extraction" if cleaned.warnings else ""))
+    if lang is None or str(lang).strip().lower() in ("", "auto"):
+        from .text.langid import identify
+
+        guess = identify(cleaned.text, int(cfg.get("language", "sample_chars", default=4000)))
+        if guess.lang == "und":
+            raise EmptyInputError("input holds no words (only digits, punctuation or symbols)")
+        src, conf, detected = guess.lang, guess.confidence, True
+        if conf < float(cfg.get("language", "min_confidence", default=0.5)):
+            warnings.append(f"language detection is unsure: {src} with confidence {conf:.2f}; pass lang= to set it")
+    else:
+        src, conf, detected = _check_lang(str(lang), "source"), 1.0, False
+    doc = segment(cleaned.text, src)
+    if doc.words == 0:
+        raise EmptyInputError("input holds no words (only punctuation or symbols)")
+    return doc, conf, detected, cleaned.metadata, warnings
+
+
+def _translator(cfg: Config) -> Translator:
+    from .engines.apertium import ApertiumTranslator
+
+    ap = cfg.get("apertium") or {}
+    return ApertiumTranslator(ap.get("routes", {}), ap.get("packages", {}), ap.get("binary", "apertium"),
+                              float(cfg.get("limits", "backend_timeout_s")))
+
+
+def _offline_engine(cfg: Config):
+    from .engines.extractive import ExtractiveEngine, make_scorer
+
+    opts = dict(cfg.get("engine", "offline") or {})
+    if opts.get("model_path"):
+        opts["model_path"] = str(cfg.resolve_path(opts["model_path"]))
+    return ExtractiveEngine(make_scorer(opts.get("scorer", "centrality"), opts), float(opts.get("redundancy", 0.6)))
+
+
+def _pick_translator(cfg: Config, src: str, target: str | None, warnings: list[str]) -> Translator | None:
+    if target is None or target == src:
+        return None
+    tr = _translator(cfg)
+    reason = tr.missing_reason(src, target)
+    if reason:
+        warnings.append(f"not translated: {reason}; the summaries are in the source language ({src})")
+        return None
+    return tr
+
+
+def summarise(
+    text: str,
+    lang: str = "auto",
+    target: str | None = "en",
+    grades: Iterable[str] | None = None,
+    engine: str | None = None,
+    config: "str | os.PathLike | Mapping | Config | None" = None,
+    translation: bool = False,
+) -> Brief:
+    """Summarise an article into graded summaries (in `target`, translated when needed).
+
+    Raises InputError (and its subclasses) for unusable input, ConfigError for a bad configuration,
+    ModelUnavailable when engine='neural' cannot load its models, BackendError when a backend fails.
+    """
+    cfg = load_config(config)
+    specs = grade_specs(cfg, list(grades) if grades is not None else None)
+    engine = (engine or cfg.get("engine", "default") or "auto").lower()
+    if engine not in ("auto", "offline", "neural"):
+        raise InputError(f"unknown engine '{engine}' (use auto, offline or neural)")
+    if target is not None:
+        target = _check_lang(str(target), "target") if str(target).strip() else None
+    doc, conf, detected, meta, warnings = _prepare(text, lang, cfg)
+    src = doc.lang
+
+    result: EngineResult | None = None
+    engine_name = "offline"
+    if engine in ("neural", "auto"):
+        try:
+            from .engines.neural import NeuralEngine
+
+            neural = NeuralEngine.from_config(cfg, src, target)
+            result = neural.run(doc, specs, target, None, translation)
+            engine_name = "neural"
+        except ModelUnavailable as exc:
+            if engine == "neural":
+                raise
+            warnings.append(f"neural models unavailable, used the offline engine: {exc}")
+        except ImportError as exc:
+            if engine == "neural":
+                raise ModelUnavailable(f"the neural engine needs extra packages: {exc} "
+                                       "(pip install 'briefsum[neural]')") from None
+            if not isinstance(exc, ModuleNotFoundError) or "briefsum.engines.neural" not in str(exc):
+                warnings.append("neural engine unavailable (pip install 'briefsum[neural]'); used the offline engine")
+    if result is None:
+        tr = _pick_translator(cfg, src, target, warnings)
+        result = _offline_engine(cfg).run(doc, specs, target, tr, translation)
+    warnings.extend(result.warnings)
+    stats = {"sentences": len(doc.sentences), "words": doc.words, "paragraphs": len(doc.paragraphs), **result.stats}
+    return Brief(
+        source_lang=src, lang_confidence=conf, lang_detected=detected, target_lang=target,
+        output_lang=result.output_lang, grades=result.grades, engine=engine_name, models=result.models,
+        warnings=warnings, translation=result.translation, metadata=meta, stats=stats,
+    )
+
+
+def translate(
+    text: str,
+    source: str = "auto",
+    target: str = "en",
+    config: "str | os.PathLike | Mapping | Config | None" = None,
+) -> Translation:
+    """Translate a whole text sentence by sentence, keeping paragraphs and the alignment."""
+    cfg = load_config(config)
+    target = _check_lang(str(target), "target")
+    doc, _conf, _det, _meta, warnings = _prepare(text, source, cfg)
+    src = doc.lang
+    sents = doc.sentences
+    if src == target:
+        outs = [s.text for s in sents]
+        name = "identity"
+    else:
+        tr = _translator(cfg)
+        reason = tr.missing_reason(src, target)
+        if reason:
+            raise (UnsupportedLanguageError if "no Apertium route" in reason else ModelUnavailable)(reason)
+        outs = tr.translate_sentences([s.text for s in sents], src, target)
+        name = tr.name
+    return Translation(src, target, [AlignedSentence(s.index, s.paragraph, s.text, o) for s, o in zip(sents, outs)],
+                       name, warnings)

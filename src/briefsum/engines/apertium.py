@@ -1,0 +1,105 @@
+"""Apertium rule-based translation, run as a subprocess, one output line per input sentence."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from typing import Mapping, Sequence
+
+from ..errors import BackendError, UnsupportedLanguageError
+
+# Apertium's stream format gives these characters meaning; the txt deformatter escapes them, and
+# characters that could still split lines are replaced before sending.
+_LINE_BREAKERS = re.compile(r"[\n\r\u2028\u2029\x0b\x0c\x85]")
+_MARK = re.compile(r"(?<![\w#@*])[#@*](?=\w)")
+
+
+class ApertiumTranslator:
+    """Translate with Apertium modes chained per language pair (fr→en pivots through Spanish)."""
+
+    name = "apertium"
+
+    def __init__(self, routes: Mapping[str, Sequence[str]], packages: Mapping[str, str] | None = None,
+                 binary: str = "apertium", timeout: float = 120.0):
+        self.routes = {k: list(v) for k, v in routes.items()}
+        self.packages = dict(packages or {})
+        self.binary = binary
+        self.timeout = timeout
+
+    # -- availability -------------------------------------------------------------------------
+    def executable(self) -> str | None:
+        return shutil.which(self.binary)
+
+    def supports(self, source: str, target: str) -> bool:
+        return f"{source}-{target}" in self.routes
+
+    def missing_reason(self, source: str, target: str) -> str | None:
+        """None when the pair can run here, else a one-line reason with the install command."""
+        pair = f"{source}-{target}"
+        if pair not in self.routes:
+            return f"no Apertium route for {source}→{target}"
+        if self.executable() is None:
+            pkgs = self.packages.get(pair, "apertium")
+            return f"Apertium is not installed (install it with: sudo apt-get install {pkgs})"
+        modes = self.available_modes()
+        if modes is not None:
+            lacking = [m for m in self.routes[pair] if m not in modes]
+            if lacking:
+                pkgs = self.packages.get(pair, "apertium")
+                return (f"Apertium mode(s) {', '.join(lacking)} missing "
+                        f"(install them with: sudo apt-get install {pkgs})")
+        return None
+
+    def available_modes(self) -> set[str] | None:
+        """Installed Apertium modes, read from the modes folders; None if that cannot be told."""
+        found: set[str] = set()
+        seen_dir = False
+        for d in ("/usr/share/apertium/modes", "/usr/local/share/apertium/modes"):
+            if os.path.isdir(d):
+                seen_dir = True
+                found.update(f[:-5] for f in os.listdir(d) if f.endswith(".mode"))
+        return found if seen_dir else None
+
+    # -- translation --------------------------------------------------------------------------
+    def translate_sentences(self, sentences: Sequence[str], source: str, target: str) -> list[str]:
+        if not sentences:
+            return []
+        if source == target:
+            return list(sentences)
+        reason = self.missing_reason(source, target)
+        if reason:
+            raise (UnsupportedLanguageError if "no Apertium route" in reason else BackendError)(reason)
+        lines = [_LINE_BREAKERS.sub(" ", s).strip() for s in sentences]
+        payload = "\n".join(lines) + "\n"
+        for mode in self.routes[f"{source}-{target}"]:
+            payload = self._run_mode(mode, payload)
+        out = payload.split("\n")
+        if out and out[-1] == "":
+            out.pop()
+        if len(out) != len(lines):
+            raise BackendError(f"Apertium returned {len(out)} lines for {len(lines)} sentences; alignment lost")
+        return [self._clean(o, src) for o, src in zip(out, lines)]
+
+    def _run_mode(self, mode: str, payload: str) -> str:
+        cmd = [self.executable() or self.binary, "-u", "-f", "txt", mode]
+        try:
+            proc = subprocess.run(cmd, input=payload.encode("utf-8"), capture_output=True, timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            raise BackendError(f"Apertium ({mode}) did not finish within {self.timeout:g} s and was stopped") from None
+        except OSError as exc:
+            raise BackendError(f"Apertium could not be started: {exc.strerror or exc}") from None
+        if proc.returncode != 0:
+            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise BackendError(f"Apertium ({mode}) failed with exit code {proc.returncode}: "
+                               f"{err[-1] if err else 'no message'}")
+        return proc.stdout.decode("utf-8", "replace")
+
+    @staticmethod
+    def _clean(out: str, source: str) -> str:
+        # Remove leftover unknown/untranslatable marks (# @ *) that were not in the source.
+        if not any(c in source for c in "#@*"):
+            out = _MARK.sub("", out)
+        out = re.sub(r"\s{2,}", " ", out).strip()
+        return out

@@ -1,0 +1,49 @@
+"""The two small protocols every engine implements, and what an engine returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence, runtime_checkable
+
+from ..brief import GradeResult, Translation
+from ..grades import GradeSpec
+from ..text.segment import Document
+
+
+@runtime_checkable
+class Translator(Protocol):
+    """Translates sentences one to one: output i is the translation of input i."""
+
+    name: str
+
+    def supports(self, source: str, target: str) -> bool: ...
+
+    def translate_sentences(self, sentences: Sequence[str], source: str, target: str) -> list[str]: ...
+
+
+@dataclass
+class EngineResult:
+    """What an engine hands back to the pipeline."""
+
+    grades: dict[str, GradeResult]
+    output_lang: str
+    translation: Translation | None = None
+    warnings: list[str] = field(default_factory=list)
+    models: dict[str, str] = field(default_factory=dict)
+    stats: dict = field(default_factory=dict)
+
+
+@runtime_checkable
+class Summariser(Protocol):
+    """Writes graded summaries of a segmented document, in the target language when a translator is given."""
+
+    name: str
+
+    def run(
+        self,
+        doc: Document,
+        grades: Sequence[GradeSpec],
+        target: str | None,
+        translator: Translator | None,
+        want_translation: bool,
+    ) -> EngineResult: ...

@@ -1,0 +1,231 @@
+"""The offline engine: an extractive graded summariser with a swappable sentence scorer."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from ..brief import AlignedSentence, GradeResult, Translation
+from ..compress import compress
+from ..grades import GradeSpec, effective_budgets, fill_nested, truncate_to_words
+from ..text.segment import Document, count_words
+from .base import EngineResult, Translator
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_STOP = frozenset("""
+le la les l un une des du de d et ou mais donc or ni car que qu qui quoi dont où à au aux en dans par pour sur
+sous avec sans ce cet cette ces son sa ses leur leurs se s il elle ils elles on nous vous je tu me te lui y ne pas
+plus est sont été être a ont avait avoir fait comme aussi très bien tout tous toute toutes même entre après avant
+the a an and or but of to in on at for with by from as is are was were be been being it its this that these those
+he she they we you i his her their our your not no have has had do does did will would can could should may might
+""".split())
+
+
+@dataclass
+class Scores:
+    """Per-sentence scores: one for choosing the headline, one for filling the other grades."""
+
+    headline: np.ndarray
+    body: np.ndarray
+
+
+class SentenceScorer(Protocol):
+    """Anything that scores the sentences of a document (higher is better)."""
+
+    name: str
+
+    def score(self, doc: Document) -> Scores: ...
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens without stop words."""
+    return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP and not t.isdigit() or len(t) > 3 and t.isdigit()]
+
+
+def tfidf_matrix(sentences: Sequence[str]) -> np.ndarray:
+    """L2-normalised TF-IDF vectors of the sentences, IDF counted over the sentences themselves."""
+    toks = [tokens(s) for s in sentences]
+    vocab: dict[str, int] = {}
+    for ts in toks:
+        for t in ts:
+            vocab.setdefault(t, len(vocab))
+    m = np.zeros((len(sentences), max(1, len(vocab))), dtype=np.float64)
+    df = Counter(t for ts in toks for t in set(ts))
+    n = len(sentences)
+    for i, ts in enumerate(toks):
+        for t, c in Counter(ts).items():
+            m[i, vocab[t]] = (1 + math.log(c)) * (math.log((1 + n) / (1 + df[t])) + 1)
+    norms = np.linalg.norm(m, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return m / norms
+
+
+def _minmax(x: np.ndarray) -> np.ndarray:
+    if x.size == 0:
+        return x
+    lo, hi = float(x.min()), float(x.max())
+    return np.zeros_like(x) if hi - lo < 1e-12 else (x - lo) / (hi - lo)
+
+
+class CentralityScorer:
+    """Untrained scorer: TF-IDF centrality mixed with a news position prior."""
+
+    name = "centrality"
+
+    def __init__(self, position_weight: float = 0.35):
+        self.position_weight = position_weight
+
+    def score(self, doc: Document) -> Scores:
+        n = len(doc.sentences)
+        if n == 0:
+            return Scores(np.zeros(0), np.zeros(0))
+        sim = tfidf_matrix([s.text for s in doc.sentences]) if n > 1 else np.ones((1, 1))
+        cent = (sim.sum(axis=1) - 1.0) / max(1, n - 1)
+        pos = np.array([1.0 / math.sqrt(1 + i) for i in range(n)])
+        words = np.array([s.words for s in doc.sentences], dtype=float)
+        length_ok = np.clip(words / 12.0, 0, 1)  # very short sentences carry little
+        body = ((1 - self.position_weight) * _minmax(cent) + self.position_weight * pos) * length_ok
+        # Headline: favour early sentences of headline-like length.
+        fit = np.exp(-((words - 18.0) / 14.0) ** 2)
+        head = (0.5 * _minmax(cent) + 0.5 * pos) * (0.5 + 0.5 * fit) * length_ok
+        return Scores(head, body)
+
+
+def make_scorer(name: str, options: dict | None = None) -> SentenceScorer:
+    """Build the configured scorer ('learned' or 'centrality')."""
+    options = options or {}
+    if name == "centrality":
+        return CentralityScorer(position_weight=float(options.get("position_weight", 0.35)))
+    if name == "learned":
+        from .learned import LearnedScorer
+
+        return LearnedScorer.load(options.get("model_path"))
+    from ..errors import ConfigError
+
+    raise ConfigError(f"config: unknown offline scorer '{name}' (use 'learned' or 'centrality')")
+
+
+class ExtractiveEngine:
+    """Rank sentences, fill nested grade budgets in the source language, then translate what was chosen."""
+
+    name = "offline"
+
+    def __init__(self, scorer: SentenceScorer, redundancy: float = 0.6):
+        self.scorer = scorer
+        self.redundancy = redundancy
+
+    def run(self, doc: Document, grades: Sequence[GradeSpec], target: str | None,
+            translator: Translator | None, want_translation: bool) -> EngineResult:
+        warnings: list[str] = []
+        src = doc.lang
+        translate = translator is not None and target is not None and target != src
+        out_lang = target if translate else src
+        sents = doc.sentences
+        scores = self.scorer.score(doc)
+        cands = [s.index for s in sents if not s.heading and s.words > 0] or [s.index for s in sents if s.words > 0]
+        sim = tfidf_matrix([s.text for s in sents]) if len(sents) > 1 else np.ones((1, 1))
+
+        def redundant(i: int, chosen: list[int]) -> bool:
+            return any(sim[i, j] >= self.redundancy for j in chosen)
+
+        total_words = sum(sents[i].words for i in cands)
+        budgets = effective_budgets(grades, total_words)
+        for g, b in zip(grades, budgets):
+            if b < g.max_words and b < total_words:
+                warnings.append(f"{g.name}: budget lowered to {b} words for an article of {total_words} words")
+        body_order = sorted(cands, key=lambda i: (-scores.body[i], i))
+        head_spec = next((g for g in grades if g.max_sentences == 1 or g.compress), None)
+        non_head = [g for g in grades if g is not head_spec]
+        head_idx: int | None = None
+        if head_spec is not None:
+            room = min([b for g, b in zip(grades, budgets) if g is not head_spec] or [10**9])
+            pool = [i for i in cands if sents[i].words <= room] or cands
+            head_idx = max(pool, key=lambda i: (scores.headline[i], -i))
+
+        src_len = {s.index: s.words for s in sents}
+        nb = [b for g, b in zip(grades, budgets) if g is not head_spec]
+        seed = [head_idx] if head_idx is not None and non_head and src_len[head_idx] <= min(nb) else []
+        plan = fill_nested(body_order, src_len, nb, seed=seed,
+                           max_sentences=[g.max_sentences for g in non_head], redundant=redundant)
+
+        # Translate what the grades use plus ranked reserves (translation changes lengths), or
+        # everything when the full translation is wanted; the compressed headline goes in the same batch.
+        chosen = {i for p in plan for i in p} | ({head_idx} if head_idx is not None else set())
+        if want_translation and translate:
+            needed = [s.index for s in sents]
+        else:
+            needed_set = set(chosen)
+            reserve_words, reserve_n = 0, 0
+            for i in body_order:
+                if reserve_words >= max(nb or [0]) and reserve_n >= 5:
+                    break
+                if i not in needed_set:
+                    needed_set.add(i)
+                    reserve_words += src_len[i]
+                    reserve_n += 1
+            needed = sorted(needed_set)
+        head_src = None
+        if head_spec is not None and head_idx is not None:
+            head_src = compress(sents[head_idx].text, src, head_spec.max_words) if head_spec.compress else sents[head_idx].text
+        tr: dict[int, str] = {}
+        head_out = head_src
+        if translate:
+            batch = [sents[i].text for i in needed] + ([head_src] if head_src is not None else [])
+            outs = translator.translate_sentences(batch, src, target)
+            tr = dict(zip(needed, outs))
+            if head_src is not None:
+                head_out = outs[-1]
+        text_of = (lambda i: tr[i]) if translate else (lambda i: sents[i].text)
+        if translate:
+            # Re-fill with the target language's lengths: budgets are hard limits on the output.
+            out_len = {i: count_words(tr[i]) for i in needed}
+            pool = set(needed)
+            order_t = [i for i in body_order if i in pool]
+            seed_t = seed if seed and out_len[seed[0]] <= min(nb) else []
+            if seed and not seed_t:
+                warnings.append("the headline's sentence no longer fits the shorter grades once translated")
+            plan = fill_nested(order_t, out_len, nb, seed=seed_t,
+                               max_sentences=[g.max_sentences for g in non_head], redundant=redundant)
+
+        results: dict[str, GradeResult] = {}
+        if head_spec is not None and head_idx is not None:
+            results[head_spec.name] = self._headline(head_spec, head_idx, head_out, out_lang, warnings)
+        for g, budget, idxs in zip(non_head, nb, plan):
+            if not idxs:
+                # Nothing fits: take the best sentence and cut it, saying so.
+                best = body_order[0]
+                txt, cut = truncate_to_words(text_of(best), budget)
+                idxs = [best]
+                results[g.name] = GradeResult(g.name, txt, idxs, count_words(txt), budget, out_lang, cut)
+                if cut:
+                    warnings.append(f"{g.name}: no sentence fits {budget} words; the best one was cut to fit")
+            else:
+                txt = " ".join(text_of(i) for i in idxs)
+                results[g.name] = GradeResult(g.name, txt, idxs, count_words(txt), budget, out_lang, False)
+            if len(idxs) == len(cands) and g.max_words > results[g.name].words:
+                warnings.append(f"{g.name}: the article is shorter than this grade's budget; it holds the whole text")
+        ordered = {g.name: results[g.name] for g in grades if g.name in results}
+
+        translation = None
+        if want_translation and translate:
+            translation = Translation(src, target, [AlignedSentence(s.index, s.paragraph, s.text, tr[s.index])
+                                                    for s in sents], translator.name)
+        stats = {"candidates": len(cands), "scorer": self.scorer.name}
+        return EngineResult(ordered, out_lang, translation, warnings,
+                            {"scorer": self.scorer.name, **({"translator": translator.name} if translate else {})},
+                            stats)
+
+    def _headline(self, spec: GradeSpec, idx: int, text: str, out_lang: str, warnings: list[str]) -> GradeResult:
+        limit = spec.max_words
+        if spec.compress:
+            text = compress(text, out_lang, limit)
+        text, cut = truncate_to_words(text, limit)
+        if cut:
+            warnings.append(f"{spec.name}: the chosen sentence was cut to {limit} words")
+        return GradeResult(spec.name, text, [idx], count_words(text), limit, out_lang, cut,
+                           "extractive+compressed" if spec.compress else "extractive")
