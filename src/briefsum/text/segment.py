@@ -95,8 +95,27 @@ def _sentencex_split(lang: str, text: str) -> list[str]:
         return list(_segment("en", text))
 
 
+# "avocats.Enjeu": a full stop glued to the next sentence's capital (frequent in scraped news).
+_GLUED = re.compile(r"(?<=[a-zà-öø-ÿ0-9%)»\"']{2}[.!?])(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])")
+# Inside a long quotation sentencex does not split; such spans are re-split on sentence ends.
+_LONG_SENTENCE_WORDS = 80
+_INNER_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"']?\s?[A-ZÀ-ÖØ-Þ])")
+
+
+def _resplit_long(sentence: str) -> list[str]:
+    parts = _INNER_END.split(sentence)
+    out: list[str] = []
+    for part in parts:
+        if out and (_needs_join(out[-1]) or not _LETTER.search(part)):
+            out[-1] = out[-1] + " " + part
+        else:
+            out.append(part)
+    return out
+
+
 def split_sentences(text: str, lang: str = "en") -> list[str]:
     """Split one paragraph into sentences (stripped, non-empty)."""
+    text = _GLUED.sub(" ", text)
     pieces = [p for p in _sentencex_split(lang, text) if p.strip()]
     merged: list[str] = []
     for piece in pieces:
@@ -107,7 +126,11 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
     out = []
     for s in merged:
         s = re.sub(r"\s+", " ", s).strip()
-        if s:
+        if not s:
+            continue
+        if count_words(s) > _LONG_SENTENCE_WORDS:
+            out.extend(p.strip() for p in _resplit_long(s) if p.strip())
+        else:
             out.append(s)
     return out
 

@@ -1,0 +1,47 @@
+"""Shared fixtures: where the third-party data lives (read in place, never copied)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("BRIEFSUM_DATA", REPO.parent / "shared" / "data"))
+SEED = DATA / "seed" / "astana-cica-2022-11.fr.txt"
+EXAMPLE = REPO / "examples" / "sommet-fr.txt"
+
+
+@pytest.fixture(scope="session")
+def data_root() -> Path:
+    if not DATA.is_dir():
+        pytest.skip(f"shared data folder not found at {DATA} (set BRIEFSUM_DATA)")
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def seed_text(data_root: Path) -> str:
+    if not SEED.is_file():
+        pytest.skip(f"seed article not found at {SEED}")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def example_text() -> str:
+    return EXAMPLE.read_text(encoding="utf-8")
+
+
+def apertium_ready() -> bool:
+    from briefsum.engines.apertium import ApertiumTranslator
+    from briefsum.config import load_config
+
+    ap = load_config().get("apertium")
+    return ApertiumTranslator(ap["routes"], ap["packages"]).missing_reason("fr", "en") is None
+
+
+needs_apertium = pytest.mark.skipif(
+    not shutil.which("apertium") or not apertium_ready(),
+    reason="Apertium with fr-es and spa-eng is not installed (apt-get install apertium apertium-fr-es apertium-eng-spa)",
+)
