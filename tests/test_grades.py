@@ -30,6 +30,8 @@ def test_detailed_never_exceeds_a_third_and_shorter_grades_follow():
     assert effective_budgets(specs, 3000) == [20, 60, 150, 300]
     assert effective_budgets(specs, 600) == [20, 60, 150, 204]
     assert effective_budgets(specs, 300) == [20, 60, 102, 102]
+    # A very short article is not cut to a third: the floor keeps the brief's 60 words.
+    assert effective_budgets(specs, 15) == [20, 60, 60, 60]
 
 
 def test_unknown_grade_is_an_error_naming_it():

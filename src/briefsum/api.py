@@ -47,9 +47,20 @@ def _prepare(text: str, lang: str, cfg: Config) -> tuple[Document, float, bool, 
             warnings.append(f"language detection is unsure: {src} with confidence {conf:.2f}; pass lang= to set it")
     else:
         src, conf, detected = _check_lang(str(lang), "source"), 1.0, False
+        from .text.langid import identify
+
+        guess = identify(cleaned.text, int(cfg.get("language", "sample_chars", default=4000)))
+        if guess.lang not in (src, "und") and guess.confidence >= 0.9 and len(cleaned.text) >= 80:
+            warnings.append(f"declared language {src} but the text looks like {guess.lang} "
+                            f"(confidence {guess.confidence:.2f}); results may be poor")
     doc = segment(cleaned.text, src)
     if doc.words == 0:
         raise EmptyInputError("input holds no words (only punctuation or symbols)")
+    if len(doc.warnings) > 3:
+        warnings.extend(doc.warnings[:2])
+        warnings.append(f"... and {len(doc.warnings) - 2} more overlong sentences were cut into pieces")
+    else:
+        warnings.extend(doc.warnings)
     return doc, conf, detected, cleaned.metadata, warnings
 
 

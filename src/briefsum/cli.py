@@ -154,11 +154,12 @@ def _run(args) -> int:
                       translation=args.translation)
     out = render(brief, args.format, args.translation)
     if args.output:
-        tmp = args.output + ".tmp"
         try:
-            with open(tmp, "w", encoding="utf-8") as fh:
+            # "x" refuses to replace a file that appeared meanwhile; only the requested path is written.
+            with open(args.output, "w" if args.force else "x", encoding="utf-8") as fh:
                 fh.write(out)
-            os.replace(tmp, args.output)
+        except FileExistsError:
+            raise InputError(f"{args.output}: already exists (use --force to overwrite)") from None
         except OSError as exc:
             raise InputError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
     else:

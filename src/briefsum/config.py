@@ -135,6 +135,9 @@ def validate(cfg: Config) -> None:
         mf = spec.get("max_fraction")
         if mf is not None and (not isinstance(mf, (int, float)) or isinstance(mf, bool) or not 0 < mf <= 1):
             raise ConfigError(f"config: grades.{name}.max_fraction must be in (0, 1], got {mf!r}")
+        ff = spec.get("fraction_floor")
+        if ff is not None and (not isinstance(ff, int) or isinstance(ff, bool) or ff < 1):
+            raise ConfigError(f"config: grades.{name}.fraction_floor must be a positive integer, got {ff!r}")
     mx = cfg.get("limits", "max_input_chars")
     if not isinstance(mx, int) or isinstance(mx, bool) or mx < 1:
         raise ConfigError(f"config: limits.max_input_chars must be a positive integer, got {mx!r}")

@@ -8,7 +8,7 @@ from typing import Iterable, Sequence
 
 from .config import Config
 from .errors import UnknownGradeError
-from .text.segment import count_words
+from .text.segment import _CJK, count_words, word_units
 
 
 @dataclass(frozen=True)
@@ -20,12 +20,17 @@ class GradeSpec:
     max_sentences: int | None = None
     max_fraction: float | None = None
     compress: bool = False
+    fraction_floor: int = 60
 
     def budget(self, article_words: int) -> int:
-        """The word budget for an article of this many words."""
+        """The word budget for an article of this many words.
+
+        max_fraction caps the budget at that share of the article, but never below fraction_floor words
+        (a very short article is better given whole than cut to a third).
+        """
         b = self.max_words
         if self.max_fraction is not None:
-            b = min(b, max(1, int(round(self.max_fraction * article_words))))
+            b = min(b, max(self.fraction_floor, int(round(self.max_fraction * article_words))))
         return b
 
 
@@ -33,7 +38,8 @@ def grade_specs(cfg: Config, names: Iterable[str] | None = None) -> list[GradeSp
     """The requested grades (all configured ones by default), ordered from shortest to longest budget."""
     table = cfg.get("grades")
     specs = [
-        GradeSpec(name, int(v["max_words"]), v.get("max_sentences"), v.get("max_fraction"), bool(v.get("compress", False)))
+        GradeSpec(name, int(v["max_words"]), v.get("max_sentences"), v.get("max_fraction"), bool(v.get("compress", False)),
+                  int(v.get("fraction_floor", 60)))
         for name, v in table.items()
     ]
     if names is not None:
@@ -107,7 +113,8 @@ def truncate_to_words(text: str, max_words: int) -> tuple[str, bool]:
     """
     if count_words(text) <= max_words:
         return text, False
-    tokens = text.split()
+    cjk = bool(_CJK.search(text))
+    tokens = word_units(text) if cjk else text.split()
     kept: list[str] = []
     n = 0
     for tok in tokens:
@@ -119,10 +126,10 @@ def truncate_to_words(text: str, max_words: int) -> tuple[str, bool]:
     # Prefer ending at the last clause boundary in the second half of what is kept.
     cut = None
     for j in range(len(kept) - 1, len(kept) // 2, -1):
-        if kept[j].endswith((",", ";", ":")):
+        if kept[j].endswith((",", ";", ":", "、", "，")):
             cut = j
             break
     if cut is not None:
         kept = kept[: cut + 1]
-    out = " ".join(kept).rstrip(",;:–— ")
-    return out + " …", True
+    out = ("" if cjk else " ").join(kept).rstrip(",;:–—、， ")
+    return out + ("…" if cjk else " …"), True

@@ -80,7 +80,7 @@ class ApertiumTranslator:
             out.pop()
         if len(out) != len(lines):
             raise BackendError(f"Apertium returned {len(out)} lines for {len(lines)} sentences; alignment lost")
-        return [self._clean(o, src) for o, src in zip(out, lines)]
+        return [self._clean(o, src, target) for o, src in zip(out, lines)]
 
     def _run_mode(self, mode: str, payload: str) -> str:
         cmd = [self.executable() or self.binary, "-u", "-f", "txt", mode]
@@ -97,9 +97,13 @@ class ApertiumTranslator:
         return proc.stdout.decode("utf-8", "replace")
 
     @staticmethod
-    def _clean(out: str, source: str) -> str:
+    def _clean(out: str, source: str, target: str = "en") -> str:
         # Remove leftover unknown/untranslatable marks (# @ *) that were not in the source.
         if not any(c in source for c in "#@*"):
             out = _MARK.sub("", out)
+        out = re.sub(r"\s+([,.;!?)])", r"\1", out) if target == "en" else out
+        if target == "en":  # English quotes instead of guillemets
+            out = re.sub(r"«\s*", "\u201c", out)
+            out = re.sub(r"\s*»", "\u201d", out)
         out = re.sub(r"\s{2,}", " ", out).strip()
         return out

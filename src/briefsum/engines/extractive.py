@@ -47,22 +47,47 @@ def tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP and not t.isdigit() or len(t) > 3 and t.isdigit()]
 
 
-def tfidf_matrix(sentences: Sequence[str]) -> np.ndarray:
-    """L2-normalised TF-IDF vectors of the sentences, IDF counted over the sentences themselves."""
+def tfidf_vectors(sentences: Sequence[str]) -> list[dict[str, float]]:
+    """L2-normalised sparse TF-IDF vectors of the sentences, IDF counted over the sentences themselves."""
     toks = [tokens(s) for s in sentences]
-    vocab: dict[str, int] = {}
-    for ts in toks:
-        for t in ts:
-            vocab.setdefault(t, len(vocab))
-    m = np.zeros((len(sentences), max(1, len(vocab))), dtype=np.float64)
     df = Counter(t for ts in toks for t in set(ts))
     n = len(sentences)
-    for i, ts in enumerate(toks):
-        for t, c in Counter(ts).items():
-            m[i, vocab[t]] = (1 + math.log(c)) * (math.log((1 + n) / (1 + df[t])) + 1)
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return m / norms
+    out: list[dict[str, float]] = []
+    for ts in toks:
+        vec = {t: (1 + math.log(c)) * (math.log((1 + n) / (1 + df[t])) + 1) for t, c in Counter(ts).items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        out.append({t: v / norm for t, v in vec.items()})
+    return out
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """Dot product of two normalised sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+
+def centrality(vectors: list[dict[str, float]]) -> np.ndarray:
+    """Mean cosine similarity of each sentence to the others, in linear time (through the vectors' sum)."""
+    n = len(vectors)
+    if n < 2:
+        return np.zeros(n)
+    total: Counter = Counter()
+    for v in vectors:
+        total.update(v)
+    # sum_j cos(i, j) = v_i · sum_j v_j; remove the self-similarity (1 for a non-empty vector).
+    return np.array([(cosine(v, total) - (1.0 if v else 0.0)) / (n - 1) for v in vectors])
+
+
+def tfidf_matrix(sentences: Sequence[str]) -> np.ndarray:
+    """Dense pairwise cosine similarities of the sentences (for small documents only)."""
+    vecs = tfidf_vectors(sentences)
+    n = len(vecs)
+    m = np.eye(n)
+    for i in range(n):
+        for j in range(i + 1, n):
+            m[i, j] = m[j, i] = cosine(vecs[i], vecs[j])
+    return m
 
 
 def _minmax(x: np.ndarray) -> np.ndarray:
@@ -84,8 +109,7 @@ class CentralityScorer:
         n = len(doc.sentences)
         if n == 0:
             return Scores(np.zeros(0), np.zeros(0))
-        sim = tfidf_matrix([s.text for s in doc.sentences]) if n > 1 else np.ones((1, 1))
-        cent = (sim.sum(axis=1) - 1.0) / max(1, n - 1)
+        cent = centrality(tfidf_vectors([s.text for s in doc.sentences]))
         pos = np.array([1.0 / math.sqrt(1 + i) for i in range(n)])
         words = np.array([s.words for s in doc.sentences], dtype=float)
         length_ok = np.clip(words / 12.0, 0, 1)  # very short sentences carry little
@@ -128,16 +152,17 @@ class ExtractiveEngine:
         sents = doc.sentences
         scores = self.scorer.score(doc)
         cands = [s.index for s in sents if not s.heading and s.words > 0] or [s.index for s in sents if s.words > 0]
-        sim = tfidf_matrix([s.text for s in sents]) if len(sents) > 1 else np.ones((1, 1))
+        vecs = tfidf_vectors([s.text for s in sents])
 
         def redundant(i: int, chosen: list[int]) -> bool:
-            return any(sim[i, j] >= self.redundancy for j in chosen)
+            return any(cosine(vecs[i], vecs[j]) >= self.redundancy for j in chosen)
 
         total_words = sum(sents[i].words for i in cands)
         budgets = effective_budgets(grades, total_words)
-        for g, b in zip(grades, budgets):
-            if b < g.max_words and b < total_words:
-                warnings.append(f"{g.name}: budget lowered to {b} words for an article of {total_words} words")
+        lowered = [g.name for g, b in zip(grades, budgets) if b < g.max_words]
+        if lowered:
+            warnings.append(f"{' and '.join(lowered)}: budget lowered to {budgets[-1]} words "
+                            f"for an article of {total_words} words")
         body_order = sorted(cands, key=lambda i: (-scores.body[i], i))
         head_spec = next((g for g in grades if g.max_sentences == 1 or g.compress), None)
         non_head = [g for g in grades if g is not head_spec]
@@ -195,6 +220,7 @@ class ExtractiveEngine:
         results: dict[str, GradeResult] = {}
         if head_spec is not None and head_idx is not None:
             results[head_spec.name] = self._headline(head_spec, head_idx, head_out, out_lang, warnings)
+        whole: list[str] = []
         for g, budget, idxs in zip(non_head, nb, plan):
             if not idxs:
                 # Nothing fits: take the best sentence and cut it, saying so.
@@ -207,8 +233,11 @@ class ExtractiveEngine:
             else:
                 txt = " ".join(text_of(i) for i in idxs)
                 results[g.name] = GradeResult(g.name, txt, idxs, count_words(txt), budget, out_lang, False)
-            if len(idxs) == len(cands) and g.max_words > results[g.name].words:
-                warnings.append(f"{g.name}: the article is shorter than this grade's budget; it holds the whole text")
+            if len(idxs) == len(cands) and not results[g.name].truncated:
+                whole.append(g.name)
+        if whole:
+            warnings.append(f"{', '.join(whole)}: the article is shorter than the budget; "
+                            f"{'it holds' if len(whole) == 1 else 'they hold'} the whole text")
         ordered = {g.name: results[g.name] for g in grades if g.name in results}
 
         translation = None

@@ -33,6 +33,9 @@ for _c in list(range(0x00, 0x20)) + list(range(0x7F, 0xA0)):
         _TRANSLATE.setdefault(_c, None)
 
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
+_HTML_FRAGMENT = re.compile(r"^\s*<(p|div|article|section|span|h[1-6]|ul|ol|table|main)[\s>].*</\1>\s*$", re.I | re.S)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_TOKEN_CHARS = 200
 _HEADER_DATE = re.compile(r"^\s*date[:\s]\s*(\d{4}-\d{2}(?:-\d{2})?)\s+", re.I)
 
 
@@ -90,8 +93,21 @@ def _guess_encoding(data: bytes) -> str | None:
 
 
 def is_html(text: str) -> bool:
-    """True when the text is an HTML page rather than plain text."""
-    return bool(_HTML_START.match(text[:4096]))
+    """True when the text is an HTML page (or a fragment of block elements) rather than plain text."""
+    return bool(_HTML_START.match(text[:4096]) or _HTML_FRAGMENT.match(text))
+
+
+def _strip_tags(html: str) -> str:
+    import lxml.html  # installed with trafilatura
+
+    try:
+        root = lxml.html.fromstring(html)
+    except Exception:
+        return ""
+    for bad in root.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    blocks = [b.text_content().strip() for b in root.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote")]
+    return "\n\n".join(b for b in blocks if b) or root.text_content()
 
 
 def html_to_text(html: str) -> tuple[str, dict]:
@@ -109,11 +125,14 @@ def html_to_text(html: str) -> tuple[str, dict]:
             value = get(key)
             if value:
                 meta[key] = value
+    if not text.strip():
+        text = _strip_tags(html)
     return text, meta
 
 
 def normalise(text: str) -> str:
     """Unicode NFC, plain spaces and apostrophes, no soft hyphens or controls, tidy whitespace."""
+    text = _SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_TRANSLATE)
@@ -136,6 +155,10 @@ def clean(text: str) -> CleanText:
             meta["source_format"] = "html"
         text = extracted
     out = normalise(text)
+    long_tokens = [t for t in out.split() if len(t) > MAX_TOKEN_CHARS]
+    if long_tokens:
+        out = re.sub(r"\S{%d,}" % (MAX_TOKEN_CHARS + 1), lambda m: m.group(0)[:MAX_TOKEN_CHARS] + "…", out)
+        warnings.append(f"{len(long_tokens)} token(s) longer than {MAX_TOKEN_CHARS} characters were shortened")
     m = _HEADER_DATE.match(out)
     if m:
         meta.setdefault("date", m.group(1))

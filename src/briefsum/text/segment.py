@@ -50,6 +50,7 @@ class Document:
     text: str
     lang: str
     sentences: list[Sentence] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def paragraphs(self) -> list[list[Sentence]]:
@@ -66,10 +67,25 @@ class Document:
 
 
 _WORD = re.compile(r"\S+")
+# Scripts written without spaces between words: each character counts as a word.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
+def word_units(text: str) -> list[str]:
+    """Whitespace tokens, with runs of CJK/Thai characters split into one unit per character."""
+    out: list[str] = []
+    for tok in _WORD.findall(text):
+        if _CJK.search(tok):
+            out.extend(p for p in re.split(r"(%s)" % _CJK.pattern, tok) if p)
+        else:
+            out.append(tok)
+    return out
 
 
 def count_words(text: str) -> int:
-    """Count words as whitespace-separated tokens that hold at least one letter or digit."""
+    """Count words: tokens that hold a letter or digit (each CJK character counts as one)."""
+    if _CJK.search(text):
+        return sum(1 for tok in word_units(text) if _LETTER.search(tok))
     return sum(1 for tok in _WORD.findall(text) if _LETTER.search(tok))
 
 
@@ -113,9 +129,52 @@ def _resplit_long(sentence: str) -> list[str]:
     return out
 
 
-def split_sentences(text: str, lang: str = "en") -> list[str]:
-    """Split one paragraph into sentences (stripped, non-empty)."""
-    text = _GLUED.sub(" ", text)
+# A "sentence" longer than this (a paste without punctuation, a list run together) is cut into pieces at
+# clause punctuation, or between words when there is none, so that budgets and models can handle it.
+MAX_SENTENCE_WORDS = 120
+_PIECE_WORDS = 60
+
+
+def _chunk_overlong(sentence: str) -> list[str]:
+    cjk = bool(_CJK.search(sentence))
+    tokens = word_units(sentence) if cjk else sentence.split(" ")
+    pieces: list[str] = []
+    current: list[str] = []
+    n = 0
+    last_clause = -1
+    for tok in tokens:
+        current.append(tok)
+        n += 1 if _LETTER.search(tok) else 0
+        if tok.endswith((",", ";", ":")):
+            last_clause = len(current)
+        if n >= _PIECE_WORDS:
+            cut = last_clause if last_clause >= len(current) // 2 else len(current)
+            pieces.append(("" if cjk else " ").join(current[:cut]))
+            current = current[cut:]
+            n = sum(1 for t in current if _LETTER.search(t))
+            last_clause = -1
+    if current:
+        pieces.append(("" if cjk else " ").join(current))
+    return [p for p in pieces if p.strip()]
+
+
+_URLISH = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
+
+
+def _unglue(text: str) -> str:
+    """Put a space in "avocats.Enjeu", but never inside a URL or an e-mail address."""
+    out, last = [], 0
+    for m in _URLISH.finditer(text):
+        out.append(_GLUED.sub(" ", text[last:m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_GLUED.sub(" ", text[last:]))
+    return "".join(out)
+
+
+def split_sentences(text: str, lang: str = "en", notes: list[str] | None = None) -> list[str]:
+    """Split one paragraph into sentences (stripped, non-empty); overlong ones are cut and noted in notes."""
+    text = _unglue(text)
     pieces = [p for p in _sentencex_split(lang, text) if p.strip()]
     merged: list[str] = []
     for piece in pieces:
@@ -128,10 +187,16 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
         s = re.sub(r"\s+", " ", s).strip()
         if not s:
             continue
-        if count_words(s) > _LONG_SENTENCE_WORDS:
-            out.extend(p.strip() for p in _resplit_long(s) if p.strip())
-        else:
-            out.append(s)
+        parts = [p.strip() for p in _resplit_long(s) if p.strip()] if count_words(s) > _LONG_SENTENCE_WORDS else [s]
+        for part in parts:
+            if count_words(part) > MAX_SENTENCE_WORDS:
+                chunks = _chunk_overlong(part)
+                out.extend(chunks)
+                if notes is not None:
+                    notes.append(f"a sentence of {count_words(part)} words was cut into {len(chunks)} pieces "
+                                 f"at clause boundaries (longest sentence allowed: {MAX_SENTENCE_WORDS} words)")
+            else:
+                out.append(part)
     return out
 
 
@@ -147,7 +212,7 @@ def segment(text: str, lang: str = "en") -> Document:
         para_start = text.find(para, pos)
         cursor = para_start
         found_any = False
-        for sent in split_sentences(para, lang):
+        for sent in split_sentences(para, lang, doc.warnings):
             if not _LETTER.search(sent):
                 # Punctuation or symbols only: keep it attached to the previous sentence of the paragraph.
                 if found_any and doc.sentences:
