@@ -159,7 +159,7 @@ class ExtractiveEngine:
 
         total_words = sum(sents[i].words for i in cands)
         budgets = effective_budgets(grades, total_words)
-        lowered = [g.name for g, b in zip(grades, budgets) if b < g.max_words]
+        lowered = [g.name for g, b in zip(grades, budgets) if b < g.max_words and total_words > b]
         if lowered:
             warnings.append(f"{' and '.join(lowered)}: budget lowered to {budgets[-1]} words "
                             f"for an article of {total_words} words")

@@ -65,6 +65,8 @@ def decode_bytes(data: bytes, encoding: str | None = None, *, name: str = "input
                 return data.decode(enc)
             except UnicodeDecodeError as exc:
                 raise InputError(f"{name}: starts with a {enc} byte-order mark but is not valid {enc} (byte {exc.start})") from None
+    if _looks_binary(data):
+        raise InputError(f"{name}: looks like a binary file, not text")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -77,7 +79,7 @@ def decode_bytes(data: bytes, encoding: str | None = None, *, name: str = "input
 
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
-    if b"\x00" in sample:
+    if sample.count(0) > max(1, len(sample) // 100):
         return True
     ctrl = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
     return len(sample) > 0 and ctrl / len(sample) > 0.1
