@@ -73,28 +73,68 @@ class ApertiumTranslator:
             raise (UnsupportedLanguageError if "no Apertium route" in reason else BackendError)(reason)
         lines = [_LINE_BREAKERS.sub(" ", s).strip() for s in sentences]
         payload = "\n".join(lines) + "\n"
-        for mode in self.routes[f"{source}-{target}"]:
-            payload = self._run_mode(mode, payload)
-        out = payload.split("\n")
+        out = self._run_modes(self.routes[f"{source}-{target}"], payload).split("\n")
         if out and out[-1] == "":
             out.pop()
         if len(out) != len(lines):
             raise BackendError(f"Apertium returned {len(out)} lines for {len(lines)} sentences; alignment lost")
         return [self._clean(o, src, target) for o, src in zip(out, lines)]
 
-    def _run_mode(self, mode: str, payload: str) -> str:
-        cmd = [self.executable() or self.binary, "-u", "-f", "txt", mode]
+    def _run_modes(self, modes: Sequence[str], payload: str) -> str:
+        """Run the modes as one pipeline (the stages work concurrently), with one timeout for all."""
+        import tempfile
+
+        exe = self.executable() or self.binary
+        procs: list[subprocess.Popen] = []
+        errs = [tempfile.TemporaryFile() for _ in modes]  # files, not pipes: a chatty stage cannot block
         try:
-            proc = subprocess.run(cmd, input=payload.encode("utf-8"), capture_output=True, timeout=self.timeout)
-        except subprocess.TimeoutExpired:
-            raise BackendError(f"Apertium ({mode}) did not finish within {self.timeout:g} s and was stopped") from None
+            stdin = subprocess.PIPE
+            for k, mode in enumerate(modes):
+                procs.append(subprocess.Popen([exe, "-u", "-f", "txt", mode], stdin=stdin, stdout=subprocess.PIPE,
+                                              stderr=errs[k]))
+                if k > 0:
+                    procs[k - 1].stdout.close()  # the next stage owns the pipe now
+                stdin = procs[k].stdout
         except OSError as exc:
+            for p in procs:
+                p.kill()
+            for e in errs:
+                e.close()
             raise BackendError(f"Apertium could not be started: {exc.strerror or exc}") from None
-        if proc.returncode != 0:
-            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise BackendError(f"Apertium ({mode}) failed with exit code {proc.returncode}: "
-                               f"{err[-1] if err else 'no message'}")
-        return proc.stdout.decode("utf-8", "replace")
+        first, last = procs[0], procs[-1]
+        try:
+            import threading
+
+            def feed() -> None:
+                try:
+                    first.stdin.write(payload.encode("utf-8"))
+                    first.stdin.close()
+                except (BrokenPipeError, OSError):
+                    pass
+
+            feeder = threading.Thread(target=feed, daemon=True)
+            feeder.start()
+            out, _ = last.communicate(timeout=self.timeout)
+            feeder.join(timeout=self.timeout)
+            for p in procs[:-1]:
+                p.wait(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            for p in procs:
+                p.kill()
+            for p in procs:
+                p.wait()
+            for e in errs:
+                e.close()
+            raise BackendError(f"Apertium ({' | '.join(modes)}) did not finish within {self.timeout:g} s "
+                               "and was stopped") from None
+        for mode, p, e in zip(modes, procs, errs):
+            e.seek(0)
+            err = e.read().decode("utf-8", "replace").strip().splitlines()
+            e.close()
+            if p.returncode != 0:
+                raise BackendError(f"Apertium ({mode}) failed with exit code {p.returncode}: "
+                                   f"{err[-1] if err else 'no message'}")
+        return out.decode("utf-8", "replace")
 
     @staticmethod
     def _clean(out: str, source: str, target: str = "en") -> str:
