@@ -36,7 +36,8 @@ CORPUS = [
 
 DIMS = dict(d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2,
             encoder_ffn_dim=32, decoder_ffn_dim=32)
-MAX_POSITIONS = 64
+MAX_INPUT = 64          # the tokenizers' model_max_length: what the engine must chunk or split for
+MAX_POSITIONS = 256     # the models' position tables (decoders need room for primed, longer grades)
 
 
 def _spm(workdir: Path, name: str, model_type: str = "unigram", vocab_size: int = 300) -> Path:
@@ -68,7 +69,7 @@ def _save(model, tok, out: Path, generation: dict | None = None) -> Path:
     if generation:
         for k, v in generation.items():
             setattr(model.generation_config, k, v)
-    tok.model_max_length = MAX_POSITIONS
+    tok.model_max_length = MAX_INPUT
     model.save_pretrained(out, safe_serialization=True)
     tok.save_pretrained(out)
     return out
