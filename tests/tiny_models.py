@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from pathlib import Path
+
+import pytest
 
 CORPUS = [
     "Le président de la République a rencontré les ministres à Paris le 12 mars 2023.",
@@ -217,3 +220,37 @@ def build_all(workdir: str | os.PathLike) -> dict[str, Path]:
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     return {name: build(workdir) for name, build in BUILDERS.items()}
+
+
+# -- fixtures (imported by the tests that use them) ------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory):
+    """Folders of tiny Marian, BART, mBART, NLLB, T5, mT5 and Pegasus models, built once per session."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    pytest.importorskip("sentencepiece")
+    return build_all(tmp_path_factory.mktemp("tiny-models"))
+
+
+class NetworkAccess(AssertionError):
+    """Raised when a test tries to open a network connection."""
+
+
+@pytest.fixture
+def no_network(monkeypatch, tmp_path):
+    """Fail the test on any socket connection, with the hub switched off and an empty HF cache."""
+
+    def refuse(self, address, *args, **kwargs):
+        raise NetworkAccess(f"test tried to connect to {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: refuse(None, address))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    monkeypatch.delenv("HF_HUB_CACHE", raising=False)
+    monkeypatch.delenv("BRIEFSUM_CONFIG", raising=False)
+    for task in ("TRANSLATION", "SUMMARISATION", "HEADLINE", "MULTILINGUAL"):
+        monkeypatch.delenv(f"BRIEFSUM_MODEL_{task}", raising=False)
+    yield

@@ -87,11 +87,12 @@ def support_indices(summary: str, sentences: Sequence[str], lang: str = "en", mi
     return sorted(chosen)
 
 
-_STUTTER = re.compile(r"(\S{2,}?)\1{3,}|\b(\w+)(?:\W+\2\b){3,}", re.UNICODE)
+_STUTTER = re.compile(r"(\S{2,}?)\1{3,}|\b(\w+(?:\s+\w+){0,3}?)(?:\s+\2\b){2,}", re.UNICODE)
 
 
 def looping(text: str, source: str = "", n: int = 3, times: int = 3) -> bool:
-    """True when text stutters (a piece four times in a row) or repeats a word n-gram `times` times, unlike its source."""
+    """True when text stutters (a piece, or a phrase of up to four words, repeated in a row) or repeats a word
+    n-gram `times` times, and its source does not."""
     for m in _STUTTER.finditer(_fold(text)):
         if m.group(0) not in _fold(source):
             return True

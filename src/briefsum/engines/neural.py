@@ -317,7 +317,9 @@ class NeuralTranslator:
         self.batch_tokens = int(cfg.get("neural", "batch_tokens", default=4096))
         self.batch_size = int(cfg.get("neural", "batch_size", default=32))
         self.ratio = float(cfg.get("neural", "max_new_ratio", default=2.0))
-        self.loop_retry = bool(cfg.get("neural", "loop_retry", default=True))
+        self.loop_guard = str(cfg.get("neural", "loop_guard", default="retry"))
+        if self.loop_guard not in ("retry", "repair", "off"):
+            raise ConfigError(f"config: neural.loop_guard must be retry, repair or off, got {self.loop_guard!r}")
 
     @classmethod
     def from_config(cls, cfg: Config, source: str, target: str,
@@ -390,9 +392,9 @@ class NeuralTranslator:
         lengths = self.model.count_tokens(texts, self.src_code)
         gens = self._run(texts, lengths, self.settings)
         outs = [g.text.strip() for g in gens]
-        bad = [k for k, g in enumerate(gens) if self._loops(texts[k], g)]
+        bad = [k for k, g in enumerate(gens) if self.loop_guard != "off" and self._loops(texts[k], g)]
         retried, repaired = len(bad), 0
-        if bad and self.loop_retry:
+        if bad and self.loop_guard == "retry":
             retry = dict(self.settings)
             retry.update({"repetition_penalty": 1.3, "no_repeat_ngram_size": 3})
             again = self._run([texts[k] for k in bad], [lengths[k] for k in bad], retry)
@@ -692,6 +694,7 @@ class NeuralEngine:
         methods: dict[str, str] = {}
         cut: dict[str, bool] = {}
         generated: dict[str, int] = {}
+        origin: dict[str, str] = {}  # a grade that is its shorter grade's text, unchanged -> that grade
         prev = ""
         for k, (spec, budget) in enumerate(zip(grades, budgets)):
             is_head = spec.max_sentences == 1 or spec.name == "headline"
@@ -716,6 +719,7 @@ class NeuralEngine:
                         extractive = self._extractive(unit_doc, grades)
                     redo = [grades[j].name for j in range(k + 1)] if self.nesting == "prefix" else [spec.name]
                     for name in redo:
+                        origin.pop(name, None)
                         texts[name] = extractive[name].text
                         methods[name] = "extractive (fallback)"
                         cut[name] = extractive[name].truncated
@@ -726,6 +730,9 @@ class NeuralEngine:
                     warnings.append(f"{spec.name}: {problem} (check it, or set neural.faithfulness: fallback)")
             elif was_cut:
                 warnings.append(f"{spec.name}: {note} (limit {budget} words)")
+            if prefix and text == prefix and k > 0:  # nothing generated survived the cut: the shorter grade, as is
+                method = methods[grades[k - 1].name]
+                origin[spec.name] = origin.get(grades[k - 1].name, grades[k - 1].name)
             texts[spec.name], methods[spec.name], cut[spec.name] = text, method, was_cut
             prev = text[:-2].rstrip() if text.endswith(" …") else text
         stats["generated_tokens"] = generated
@@ -740,7 +747,7 @@ class NeuralEngine:
         results: dict[str, GradeResult] = {}
         for spec, budget in zip(grades, budgets):
             if methods[spec.name].startswith("extractive") and extractive is not None:
-                idx = extractive[spec.name].source_indices
+                idx = extractive[origin.get(spec.name, spec.name)].source_indices
             else:
                 idx = support_indices(texts[spec.name], units, unit_lang)
             text = final[spec.name]
