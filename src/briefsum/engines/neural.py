@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -220,7 +221,7 @@ class Seq2Seq:
 class _QuietNotes:
     """A logging filter that drops transformers notices about settings briefsum sets on purpose."""
 
-    _DROP = ("seem to have been set", "Token indices sequence length is longer")
+    _DROP = ("seem to have been set", "Token indices sequence length is longer", "generation flags are not valid")
 
     def filter(self, record: Any) -> bool:
         msg = record.getMessage()
@@ -230,7 +231,8 @@ class _QuietNotes:
 def _quiet_transformers() -> None:
     import logging
 
-    for name in ("transformers.generation.utils", "transformers.tokenization_utils_base"):
+    for name in ("transformers.generation.utils", "transformers.generation.configuration_utils",
+                 "transformers.tokenization_utils_base"):
         log = logging.getLogger(name)
         if not any(isinstance(f, _QuietNotes) for f in log.filters):
             log.addFilter(_QuietNotes())
@@ -258,7 +260,9 @@ def load_model(cfg: Config, located: Located) -> Seq2Seq:
         if located.download and cfg.get("neural", "cache_dir"):
             kw["cache_dir"] = str(cfg.resolve_path(cfg.get("neural", "cache_dir")))
         try:
-            tok = AutoTokenizer.from_pretrained(located.load_from, **kw)
+            with warnings.catch_warnings():  # Marian's note about sacremoses: docs/neural.md covers it
+                warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+                tok = AutoTokenizer.from_pretrained(located.load_from, **kw)
             model = AutoModelForSeq2SeqLM.from_pretrained(located.load_from, dtype=dtype,
                                                           use_safetensors=None if allow_pickle else True, **kw)
         except (OSError, ValueError, KeyError, TypeError) as exc:
