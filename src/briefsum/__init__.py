@@ -40,8 +40,8 @@ def summarise(text, lang="auto", target="en", grades=None, engine=None, config=N
 summarize = summarise
 
 
-def translate(text, source="auto", target="en", config=None):
+def translate(text, source="auto", target="en", config=None, engine=None):
     """Translate a text sentence by sentence; see briefsum.api.translate."""
     from .api import translate as _translate
 
-    return _translate(text, source=source, target=target, config=config)
+    return _translate(text, source=source, target=target, config=config, engine=engine)

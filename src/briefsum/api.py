@@ -152,17 +152,42 @@ def translate(
     source: str = "auto",
     target: str = "en",
     config: "str | os.PathLike | Mapping | Config | None" = None,
+    engine: str | None = None,
 ) -> Translation:
-    """Translate a whole text sentence by sentence, keeping paragraphs and the alignment."""
+    """Translate a whole text sentence by sentence, keeping paragraphs and the alignment.
+
+    engine: auto (default: the neural model when it is on this machine, else Apertium), neural, or offline.
+    """
     cfg = load_config(config)
+    engine = (engine or cfg.get("engine", "default") or "auto").lower()
+    if engine not in ("auto", "offline", "neural"):
+        raise InputError(f"unknown engine '{engine}' (use auto, offline or neural)")
     target = _check_lang(str(target), "target")
     doc, _conf, _det, _meta, warnings = _prepare(text, source, cfg)
     src = doc.lang
     sents = doc.sentences
+    outs: list[str] | None = None
     if src == target:
         outs = [s.text for s in sents]
         name = "identity"
-    else:
+    elif engine in ("neural", "auto"):
+        try:
+            from .engines.neural import NeuralTranslator
+
+            ntr = NeuralTranslator.from_config(cfg, src, target)
+            run = ntr.translate([s.text for s in sents])
+            outs, name = run.texts, ntr.name
+            warnings.extend(run.warnings)
+        except ModelUnavailable as exc:
+            if engine == "neural":
+                raise
+            warnings.append(f"neural translation model unavailable, used Apertium: {exc}")
+        except ImportError as exc:
+            if engine == "neural":
+                raise ModelUnavailable(f"the neural engine needs extra packages: {exc} "
+                                       "(pip install 'briefsum[neural]')") from None
+            warnings.append("neural engine unavailable (pip install 'briefsum[neural]'); used Apertium")
+    if outs is None:
         tr = _translator(cfg)
         reason = tr.missing_reason(src, target)
         if reason:

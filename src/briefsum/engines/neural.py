@@ -1,0 +1,793 @@
+"""The neural engine: sentence-aligned translation and abstractive graded summaries with seq2seq models.
+
+Models load through transformers (AutoTokenizer + AutoModelForSeq2SeqLM), once per process. torch and
+transformers are imported in this module only, and only once the registry has found the models on disk.
+
+What "contained" means here: grades are written shortest first, and with `neural.nesting: prefix` (the default)
+the decoder of each longer grade is primed with the final text of the shorter one, so every shorter grade is
+the literal start of the longer ones (a grade cut at a clause keeps its words, without the '…' mark). With
+`nesting: independent` every grade is generated on its own from the same input.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+from ..brief import AlignedSentence, GradeResult, Translation
+from ..config import Config
+from ..errors import BackendError, ConfigError, ModelUnavailable
+from ..grades import GradeSpec, effective_budgets
+from ..text.segment import Document, Sentence, count_words, split_sentences
+from .abstractive import fit_budget, looping, remove_loops, split_to_fit, support_indices, unsupported_terms
+from .base import EngineResult, Translator
+from .registry import Located, ModelEntry, find_entry, locate
+
+STRATEGIES = ("translate-summarise", "summarise-translate", "direct")
+_LOCK = threading.Lock()
+_MODELS: dict[tuple, "Seq2Seq"] = {}
+_KEY_LOCKS: dict[tuple, threading.Lock] = {}
+
+
+# -- loading ------------------------------------------------------------------------------------------
+
+def pick_device(name: str | None = "auto") -> str:
+    """The torch device to use: cuda, then mps, then cpu for 'auto'."""
+    import torch
+
+    name = (name or "auto").lower()
+    if name != "auto":
+        if name.startswith("cuda") and not torch.cuda.is_available():
+            raise ModelUnavailable(f"neural.device is {name} but CUDA is not available here (use auto or cpu)")
+        return name
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def pick_dtype(name: str | None, device: str) -> Any:
+    """The torch dtype: bfloat16 (else float16) on a GPU, float32 on CPU, unless set."""
+    import torch
+
+    name = (name or "auto").lower()
+    table = {"float32": torch.float32, "fp32": torch.float32, "bfloat16": torch.bfloat16, "bf16": torch.bfloat16,
+             "float16": torch.float16, "fp16": torch.float16}
+    if name != "auto":
+        if name not in table:
+            raise ConfigError(f"config: neural.dtype must be auto, float32, bfloat16 or float16, got {name!r}")
+        return table[name]
+    if device.startswith("cuda"):
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    if device == "mps":
+        return torch.float16
+    return torch.float32
+
+
+@dataclass
+class Generated:
+    """One generated output: its text, how many tokens were generated, and whether it ended on its own."""
+
+    text: str
+    new_tokens: int
+    finished: bool
+
+
+class Seq2Seq:
+    """A loaded tokenizer + seq2seq model pair on one device, safe to share between threads."""
+
+    def __init__(self, ref: str, tokenizer: Any, model: Any, device: str, dtype: Any):
+        self.ref = ref
+        self.tokenizer = tokenizer
+        self.model = model
+        self.device = device
+        self.dtype = dtype
+        self.lock = threading.RLock()
+        self.model_type = getattr(model.config, "model_type", "")
+
+    @property
+    def family(self) -> str | None:
+        """The tokenizer's language-code family: nllb, mbart, m2m100, or None."""
+        n = type(self.tokenizer).__name__.lower()
+        for fam in ("nllb", "mbart", "m2m100"):
+            if n.startswith(fam):
+                return fam
+        return None
+
+    def input_limit(self, override: int | None = None) -> int:
+        """The longest input, in tokens (special tokens included), this model reads."""
+        lims = []
+        tml = getattr(self.tokenizer, "model_max_length", None)
+        if isinstance(tml, int) and 0 < tml < 1_000_000:
+            lims.append(tml)
+        mpe = getattr(self.model.config, "max_position_embeddings", None)
+        if isinstance(mpe, int) and mpe > 0 and "t5" not in self.model_type:
+            lims.append(mpe)
+        if override:
+            lims.append(int(override))
+        return min(lims) if lims else 512
+
+    @property
+    def output_limit(self) -> int | None:
+        """The longest decoder sequence the model can position (None: no fixed limit)."""
+        mpe = getattr(self.model.config, "max_position_embeddings", None)
+        return mpe if isinstance(mpe, int) and mpe > 0 and "t5" not in self.model_type else None
+
+    def count_tokens(self, texts: Sequence[str], src_code: str | None = None) -> list[int]:
+        """Input length in tokens of each text, special tokens included."""
+        if not texts:
+            return []
+        with self.lock:
+            if src_code is not None:
+                self.tokenizer.src_lang = src_code
+            return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
+
+    def token_id(self, token: str) -> int | None:
+        """The id of a token, or None when the vocabulary lacks it."""
+        tid = self.tokenizer.convert_tokens_to_ids(token)
+        if tid is None or (tid == self.tokenizer.unk_token_id and token != self.tokenizer.unk_token):
+            return None
+        return int(tid)
+
+    def generate(self, texts: Sequence[str], settings: Mapping[str, Any], src_code: str | None = None,
+                 forced_bos: int | None = None, decoder_prefix: str | None = None,
+                 limits: Sequence[int] | None = None) -> list[Generated]:
+        """Generate one output per text (batched); limits caps each output's new tokens individually."""
+        import torch
+
+        texts = list(texts)
+        if not texts:
+            return []
+        tok, model = self.tokenizer, self.model
+        gen = copy.deepcopy(model.generation_config)
+        opts = dict(settings)
+        if "min_new_tokens" in opts:
+            gen.min_length = 0
+        if opts.get("max_new_tokens") is not None:
+            gen.max_length = None
+        if forced_bos is not None:
+            gen.forced_bos_token_id = forced_bos
+        gen.num_return_sequences = 1
+        for k, v in opts.items():
+            setattr(gen, k, v)
+        if gen.min_new_tokens and gen.max_new_tokens:
+            gen.min_new_tokens = min(gen.min_new_tokens, gen.max_new_tokens)
+        with self.lock, torch.inference_mode():
+            if src_code is not None:
+                tok.src_lang = src_code
+            enc = tok(texts, return_tensors="pt", padding=True, add_special_tokens=True)
+            enc = {k: v.to(self.device) for k, v in enc.items()}
+            prompt: list[int] = []
+            if decoder_prefix is not None:
+                if len(texts) != 1:
+                    raise ValueError("a decoder prefix needs a batch of one")
+                start = gen.decoder_start_token_id
+                if start is None:
+                    start = model.config.decoder_start_token_id
+                prompt = [int(start)]
+                if gen.forced_bos_token_id is not None:
+                    prompt.append(int(gen.forced_bos_token_id))
+                prompt += tok(decoder_prefix, add_special_tokens=False)["input_ids"]
+                enc["decoder_input_ids"] = torch.tensor([prompt], device=self.device)
+            room = self.output_limit
+            if room is not None:
+                room -= len(prompt) if prompt else 1
+                if room < 1:
+                    return [Generated("", 0, False) for _ in texts]
+                gen.max_new_tokens = min(gen.max_new_tokens or room, room)
+                if gen.min_new_tokens:
+                    gen.min_new_tokens = min(gen.min_new_tokens, gen.max_new_tokens)
+            try:
+                seqs = model.generate(**enc, generation_config=gen)
+            except (RuntimeError, IndexError) as exc:
+                raise BackendError(f"model {self.ref} failed while generating: {str(exc).splitlines()[0]}") from None
+        seqs = seqs.tolist()
+        skip = len(prompt) if prompt else 1  # the decoder start (and primed) tokens
+        specials = set(tok.all_special_ids)
+        eos = gen.eos_token_id if gen.eos_token_id is not None else tok.eos_token_id
+        eos_ids = set(eos) if isinstance(eos, (list, tuple)) else {eos}
+        pad = gen.pad_token_id if gen.pad_token_id is not None else tok.pad_token_id
+        out: list[Generated] = []
+        for i, seq in enumerate(seqs):
+            new = seq[skip:]
+            finished = False
+            for j, t in enumerate(new):
+                if t in eos_ids:
+                    new, finished = new[:j], True
+                    break
+            while new and new[-1] == pad:
+                new = new[:-1]
+            if limits is not None and len(new) > limits[i]:
+                new, finished = new[: limits[i]], False
+            count = len(new)
+            if prompt:
+                body = prompt[1:]
+                if gen.forced_bos_token_id is not None and body and body[0] == gen.forced_bos_token_id:
+                    body = body[1:]
+                before = tok.decode(body, skip_special_tokens=True)
+                full = tok.decode(body + [t for t in new if t not in specials], skip_special_tokens=True)
+                text = full[len(before):] if full.startswith(before) else " " + tok.decode(new, skip_special_tokens=True)
+            else:
+                text = tok.decode(new, skip_special_tokens=True)
+            out.append(Generated(text, count, finished))
+        return out
+
+
+class _QuietNotes:
+    """A logging filter that drops transformers notices about settings briefsum sets on purpose."""
+
+    _DROP = ("seem to have been set", "Token indices sequence length is longer", "generation flags are not valid")
+
+    def filter(self, record: Any) -> bool:
+        msg = record.getMessage()
+        return not any(d in msg for d in self._DROP)
+
+
+def _quiet_transformers() -> None:
+    import logging
+
+    for name in ("transformers.generation.utils", "transformers.generation.configuration_utils",
+                 "transformers.tokenization_utils_base"):
+        log = logging.getLogger(name)
+        if not any(isinstance(f, _QuietNotes) for f in log.filters):
+            log.addFilter(_QuietNotes())
+
+
+def load_model(cfg: Config, located: Located) -> Seq2Seq:
+    """Load (once per process and device) the tokenizer and model a registry entry points at."""
+    import torch  # noqa: F401  (fail here, as ImportError, when the extra is not installed)
+
+    device = pick_device(cfg.get("neural", "device"))
+    dtype = pick_dtype(cfg.get("neural", "dtype"), device)
+    allow_pickle = bool(cfg.get("neural", "allow_pickle", default=False))
+    key = (located.load_from, device, str(dtype), allow_pickle)
+    with _LOCK:
+        lock = _KEY_LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        if key in _MODELS:
+            return _MODELS[key]
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        _quiet_transformers()
+        kw: dict[str, Any] = {"local_files_only": not located.download, "trust_remote_code": False}
+        if located.download and cfg.get("neural", "cache_dir"):
+            kw["cache_dir"] = str(cfg.resolve_path(cfg.get("neural", "cache_dir")))
+        try:
+            with warnings.catch_warnings():  # Marian's note about sacremoses: docs/neural.md covers it
+                warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
+                tok = AutoTokenizer.from_pretrained(located.load_from, **kw)
+            model = AutoModelForSeq2SeqLM.from_pretrained(located.load_from, dtype=dtype,
+                                                          use_safetensors=None if allow_pickle else True, **kw)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ModelUnavailable(f"cannot load model {located.ref}: {first}") from None
+        model.to(device)
+        model.eval()
+        loaded = Seq2Seq(located.ref, tok, model, device, dtype)
+        _MODELS[key] = loaded
+        return loaded
+
+
+def _lang_code(cfg: Config, entry: ModelEntry, model: Seq2Seq, lang: str) -> str | None:
+    """The tokenizer's code for a language (fra_Latn, fr_XX, __fr__), or None when the model uses none."""
+    fam = model.family
+    if fam is None:
+        return None
+    table = dict(cfg.get("models", "languages", fam) or {})
+    table.update(entry.settings.get("languages") or {})
+    if fam == "m2m100":
+        code = table.get(lang, f"__{lang}__")
+    else:
+        code = table.get(lang)
+    if code is None or model.token_id(code) is None:
+        raise ConfigError(f"config: model {entry.ref} has no language code for '{lang}' "
+                          f"(set models.languages.{fam}.{lang} to one of its codes)")
+    return code
+
+
+# -- translation --------------------------------------------------------------------------------------
+
+@dataclass
+class TranslationRun:
+    """Translated sentences (one per input) with what happened on the way."""
+
+    texts: list[str]
+    warnings: list[str] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+
+class NeuralTranslator:
+    """Sentence-level translation with a seq2seq model: length-sorted batches, clause splits, loop guard."""
+
+    def __init__(self, cfg: Config, entry: ModelEntry, model: Seq2Seq, source: str, target: str):
+        self.name = entry.ref
+        self.entry = entry
+        self.model = model
+        self.source = source
+        self.target = target
+        self.settings = {"num_beams": 4, "no_repeat_ngram_size": 4, "max_new_tokens": 256}
+        self.settings.update(entry.settings.get("generate") or {})
+        self.src_code = _lang_code(cfg, entry, model, source)
+        tgt_code = _lang_code(cfg, entry, model, target)
+        self.forced_bos = model.token_id(tgt_code) if tgt_code else None
+        self.limit = model.input_limit(entry.settings.get("max_input_tokens"))
+        self.batch_tokens = int(cfg.get("neural", "batch_tokens", default=4096))
+        self.batch_size = int(cfg.get("neural", "batch_size", default=32))
+        self.ratio = float(cfg.get("neural", "max_new_ratio", default=2.0))
+        self.loop_guard = str(cfg.get("neural", "loop_guard", default="retry"))
+        if self.loop_guard not in ("retry", "repair", "off"):
+            raise ConfigError(f"config: neural.loop_guard must be retry, repair or off, got {self.loop_guard!r}")
+
+    @classmethod
+    def from_config(cls, cfg: Config, source: str, target: str,
+                    models: Mapping[str, str] | None = None) -> "NeuralTranslator":
+        """The registry's translator for a pair; ModelUnavailable (saying how to get it) when it is not here."""
+        entry = find_entry(cfg, "translation", f"{source}-{target}", models)
+        if entry is None:
+            raise _missing("translation", f"{source}-{target}")
+        located = locate(cfg, entry)
+        return cls(cfg, entry, load_model(cfg, located), source, target)
+
+    def supports(self, source: str, target: str) -> bool:
+        """True for the one pair this model translates."""
+        return (source, target) == (self.source, self.target)
+
+    def translate_sentences(self, sentences: Sequence[str], source: str, target: str) -> list[str]:
+        """Translate sentences one to one (the Translator protocol)."""
+        if not self.supports(source, target):
+            raise BackendError(f"model {self.name} translates {self.source}-{self.target}, not {source}-{target}")
+        return self.translate(sentences).texts
+
+    def _units(self, sentences: Sequence[str]) -> tuple[list[tuple[int, str]], int, int]:
+        counts = self.model.count_tokens(sentences, self.src_code)
+        units: list[tuple[int, str]] = []
+        split, mid_word = 0, 0
+        for i, (s, n) in enumerate(zip(sentences, counts)):
+            if n <= self.limit:
+                units.append((i, s))
+                continue
+            pieces, mw = split_to_fit(s, lambda t: self.model.count_tokens([t], self.src_code)[0] <= self.limit)
+            split += 1
+            mid_word += int(mw)
+            units.extend((i, p) for p in pieces)
+        return units, split, mid_word
+
+    def _batches(self, lengths: Sequence[int]) -> list[list[int]]:
+        order = sorted(range(len(lengths)), key=lambda k: (-lengths[k], k))
+        batches: list[list[int]] = []
+        cur: list[int] = []
+        for k in order:
+            width = max([lengths[j] for j in cur] + [lengths[k]])
+            if cur and ((len(cur) + 1) * width > self.batch_tokens or len(cur) >= self.batch_size):
+                batches.append(cur)
+                cur = []
+            cur.append(k)
+        if cur:
+            batches.append(cur)
+        return batches
+
+    def _run(self, texts: list[str], lengths: list[int], settings: Mapping[str, Any]) -> list[Generated]:
+        cap = int(settings.get("max_new_tokens") or 256)
+        limits = [max(4, min(cap, int(self.ratio * n) + 10)) for n in lengths]
+        out: list[Generated | None] = [None] * len(texts)
+        for batch in self._batches(lengths):
+            opts = dict(settings)
+            opts["max_new_tokens"] = max(limits[k] for k in batch)
+            res = self.model.generate([texts[k] for k in batch], opts, self.src_code, self.forced_bos,
+                                      limits=[limits[k] for k in batch])
+            for k, g in zip(batch, res):
+                out[k] = g
+        return out  # type: ignore[return-value]
+
+    def translate(self, sentences: Sequence[str]) -> TranslationRun:
+        """Translate sentences one to one, saying what was split, retried or repaired."""
+        sentences = list(sentences)
+        if not sentences:
+            return TranslationRun([])
+        units, split, mid_word = self._units(sentences)
+        texts = [u[1] for u in units]
+        lengths = self.model.count_tokens(texts, self.src_code)
+        gens = self._run(texts, lengths, self.settings)
+        outs = [g.text.strip() for g in gens]
+        bad = [k for k, g in enumerate(gens) if self.loop_guard != "off" and self._loops(texts[k], g)]
+        retried, repaired = len(bad), 0
+        if bad and self.loop_guard == "retry":
+            retry = dict(self.settings)
+            retry.update({"repetition_penalty": 1.3, "no_repeat_ngram_size": 3})
+            again = self._run([texts[k] for k in bad], [lengths[k] for k in bad], retry)
+            still = []
+            for k, g in zip(bad, again):
+                outs[k] = g.text.strip()
+                if self._loops(texts[k], g):
+                    still.append(k)
+            bad = still
+        for k in bad:
+            fixed = remove_loops(outs[k])
+            if fixed != outs[k]:
+                outs[k] = fixed
+            repaired += 1
+        joined: list[list[str]] = [[] for _ in sentences]
+        for (i, _), o in zip(units, outs):
+            joined[i].append(o)
+        result = [" ".join(p for p in parts if p) for parts in joined]
+        warnings: list[str] = []
+        if split:
+            warnings.append(f"translation: {split} sentence{'s' if split > 1 else ''} longer than the model's "
+                            f"{self.limit}-token input {'were' if split > 1 else 'was'} translated in pieces "
+                            "split at clause boundaries" + (f" ({mid_word} between words)" if mid_word else ""))
+        if repaired:
+            where = sorted({units[k][0] + 1 for k in bad})
+            warnings.append(f"translation: the model looped on sentence{'s' if len(where) > 1 else ''} "
+                            f"{', '.join(map(str, where))}; the repetition was removed")
+        stats = {"translation_units": len(units), "translation_split": split, "translation_loops_retried": retried,
+                 "translation_loops_left": repaired}
+        return TranslationRun(result, warnings, stats)
+
+    @staticmethod
+    def _loops(source: str, g: Generated) -> bool:
+        return not g.finished or looping(g.text, source)
+
+
+# -- summarisation ------------------------------------------------------------------------------------
+
+class NeuralSummariser:
+    """Abstractive summaries with a seq2seq model; long inputs are reduced map-reduce style first."""
+
+    def __init__(self, cfg: Config, entry: ModelEntry, model: Seq2Seq, lang: str):
+        self.name = entry.ref
+        self.entry = entry
+        self.model = model
+        self.lang = lang
+        self.defaults = dict(entry.settings.get("generate") or {})
+        self.grade_settings = dict(cfg.get("models", "grades") or {})
+        self.prefix = entry.settings.get("prefix")
+        if self.prefix is None:
+            tsp = getattr(model.model.config, "task_specific_params", None) or {}
+            self.prefix = (tsp.get("summarization") or {}).get("prefix") or ("summarize: " if model.model_type == "t5"
+                                                                            else "")
+        self.src_code = _lang_code(cfg, entry, model, lang) if model.family else None
+        self.forced_bos = model.token_id(self.src_code) if self.src_code else None
+        self.limit = model.input_limit(entry.settings.get("max_input_tokens"))
+        self.max_passes = int(cfg.get("neural", "max_passes", default=8))
+        overhead = self.model.count_tokens([self.prefix], self.src_code)[0]
+        self.room = self.limit - overhead - 1
+        if self.room < 8:
+            raise ConfigError(f"config: model {entry.ref} reads only {self.limit} tokens, too few to summarise")
+
+    def settings_for(self, grade: str) -> dict:
+        """Generation settings for a grade: model defaults, then the grade's own settings."""
+        out = dict(self.defaults)
+        out.update(self.grade_settings.get(grade) or {})
+        return out
+
+    def _fits(self, text: str) -> bool:
+        return self.model.count_tokens([self.prefix + text], self.src_code)[0] <= self.limit
+
+    def pack(self, units: Sequence[str]) -> tuple[list[str], int]:
+        """Group sentences, in order, into inputs that fit the model (a long sentence split at clauses)."""
+        pieces: list[str] = []
+        split = 0
+        counts = self.model.count_tokens([self.prefix + u for u in units], self.src_code)
+        for u, n in zip(units, counts):
+            if n <= self.limit:
+                pieces.append(u)
+            else:
+                parts, _ = split_to_fit(u, self._fits)
+                pieces.extend(parts)
+                split += 1
+        sizes = self.model.count_tokens(pieces, self.src_code)
+        overhead = self.model.count_tokens([""], self.src_code)[0]
+        chunks: list[list[str]] = []
+        used = 0
+        for p, n in zip(pieces, sizes):
+            n = max(1, n - overhead)
+            if chunks and used + n <= self.room:
+                chunks[-1].append(p)
+                used += n
+            else:
+                chunks.append([p])
+                used = n
+        out: list[str] = []
+        for c in chunks:  # token counts are not exactly additive: check each chunk and halve any that overflow
+            out.extend(self._halve(c))
+        return out, split
+
+    def _halve(self, sents: list[str]) -> list[str]:
+        text = " ".join(sents)
+        if len(sents) == 1 or self._fits(text):
+            return [text]
+        mid = len(sents) // 2
+        return self._halve(sents[:mid]) + self._halve(sents[mid:])
+
+    def reduce(self, units: Sequence[str]) -> tuple[str, dict, list[str]]:
+        """Map-reduce sentences into one input that fits: chunk summaries, then summaries of those."""
+        warnings: list[str] = []
+        chunks, split = self.pack(list(units))
+        stats = {"chunks": len(chunks), "passes": 0, "input_limit_tokens": self.limit, "split_for_input": split}
+        settings = self.settings_for("chunk")
+        settings["max_new_tokens"] = max(4, min(int(settings.get("max_new_tokens") or 160), self.room // 4))
+        while len(chunks) > 1:
+            if stats["passes"] >= self.max_passes:
+                raise BackendError(f"the input is still {len(chunks)} model inputs long after {self.max_passes} "
+                                   "summary passes (raise neural.max_passes or use a model with a longer input)")
+            stats["passes"] += 1
+            gens = self.model.generate([self.prefix + c for c in chunks], settings, self.src_code, self.forced_bos)
+            units = []
+            for c, g in zip(chunks, gens):
+                text = g.text.strip()
+                if not text:
+                    text = (split_sentences(c, self.lang) or [c])[0]
+                    stats["empty_chunk_summaries"] = stats.get("empty_chunk_summaries", 0) + 1
+                text, trimmed = self._shorten(text, self.room // 2)
+                stats["trimmed_chunk_summaries"] = stats.get("trimmed_chunk_summaries", 0) + int(trimmed)
+                units.append(text)
+            chunks, _ = self.pack(units)
+        if stats.get("empty_chunk_summaries"):
+            warnings.append(f"{stats['empty_chunk_summaries']} chunk summaries came out empty; "
+                            "each chunk's first sentence stood in for its summary")
+        return (chunks[0] if chunks else ""), stats, warnings
+
+    def _shorten(self, text: str, max_tokens: int) -> tuple[str, bool]:
+        """Keep the longest word prefix of a generated text that encodes to at most max_tokens tokens."""
+        if self.model.count_tokens([text], self.src_code)[0] <= max_tokens:
+            return text, False
+        words = text.split()
+        lo, hi = 1, len(words)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.model.count_tokens([" ".join(words[:mid])], self.src_code)[0] <= max_tokens:
+                lo = mid
+            else:
+                hi = mid - 1
+        return " ".join(words[:lo]), True
+
+    def write(self, text: str, settings: Mapping[str, Any], prefix: str = "") -> Generated:
+        """Summarise one input that fits; with a prefix, continue it (the result includes the prefix)."""
+        g = self.model.generate([self.prefix + text], settings, self.src_code, self.forced_bos,
+                                decoder_prefix=prefix or None)[0]
+        body = (prefix + g.text) if prefix else g.text
+        return Generated(" ".join(body.split()), g.new_tokens, g.finished)
+
+
+# -- the engine ---------------------------------------------------------------------------------------
+
+def _missing(task: str, key: str) -> ModelUnavailable:
+    return ModelUnavailable(f"no {task} model is configured for {key} "
+                            f"(set models.{task}.{key}.model to a hub id or a folder)")
+
+
+class NeuralEngine:
+    """Translate and write abstractive graded summaries with the models of the registry."""
+
+    name = "neural"
+
+    def __init__(self, cfg: Config, source: str, target: str | None, strategy: str, summariser: NeuralSummariser,
+                 translator: NeuralTranslator | None = None, headline: NeuralSummariser | None = None,
+                 notes: Sequence[str] = ()):
+        self.cfg = cfg
+        self.source = source
+        self.target = target
+        self.strategy = strategy
+        self.summariser = summariser
+        self.translator = translator
+        self.headline = headline
+        self.notes = list(notes)
+        self.nesting = str(cfg.get("neural", "nesting", default="prefix"))
+        self.faithfulness = str(cfg.get("neural", "faithfulness", default="warn"))
+        if self.nesting not in ("prefix", "independent"):
+            raise ConfigError(f"config: neural.nesting must be prefix or independent, got {self.nesting!r}")
+        if self.faithfulness not in ("warn", "fallback", "off"):
+            raise ConfigError(f"config: neural.faithfulness must be warn, fallback or off, got {self.faithfulness!r}")
+
+    @classmethod
+    def plan(cls, cfg: Config, source: str, target: str | None,
+             models: Mapping[str, str] | None = None) -> tuple[str, dict[str, tuple[ModelEntry, Located]], list[str]]:
+        """Pick the strategy and find every model it needs on disk, without importing torch."""
+        strategy = str(cfg.get("neural", "strategy", default="translate-summarise"))
+        if strategy not in STRATEGIES:
+            raise ConfigError(f"config: neural.strategy must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
+        translate = target is not None and target != source
+        need: dict[str, tuple[str, str]] = {}
+        if not translate:
+            strategy = "direct" if strategy == "direct" else "summarise-translate"
+        if strategy == "translate-summarise":
+            need = {"translator": ("translation", f"{source}-{target}"), "summariser": ("summarisation", target)}
+            head_lang = target
+        elif strategy == "summarise-translate" and find_entry(cfg, "summarisation", source, models) is not None:
+            need = {"summariser": ("summarisation", source)}
+            head_lang = source
+        else:  # direct, or no summariser for the source language: the multilingual model
+            strategy = "direct"
+            need = {"summariser": ("multilingual", source)}
+            head_lang = None
+        entries: dict[str, tuple[ModelEntry, Located]] = {}
+        for role, (task, key) in need.items():
+            entry = find_entry(cfg, task, key, models)
+            if entry is None:
+                raise _missing(task, key)
+            entries[role] = (entry, locate(cfg, entry))
+        sum_entry = entries["summariser"][0]
+        out_lang = target if strategy == "translate-summarise" else source
+        if strategy == "direct" and sum_entry.settings.get("output_lang", "source") != "source":
+            out_lang = str(sum_entry.settings["output_lang"])
+        if translate and out_lang != target:
+            entry = find_entry(cfg, "translation", f"{out_lang}-{target}", models)
+            if entry is None:
+                raise _missing("translation", f"{out_lang}-{target}")
+            entries["translator"] = (entry, locate(cfg, entry))
+        notes: list[str] = []
+        if head_lang is not None:
+            head = find_entry(cfg, "headline", head_lang, models)
+            if head is not None:
+                try:
+                    entries["headline"] = (head, locate(cfg, head))
+                except ModelUnavailable as exc:
+                    notes.append(f"headline model unavailable, the summariser wrote the headline: {exc}")
+        return strategy, entries, notes
+
+    @classmethod
+    def from_config(cls, cfg: Config, source: str, target: str | None,
+                    models: Mapping[str, str] | None = None) -> "NeuralEngine":
+        """Load the models the configured strategy needs; raise ModelUnavailable saying how to get any missing."""
+        strategy, entries, notes = cls.plan(cfg, source, target, models)
+        loaded = {role: (entry, load_model(cfg, loc)) for role, (entry, loc) in entries.items()}
+        s_entry, s_model = loaded["summariser"]
+        sum_lang = target if strategy == "translate-summarise" else source
+        summariser = NeuralSummariser(cfg, s_entry, s_model, sum_lang)
+        headline = NeuralSummariser(cfg, *loaded["headline"], sum_lang) if "headline" in loaded else None
+        translator = None
+        if "translator" in loaded:
+            t_entry, t_model = loaded["translator"]
+            src, tgt = t_entry.key.split("-", 1) if "-" in t_entry.key else (source, target)
+            translator = NeuralTranslator(cfg, t_entry, t_model, src, tgt)
+        return cls(cfg, source, target, strategy, summariser, translator, headline, notes)
+
+    @property
+    def models(self) -> dict[str, str]:
+        """The models in use, by role."""
+        out = {}
+        if self.translator is not None:
+            out["translator"] = self.translator.name
+        out["summariser"] = self.summariser.name
+        if self.headline is not None:
+            out["headline"] = self.headline.name
+        return out
+
+    def _extractive(self, doc: Document, specs: Sequence[GradeSpec]) -> dict[str, GradeResult]:
+        from ..api import _offline_engine
+
+        return _offline_engine(self.cfg).run(doc, specs, None, None, False).grades
+
+    def run(self, doc: Document, grades: Sequence[GradeSpec], target: str | None, translator: Translator | None,
+            want_translation: bool) -> EngineResult:
+        """Write the graded summaries of a document (and its translation when wanted)."""
+        warnings = list(self.notes)
+        stats: dict[str, Any] = {"strategy": self.strategy, "nesting": self.nesting,
+                                 "device": self.summariser.model.device,
+                                 "dtype": str(self.summariser.model.dtype).replace("torch.", "")}
+        sents = doc.sentences
+        src_texts = [s.text for s in sents]
+        translation = None
+        if self.strategy == "translate-summarise" and self.translator is not None:
+            run = self.translator.translate(src_texts)
+            warnings.extend(run.warnings)
+            stats.update(run.stats)
+            units = run.texts
+            unit_lang = self.translator.target
+            translation = Translation(doc.lang, unit_lang, [AlignedSentence(s.index, s.paragraph, s.text, t)
+                                                            for s, t in zip(sents, units)], self.translator.name)
+            refs = [doc.text, *units]
+        else:
+            units, unit_lang, refs = src_texts, self.summariser.lang, [doc.text]
+        unit_doc = Document(" ".join(units), unit_lang, [Sentence(s.index, u, s.paragraph, 0, 0, s.heading)
+                                                          for s, u in zip(sents, units)])
+        reduced, rstats, rwarn = self.summariser.reduce(units)
+        stats.update(rstats)
+        warnings.extend(rwarn)
+
+        budgets = effective_budgets(grades, doc.words)
+        extractive: dict[str, GradeResult] | None = None
+        texts: dict[str, str] = {}
+        methods: dict[str, str] = {}
+        cut: dict[str, bool] = {}
+        generated: dict[str, int] = {}
+        origin: dict[str, str] = {}  # a grade that is its shorter grade's text, unchanged -> that grade
+        prev = ""
+        for k, (spec, budget) in enumerate(zip(grades, budgets)):
+            is_head = spec.max_sentences == 1 or spec.name == "headline"
+            model = self.headline if (is_head and self.headline is not None and not prev) else self.summariser
+            settings = model.settings_for(spec.name)
+            prefix = prev if self.nesting == "prefix" else ""
+            g = model.write(reduced, settings, prefix)
+            generated[spec.name] = g.new_tokens
+            text, was_cut, note = fit_budget(g.text, budget, spec.max_sentences, unit_lang, keep=prefix)
+            method = "abstractive"
+            problem = ""
+            if not text.strip():
+                problem = "the model wrote nothing"
+            elif self.faithfulness != "off":
+                terms = unsupported_terms(text, refs, unit_lang)
+                if terms:
+                    problem = f"{', '.join(terms)} not found in the source"
+            if problem:
+                fall = self.faithfulness == "fallback" or problem == "the model wrote nothing"
+                if fall:
+                    if extractive is None:
+                        extractive = self._extractive(unit_doc, grades)
+                    redo = [grades[j].name for j in range(k + 1)] if self.nesting == "prefix" else [spec.name]
+                    for name in redo:
+                        origin.pop(name, None)
+                        texts[name] = extractive[name].text
+                        methods[name] = "extractive (fallback)"
+                        cut[name] = extractive[name].truncated
+                    text, method, was_cut = texts[spec.name], methods[spec.name], cut[spec.name]
+                    warnings.append(f"{spec.name}: {problem}; used the extractive text"
+                                    + (f" for {', '.join(redo)}" if len(redo) > 1 else ""))
+                else:
+                    warnings.append(f"{spec.name}: {problem} (check it, or set neural.faithfulness: fallback)")
+            elif was_cut:
+                warnings.append(f"{spec.name}: {note} (limit {budget} words)")
+            if prefix and text == prefix and k > 0:  # nothing generated survived the cut: the shorter grade, as is
+                method = methods[grades[k - 1].name]
+                origin[spec.name] = origin.get(grades[k - 1].name, grades[k - 1].name)
+            texts[spec.name], methods[spec.name], cut[spec.name] = text, method, was_cut
+            prev = text[:-2].rstrip() if text.endswith(" …") else text
+        stats["generated_tokens"] = generated
+
+        out_lang = unit_lang
+        final = dict(texts)
+        if self.strategy != "translate-summarise" and self.translator is not None and target not in (None, unit_lang):
+            final, twarn = self._translate_grades(grades, budgets, texts, cut)
+            warnings.extend(twarn)
+            out_lang = self.translator.target
+
+        results: dict[str, GradeResult] = {}
+        for spec, budget in zip(grades, budgets):
+            if methods[spec.name].startswith("extractive") and extractive is not None:
+                idx = extractive[origin.get(spec.name, spec.name)].source_indices
+            else:
+                idx = support_indices(texts[spec.name], units, unit_lang)
+            text = final[spec.name]
+            results[spec.name] = GradeResult(spec.name, text, idx, count_words(text), budget, out_lang,
+                                             cut[spec.name], methods[spec.name])
+
+        if want_translation and translation is None and target not in (None, doc.lang):
+            if self.translator is not None and self.translator.source == doc.lang:
+                run = self.translator.translate(src_texts)
+                warnings.extend(run.warnings)
+                translation = Translation(doc.lang, self.translator.target,
+                                          [AlignedSentence(s.index, s.paragraph, s.text, t)
+                                           for s, t in zip(sents, run.texts)], self.translator.name)
+            else:
+                warnings.append("no translation model for the full text; only the summaries were translated")
+        return EngineResult(results, out_lang, translation, warnings, self.models, stats)
+
+    def _translate_grades(self, grades: Sequence[GradeSpec], budgets: Sequence[int], texts: dict[str, str],
+                          cut: dict[str, bool]) -> tuple[dict[str, str], list[str]]:
+        """Translate the grades sentence by sentence (shared sentences once), then re-fit the budgets."""
+        assert self.translator is not None
+        lang = self.translator.source
+        parts = {name: split_sentences(t, lang) or [t] for name, t in texts.items()}
+        unique = list(dict.fromkeys(s for p in parts.values() for s in p))
+        run = self.translator.translate(unique)
+        tr = dict(zip(unique, run.texts))
+        out: dict[str, str] = {}
+        warnings = list(run.warnings)
+        prev = ""
+        for spec, budget in zip(grades, budgets):
+            text = " ".join(tr[s] for s in parts[spec.name])
+            keep = prev if self.nesting == "prefix" and text.startswith(prev) else ""
+            text, was_cut, note = fit_budget(text, budget, spec.max_sentences, self.translator.target, keep=keep)
+            if was_cut:
+                cut[spec.name] = True
+                warnings.append(f"{spec.name}: {note} once translated (limit {budget} words)")
+            out[spec.name] = text
+            prev = text[:-2].rstrip() if text.endswith(" …") else text
+        return out, warnings
