@@ -101,23 +101,33 @@ class ApertiumTranslator:
             for e in errs:
                 e.close()
             raise BackendError(f"Apertium could not be started: {exc.strerror or exc}") from None
+        import threading
+        import time
+
         first, last = procs[0], procs[-1]
+        chunks: list[bytes] = []
+
+        def feed() -> None:
+            try:
+                first.stdin.write(payload.encode("utf-8"))
+                first.stdin.close()
+            except (BrokenPipeError, OSError, ValueError):
+                pass
+
+        def read() -> None:
+            chunks.append(last.stdout.read())
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        reader = threading.Thread(target=read, daemon=True)
+        feeder.start()
+        reader.start()
+        deadline = time.monotonic() + self.timeout
+        reader.join(self.timeout)
         try:
-            import threading
-
-            def feed() -> None:
-                try:
-                    first.stdin.write(payload.encode("utf-8"))
-                    first.stdin.close()
-                except (BrokenPipeError, OSError):
-                    pass
-
-            feeder = threading.Thread(target=feed, daemon=True)
-            feeder.start()
-            out, _ = last.communicate(timeout=self.timeout)
-            feeder.join(timeout=self.timeout)
-            for p in procs[:-1]:
-                p.wait(timeout=self.timeout)
+            if reader.is_alive():
+                raise subprocess.TimeoutExpired(modes, self.timeout)
+            for p in procs:
+                p.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             for p in procs:
                 p.kill()
@@ -127,6 +137,8 @@ class ApertiumTranslator:
                 e.close()
             raise BackendError(f"Apertium ({' | '.join(modes)}) did not finish within {self.timeout:g} s "
                                "and was stopped") from None
+        last.stdout.close()
+        out = chunks[0] if chunks else b""
         for mode, p, e in zip(modes, procs, errs):
             e.seek(0)
             err = e.read().decode("utf-8", "replace").strip().splitlines()
