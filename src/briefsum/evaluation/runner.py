@@ -223,7 +223,7 @@ def _describe_system(opts: RunOptions) -> dict[str, Any]:
 def _run_summarisation(spec: DatasetSpec, opts: RunOptions, examples: list[Example],
                        all_examples: list[Example], t_load: float) -> RunResult:
     from .predictions import read_predictions
-    from .rouge import ROUGE_TYPES, Rouge
+    from .rouge import Rouge
 
     _settings_check(spec, opts)
     metric = Rouge(rouge_settings(spec, opts))
@@ -249,6 +249,25 @@ def _run_summarisation(spec: DatasetSpec, opts: RunOptions, examples: list[Examp
     t_system = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    grades, per_doc, lengths, unscored = score_grades(spec, examples, outputs, metric, warnings, opts.progress)
+    t_score = time.perf_counter() - t0
+    results = {
+        "dataset": spec.name, "description": spec.description, "task": spec.task,
+        "language": spec.language, "output_language": spec.target or spec.language,
+        "examples": len(examples), "dataset_size": len(all_examples), "limit": opts.limit,
+        "system": system, "metric": "rouge", "signature": metric.signature,
+        "settings": asdict(metric.settings), "grades": grades, "unscored_output_lengths": unscored,
+        "timing_s": {"load": round(t_load, 2), "system": round(t_system, 2), "scoring": round(t_score, 2)},
+        "warnings": warnings,
+    }
+    return RunResult(results, outputs, per_doc, lengths)
+
+
+def score_grades(spec: DatasetSpec, examples: Sequence[Example], outputs: dict[str, dict[str, str]], metric: Any,
+                 warnings: list[str], progress: bool = False) -> tuple[dict, list, dict, dict]:
+    """Score every grade that has outputs and references: ROUGE per document, CIs, length statistics."""
+    from .rouge import ROUGE_TYPES
+
     grades: dict[str, Any] = {}
     per_doc: list[dict[str, Any]] = []
     lengths: dict[str, dict[str, list[int]]] = {}
@@ -263,7 +282,7 @@ def _run_summarisation(spec: DatasetSpec, opts: RunOptions, examples: list[Examp
         refs = [ex.references[g] for ex in docs]
         preds = [outputs[g].get(ex.id, "") for ex in docs]
         scores = {t: np.zeros((len(docs), 3)) for t in ROUGE_TYPES}
-        with _bar(len(docs), f"ROUGE {g}", opts.progress) as bar:
+        with _bar(len(docs), f"ROUGE {g}", progress) as bar:
             for i, (ref, pred) in enumerate(zip(refs, preds)):
                 for t, prf in metric.score_pair(ref, pred).items():
                     scores[t][i] = prf
@@ -280,14 +299,4 @@ def _run_summarisation(spec: DatasetSpec, opts: RunOptions, examples: list[Examp
     if not grades:
         raise EvalDataError(f"nothing to score on {spec.name}: no grade has both outputs and references")
     unscored = {g: length_stats([_words(t) for t in outputs[g].values()]) for g in outputs if g not in grades}
-    t_score = time.perf_counter() - t0
-    results = {
-        "dataset": spec.name, "description": spec.description, "task": spec.task,
-        "language": spec.language, "output_language": spec.target or spec.language,
-        "examples": len(examples), "dataset_size": len(all_examples), "limit": opts.limit,
-        "system": system, "metric": "rouge", "signature": metric.signature,
-        "settings": asdict(metric.settings), "grades": grades, "unscored_output_lengths": unscored,
-        "timing_s": {"load": round(t_load, 2), "system": round(t_system, 2), "scoring": round(t_score, 2)},
-        "warnings": warnings,
-    }
-    return RunResult(results, outputs, per_doc, lengths)
+    return grades, per_doc, lengths, unscored
