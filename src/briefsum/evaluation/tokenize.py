@@ -55,6 +55,21 @@ class CachedTokenizer:
         self._cache.clear()
 
 
+class _MemoStemmer:
+    """A stemmer that stems each distinct word once (stemming is the slow part of tokenization)."""
+
+    def __init__(self, stem_word: Callable[[str], str]):
+        self._stem_word = stem_word
+        self._memo: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        """The stem of one word."""
+        out = self._memo.get(word)
+        if out is None:
+            out = self._memo[word] = self._stem_word(word)
+        return out
+
+
 def unicode_words(text: str) -> list[str]:
     """Lower-cased Unicode word tokens of NFC-normalised text ("été" stays "été")."""
     return _WORD.findall(unicodedata.normalize("NFC", text).lower())
@@ -76,22 +91,25 @@ def make_tokenizer(mode: str = "unicode", stem: bool = False, lang: str = "en") 
         import snowballstemmer
 
         algo = snowball_name(lang)
-        stemmer = snowballstemmer.stemmer(algo)
+        stemmer = _MemoStemmer(snowballstemmer.stemmer(algo).stemWord)
 
         def fn(text: str) -> list[str]:
-            return stemmer.stemWords(unicode_words(text))
+            return [stemmer.stem(w) for w in unicode_words(text)]
 
         return CachedTokenizer(fn, "unicode", f"snowball-{algo}")
-    if mode == "paper":
-        from rouge_score import tokenizers
-
-        inner = tokenizers.DefaultTokenizer(use_stemmer=stem)
-        return CachedTokenizer(inner.tokenize, "rouge-score-default", "porter-nltk" if stem else "none")
-    if mode == "perl":
+    if mode in ("paper", "perl"):
+        # rouge-score's own tokenize function; with stemming, the Porter stemmer that rouge-score's
+        # DefaultTokenizer uses (paper) or the original Porter algorithm, as ROUGE-1.5.5 (perl).
         from nltk.stem import porter
         from rouge_score import tokenize as rs_tokenize
 
-        stemmer = porter.PorterStemmer(porter.PorterStemmer.ORIGINAL_ALGORITHM) if stem else None
+        stemmer = None
+        if stem:
+            algo = porter.PorterStemmer.NLTK_EXTENSIONS if mode == "paper" else porter.PorterStemmer.ORIGINAL_ALGORITHM
+            stemmer = _MemoStemmer(porter.PorterStemmer(algo).stem)
+        if mode == "paper":
+            return CachedTokenizer(lambda text: rs_tokenize.tokenize(text, stemmer), "rouge-score-default",
+                                   "porter-nltk" if stem else "none")
         return CachedTokenizer(lambda text: rs_tokenize.tokenize(text, stemmer), "rouge-1.5.5",
                                "porter-original" if stem else "none")
     raise ValueError(f"unknown ROUGE mode '{mode}' (use {', '.join(MODES)})")

@@ -50,11 +50,12 @@ def corpus_metrics(hypotheses: Sequence[str], references: Sequence[str], bootstr
     try:
         for name, metric in (("bleu", BLEU()), ("chrf", CHRF())):
             point = metric.corpus_score(list(hypotheses), [list(references)])
-            entry = {"score": round(point.score, 2), "signature": str(metric.get_signature())}
+            entry = {"score": round(float(point.score), 2), "signature": str(metric.get_signature())}
             if bootstrap > 1 and len(hypotheses) > 1:
                 bs = metric.corpus_score(list(hypotheses), [list(references)], n_bootstrap=bootstrap)
-                entry["ci95"] = [round(bs._mean - bs._ci, 2), round(bs._mean + bs._ci, 2)]
-                entry["bootstrap_mean"] = round(bs._mean, 2)
+                mean, half = float(bs._mean), float(bs._ci)
+                entry["ci95"] = [round(mean - half, 2), round(mean + half, 2)]
+                entry["bootstrap_mean"] = round(mean, 2)
                 entry["bootstrap"] = f"bootstrap-{bootstrap}-seed-{seed} (sacrebleu, mean ± 1.96 sd)"
             if name == "bleu":
                 entry["detail"] = str(point)
