@@ -32,3 +32,4 @@ $E --dataset flores-devtest --out "$OUT/flores-apertium"
 # Scoring speed
 $PY eval/bench_scoring.py --repeats 5 > "$OUT/bench-scoring.txt"
 $PY eval/bench_scoring.py --repeats 5 --stress > "$OUT/bench-scoring-stress.txt"
+$PY eval/oracle_units.py > "$OUT/oracle-units.txt"

@@ -20,6 +20,11 @@ def _system_label(results: dict) -> str:
     return f"{s['kind']} {s['name']}"
 
 
+def _cell_text(text: str) -> str:
+    """Text safe inside a Markdown table cell (pipes escaped)."""
+    return text.replace("|", "\\|")
+
+
 def _cell(entry: dict) -> str:
     ci = entry.get("ci95")
     return f"{entry['f']:.2f} [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else f"{entry['f']:.2f}"
@@ -36,7 +41,7 @@ def markdown(results: dict) -> str:
         for name in ("bleu", "chrf"):
             e = sc[name]
             ci = f"[{e['ci95'][0]:.2f}, {e['ci95'][1]:.2f}]" if e.get("ci95") else "–"
-            lines.append(f"| {name.upper() if name == 'bleu' else 'chrF'} | {e['score']:.2f} | {ci} | `{e['signature']}` |")
+            lines.append(f"| {name.upper() if name == 'bleu' else 'chrF'} | {e['score']:.2f} | {ci} | `{_cell_text(e['signature'])}` |")
         ln = results["lengths"]
         lines += ["", f"Words per line: output mean {ln['prediction']['mean']} / median {ln['prediction']['median']}, "
                       f"reference mean {ln['reference']['mean']} / median {ln['reference']['median']}."]

@@ -1,10 +1,10 @@
-"""How much OrangeSum's glued sentences ("avocats.Enjeu") move the LEAD-2 and oracle baselines.
+"""How the extraction units move the LEAD-2 and oracle baselines on OrangeSum valid (abstracts).
 
-Scores LEAD-2 and the greedy oracle (<= 3 sentences) against the abstracts twice: with briefsum's segmenter as
-is, and with the article first re-split at glued boundaries (a lower-case letter, a full stop, an upper-case
-letter). Prints how many articles hold such a boundary and both sets of scores (unicode tokenizer, no stemming).
+Scores LEAD-2 and the greedy oracle (<= 3 units) three ways: briefsum's segmenter as is; the article first
+re-split at glued boundaries ("avocats.Enjeu"); and briefsum's sentences further cut after ';' and ':'
+(finer units). Unicode tokenizer, no stemming.
 
-    python eval/glued_sentences.py [--limit N] [--data-root DIR]
+    python eval/oracle_units.py [--limit N] [--data-root DIR]
 """
 
 from __future__ import annotations
@@ -37,11 +37,14 @@ def main() -> int:
     metric = Rouge(lang="fr", bootstrap=0)
     glued = sum(1 for e in exs if GLUED.search(e.text))
     print(f"{glued} of {len(exs)} abstract-task articles hold at least one glued sentence boundary")
-    for label, fix in (("briefsum segmenter", False), ("re-split at glued boundaries", True)):
+    clause = re.compile(r"(?<=[;:])\s+")
+    for label in ("briefsum segmenter", "re-split at glued boundaries", "sentences cut after ; and :"):
         lead, oracle = [], []
         for e in exs:
-            text = GLUED.sub(". ", e.text) if fix else e.text
+            text = GLUED.sub(". ", e.text) if label.startswith("re-split") else e.text
             sents = bl.article_sentences(text, "fr")
+            if label.startswith("sentences cut"):
+                sents = [p for s in sents for p in clause.split(s) if p.strip()]
             ref = e.references["brief"]
             lead.append(bl.lead(sents, 2))
             oracle.append(bl.greedy_oracle(sents, ref, metric.tokenizer.tokenize, 3))
