@@ -92,6 +92,23 @@ def _pick_translator(cfg: Config, src: str, target: str | None, warnings: list[s
     return tr
 
 
+def _neural_or_none(engine: str, build, what: str, fallback: str, warnings: list[str]):
+    """Run build() on the neural engine; when its models or packages are missing, raise (engine='neural')
+    or add one warning and return None (engine='auto')."""
+    try:
+        return build()
+    except ModelUnavailable as exc:
+        if engine == "neural":
+            raise
+        warnings.append(f"neural {what} unavailable, used {fallback}: {exc}")
+    except ImportError as exc:
+        if engine == "neural":
+            raise ModelUnavailable(f"the neural engine needs extra packages: {exc} "
+                                   "(pip install 'briefsum[neural]')") from None
+        warnings.append(f"neural engine unavailable (pip install 'briefsum[neural]'); used {fallback}")
+    return None
+
+
 def summarise(
     text: str,
     lang: str = "auto",
@@ -119,22 +136,14 @@ def summarise(
     result: EngineResult | None = None
     engine_name = "offline"
     if engine in ("neural", "auto"):
-        try:
+        def run_neural() -> EngineResult:
             from .engines.neural import NeuralEngine
 
-            neural = NeuralEngine.from_config(cfg, src, target)
-            result = neural.run(doc, specs, target, None, translation)
+            return NeuralEngine.from_config(cfg, src, target).run(doc, specs, target, None, translation)
+
+        result = _neural_or_none(engine, run_neural, "models", "the offline engine", warnings)
+        if result is not None:
             engine_name = "neural"
-        except ModelUnavailable as exc:
-            if engine == "neural":
-                raise
-            warnings.append(f"neural models unavailable, used the offline engine: {exc}")
-        except ImportError as exc:
-            if engine == "neural":
-                raise ModelUnavailable(f"the neural engine needs extra packages: {exc} "
-                                       "(pip install 'briefsum[neural]')") from None
-            if not isinstance(exc, ModuleNotFoundError) or "briefsum.engines.neural" not in str(exc):
-                warnings.append("neural engine unavailable (pip install 'briefsum[neural]'); used the offline engine")
     if result is None:
         tr = _pick_translator(cfg, src, target, warnings)
         result = _offline_engine(cfg).run(doc, specs, target, tr, translation)
@@ -171,22 +180,17 @@ def translate(
         outs = [s.text for s in sents]
         name = "identity"
     elif engine in ("neural", "auto"):
-        try:
+        def run_neural():
             from .engines.neural import NeuralTranslator
 
             ntr = NeuralTranslator.from_config(cfg, src, target)
-            run = ntr.translate([s.text for s in sents])
-            outs, name = run.texts, ntr.name
+            return ntr.translate([s.text for s in sents]), ntr.name
+
+        got = _neural_or_none(engine, run_neural, "translation model", "Apertium", warnings)
+        if got is not None:
+            run, name = got
+            outs = run.texts
             warnings.extend(run.warnings)
-        except ModelUnavailable as exc:
-            if engine == "neural":
-                raise
-            warnings.append(f"neural translation model unavailable, used Apertium: {exc}")
-        except ImportError as exc:
-            if engine == "neural":
-                raise ModelUnavailable(f"the neural engine needs extra packages: {exc} "
-                                       "(pip install 'briefsum[neural]')") from None
-            warnings.append("neural engine unavailable (pip install 'briefsum[neural]'); used Apertium")
     if outs is None:
         tr = _translator(cfg)
         reason = tr.missing_reason(src, target)
