@@ -32,6 +32,9 @@ class Scores:
 
     headline: np.ndarray
     body: np.ndarray
+    # A learned length decision: sentences whose body score is below `stop` are left out of the shortest
+    # body grade (the brief); longer grades still fill their budgets with them. None: fill every budget.
+    stop: float | None = None
 
 
 class SentenceScorer(Protocol):
@@ -65,6 +68,14 @@ def tfidf_matrix(sentences: Sequence[str]) -> np.ndarray:
     return m / norms
 
 
+def cosine_matrix(sentences: Sequence[str]) -> np.ndarray:
+    """Pairwise cosine similarity of the sentences' TF-IDF vectors (n x n)."""
+    if len(sentences) <= 1:
+        return np.ones((len(sentences), len(sentences)))
+    vecs = tfidf_matrix(sentences)
+    return vecs @ vecs.T
+
+
 def _minmax(x: np.ndarray) -> np.ndarray:
     if x.size == 0:
         return x
@@ -84,7 +95,7 @@ class CentralityScorer:
         n = len(doc.sentences)
         if n == 0:
             return Scores(np.zeros(0), np.zeros(0))
-        sim = tfidf_matrix([s.text for s in doc.sentences]) if n > 1 else np.ones((1, 1))
+        sim = cosine_matrix([s.text for s in doc.sentences])
         cent = (sim.sum(axis=1) - 1.0) / max(1, n - 1)
         pos = np.array([1.0 / math.sqrt(1 + i) for i in range(n)])
         words = np.array([s.words for s in doc.sentences], dtype=float)
@@ -121,14 +132,14 @@ class ExtractiveEngine:
 
     def run(self, doc: Document, grades: Sequence[GradeSpec], target: str | None,
             translator: Translator | None, want_translation: bool) -> EngineResult:
-        warnings: list[str] = []
+        warnings: list[str] = list(getattr(self.scorer, "notices", []))
         src = doc.lang
         translate = translator is not None and target is not None and target != src
         out_lang = target if translate else src
         sents = doc.sentences
         scores = self.scorer.score(doc)
         cands = [s.index for s in sents if not s.heading and s.words > 0] or [s.index for s in sents if s.words > 0]
-        sim = tfidf_matrix([s.text for s in sents]) if len(sents) > 1 else np.ones((1, 1))
+        sim = cosine_matrix([s.text for s in sents])
 
         def redundant(i: int, chosen: list[int]) -> bool:
             return any(sim[i, j] >= self.redundancy for j in chosen)
@@ -150,8 +161,23 @@ class ExtractiveEngine:
         src_len = {s.index: s.words for s in sents}
         nb = [b for g, b in zip(grades, budgets) if g is not head_spec]
         seed = [head_idx] if head_idx is not None and non_head and src_len[head_idx] <= min(nb) else []
-        plan = fill_nested(body_order, src_len, nb, seed=seed,
-                           max_sentences=[g.max_sentences for g in non_head], redundant=redundant)
+        max_sents = [g.max_sentences for g in non_head]
+
+        def plan_grades(order: list[int], lengths: dict[int, int], seed: list[int]) -> list[list[int]]:
+            if scores.stop is None or not nb:
+                return fill_nested(order, lengths, nb, seed=seed, max_sentences=max_sents, redundant=redundant)
+            # The shortest body grade takes only sentences scored at or above `stop` (at least one);
+            # the longer grades then grow from it as usual, so nesting holds.
+            keep = [i for i in order if scores.body[i] >= scores.stop] or order[:1]
+            first = fill_nested(keep, lengths, nb[:1], seed=seed, max_sentences=max_sents[:1], redundant=redundant)
+            if not first[0]:
+                first = fill_nested(order, lengths, nb[:1], seed=seed, max_sentences=max_sents[:1],
+                                    redundant=redundant)
+            rest = fill_nested(order, lengths, nb[1:], seed=first[0], max_sentences=max_sents[1:],
+                               redundant=redundant) if len(nb) > 1 else []
+            return first + rest
+
+        plan = plan_grades(body_order, src_len, seed)
 
         # Translate what the grades use plus ranked reserves (translation changes lengths), or
         # everything when the full translation is wanted; the compressed headline goes in the same batch.
@@ -189,8 +215,7 @@ class ExtractiveEngine:
             seed_t = seed if seed and out_len[seed[0]] <= min(nb) else []
             if seed and not seed_t:
                 warnings.append("the headline's sentence no longer fits the shorter grades once translated")
-            plan = fill_nested(order_t, out_len, nb, seed=seed_t,
-                               max_sentences=[g.max_sentences for g in non_head], redundant=redundant)
+            plan = plan_grades(order_t, out_len, seed_t)
 
         results: dict[str, GradeResult] = {}
         if head_spec is not None and head_idx is not None:
