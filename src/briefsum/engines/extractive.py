@@ -126,9 +126,10 @@ class ExtractiveEngine:
 
     name = "offline"
 
-    def __init__(self, scorer: SentenceScorer, redundancy: float = 0.6):
+    def __init__(self, scorer: SentenceScorer, redundancy: float = 0.6, headline_target: int | None = None):
         self.scorer = scorer
         self.redundancy = redundancy
+        self.headline_target = headline_target  # compress the headline while it is longer than this
 
     def run(self, doc: Document, grades: Sequence[GradeSpec], target: str | None,
             translator: Translator | None, want_translation: bool) -> EngineResult:
@@ -197,7 +198,8 @@ class ExtractiveEngine:
             needed = sorted(needed_set)
         head_src = None
         if head_spec is not None and head_idx is not None:
-            head_src = compress(sents[head_idx].text, src, head_spec.max_words) if head_spec.compress else sents[head_idx].text
+            head_src = compress(sents[head_idx].text, src, head_spec.max_words,
+                                target_words=self.headline_target) if head_spec.compress else sents[head_idx].text
         tr: dict[int, str] = {}
         head_out = head_src
         if translate:
@@ -248,7 +250,7 @@ class ExtractiveEngine:
     def _headline(self, spec: GradeSpec, idx: int, text: str, out_lang: str, warnings: list[str]) -> GradeResult:
         limit = spec.max_words
         if spec.compress:
-            text = compress(text, out_lang, limit)
+            text = compress(text, out_lang, limit, target_words=self.headline_target)
         text, cut = truncate_to_words(text, limit)
         if cut:
             warnings.append(f"{spec.name}: the chosen sentence was cut to {limit} words")
