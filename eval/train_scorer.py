@@ -1,8 +1,8 @@
 """Train the learned sentence scorer on OrangeSum train and export it to a numpy-only model file.
 
 Labels come from ROUGE against the human references: the body head learns which sentences a greedy
-ROUGE oracle picks against the abstract; the headline head learns the ROUGE of each (compressed) sentence
-against the title. Both heads are gradient-boosted trees (scikit-learn) exported as flat arrays. The brief's
+ROUGE oracle picks against the abstract; the headline head learns which sentence, once compressed as the
+engine compresses it, scores best against the title. Both heads are gradient-boosted trees (scikit-learn) exported as flat arrays. The brief's
 length decision (a stop threshold on the body score) is tuned on held-out training documents, never on valid.
 
     python eval/train_scorer.py                                  # ../shared/data/orangesum -> packaged model
@@ -94,8 +94,11 @@ def featurise(rows: list[dict], lang: str = "fr", head_words: int = 20, head_tar
         sg = [grams(s.text) for s in doc.sentences]
         body = np.zeros(n)
         if r.get("abstract", "").strip():
-            for i in greedy_oracle(sg, grams(r["abstract"])):
+            ref_a = grams(r["abstract"])
+            for i in greedy_oracle(sg, ref_a):
                 body[i] = 1.0
+            # Each sentence's own ROUGE against the abstract (a graded target), stored as 1 + F for oracle picks.
+            body = body + np.array([0.5 * (f1(u, ref_a[0]) + f1(b, ref_a[1])) for u, b in sg])
         head = np.zeros(n)
         if r.get("title", "").strip():
             ref = grams(r["title"])
@@ -190,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--iters", type=int, default=200, help="boosting iterations per head")
     p.add_argument("--leaves", type=int, default=31)
     p.add_argument("--lr", type=float, default=0.05)
+    p.add_argument("--body-label", choices=("oracle", "soft"), default="oracle",
+                   help="body head: classify greedy-oracle sentences, or regress each sentence's ROUGE")
+    p.add_argument("--head-label", choices=("rouge", "best"), default="best",
+                   help="headline head: regress each compressed sentence's ROUGE, or classify the best one")
     args = p.parse_args(argv)
 
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
@@ -207,19 +214,37 @@ def main(argv: list[str] | None = None) -> int:
     held_rows = [rows[i] for i in perm[n_train:n_train + args.heldout]]
     print(f"train docs {len(train_rows)}, held-out docs {len(held_rows)} (seed {args.seed})", flush=True)
 
-    _, x, yb, yh, _, has_abs, has_title = featurise(train_rows)
-    print(f"features: {x.shape} in {time.time() - t0:.0f}s; oracle positives {int(yb.sum())}", flush=True)
+    _, x, yb, yh, gid, has_abs, has_title = featurise(train_rows)
+    print(f"features: {x.shape} in {time.time() - t0:.0f}s; oracle positives {int((yb >= 1).sum())}", flush=True)
 
+    oracle = (yb >= 1.0).astype(int)
+    soft = yb - oracle
+    if args.head_label == "best":
+        # 1 for the document's best sentence(s) as a headline, 0 otherwise.
+        best = np.zeros_like(yh)
+        for g in np.unique(gid):
+            m = gid == g
+            best[m] = (yh[m] >= yh[m].max() - 1e-12) & (yh[m] > 0)
+        yh_fit = best
+    else:
+        yh_fit = yh
     common = dict(max_iter=args.iters, learning_rate=args.lr, max_leaf_nodes=args.leaves, min_samples_leaf=40,
                   l2_regularization=1.0, early_stopping=False, random_state=args.seed)
-    body = HistGradientBoostingClassifier(**common).fit(x[has_abs], yb[has_abs].astype(int))
-    head = HistGradientBoostingRegressor(**common).fit(x[has_title], yh[has_title])
+    if args.body_label == "soft":
+        body = HistGradientBoostingRegressor(**common).fit(x[has_abs], soft[has_abs])
+    else:
+        body = HistGradientBoostingClassifier(**common).fit(x[has_abs], oracle[has_abs])
+    if args.head_label == "best":
+        head = HistGradientBoostingClassifier(**common).fit(x[has_title], yh_fit[has_title].astype(int))
+    else:
+        head = HistGradientBoostingRegressor(**common).fit(x[has_title], yh_fit[has_title])
     print(f"fitted in {time.time() - t0:.0f}s", flush=True)
 
     arrays = {**export_hgb(body, "body"), **export_hgb(head, "headline")}
     meta = {"format": MODEL_FORMAT, "version": MODEL_VERSION, "features": list(FEATURE_NAMES),
             "trained_on": "OrangeSum train", "train_docs": len(train_rows), "seed": args.seed,
-            "params": {k: v for k, v in common.items() if k != "random_state"}, "brief_stop": None}
+            "params": {k: v for k, v in common.items() if k != "random_state"}, "brief_stop": None,
+            "body_label": args.body_label, "head_label": args.head_label}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
 
@@ -230,8 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     # Check that the numpy evaluator reproduces scikit-learn's scores before tuning anything.
     scorer = LearnedScorer.from_file(out)
     sample = x[: min(5000, len(x))]
-    gap_b = np.abs(scorer.body_head.predict(sample) - body.decision_function(sample)).max()
-    gap_h = np.abs(scorer.headline_head.predict(sample) - head.predict(sample)).max()
+    raw = lambda m: m.decision_function(sample) if hasattr(m, "decision_function") else m.predict(sample)  # noqa: E731
+    gap_b = np.abs(scorer.body_head.predict(sample) - raw(body)).max()
+    gap_h = np.abs(scorer.headline_head.predict(sample) - raw(head)).max()
     print(f"export check: max |numpy - sklearn| body {gap_b:.2e}, headline {gap_h:.2e}", flush=True)
     if gap_b > 1e-6 or gap_h > 1e-6:
         raise SystemExit("exported trees do not reproduce the fitted model")
@@ -243,14 +269,25 @@ def main(argv: list[str] | None = None) -> int:
         s = scorer.score(d)
         heads.append(s.headline)
         bodies.append(s.body)
+    hr1, hn = 0.0, 0
+    for d, r, h in zip(docs_h, held_rows, heads):
+        if r.get("title", "").strip() and d.sentences:
+            from briefsum.engines.extractive import ExtractiveEngine
+
+            res = ExtractiveEngine(_Fixed(h, np.zeros(len(h)), None), headline_target=12).run(d, specs[:1], None,
+                                                                                               None, False)
+            hr1 += f1(grams(res.grades["headline"].text)[0], grams(r["title"])[0])
+            hn += 1
+    print(f"  held-out headline R1 {100 * hr1 / max(1, hn):.2f} (n={hn})", flush=True)
     results = {}
-    for stop in (None, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50):
+    grid = np.quantile(np.concatenate(bodies), [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.96]).round(4)
+    for stop in (None, *map(float, grid)):
         r1, r2, w = brief_rouge(docs_h, held_rows, heads, bodies, stop, specs)
         results[stop] = (r1, r2, w)
         print(f"  stop {stop}: brief R1 {r1:.2f} R2 {r2:.2f} words {w:.1f}", flush=True)
     best = max(results, key=lambda k: results[k][0] + results[k][1])
     meta["brief_stop"] = best
-    meta["heldout"] = {"docs": len(held_rows), "brief_r1": round(results[best][0], 2),
+    meta["heldout"] = {"docs": len(held_rows), "headline_r1": round(100 * hr1 / max(1, hn), 2), "brief_r1": round(results[best][0], 2),
                        "brief_r2": round(results[best][1], 2), "brief_words": round(results[best][2], 1)}
     meta["train_seconds"] = round(time.time() - t0)
     save(meta)

@@ -278,6 +278,7 @@ class LearnedScorer:
         x = sentence_features(doc)
         if x.shape[0] == 0:
             return Scores(np.zeros(0), np.zeros(0))
-        body = 1.0 / (1.0 + np.exp(-self.body_head.predict(x)))
+        raw = self.body_head.predict(x)
+        body = 1.0 / (1.0 + np.exp(-raw)) if self.meta.get("body_label", "oracle") == "oracle" else raw
         head = self.headline_head.predict(x)
         return Scores(head, body, stop=self.stop)
