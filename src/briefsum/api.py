@@ -78,7 +78,9 @@ def _offline_engine(cfg: Config):
     opts = dict(cfg.get("engine", "offline") or {})
     if opts.get("model_path"):
         opts["model_path"] = str(cfg.resolve_path(opts["model_path"]))
-    return ExtractiveEngine(make_scorer(opts.get("scorer", "centrality"), opts), float(opts.get("redundancy", 0.6)))
+    target = opts.get("headline_target")
+    return ExtractiveEngine(make_scorer(opts.get("scorer", "centrality"), opts), float(opts.get("redundancy", 0.6)),
+                            int(target) if target else None)
 
 
 def _pick_translator(cfg: Config, src: str, target: str | None, warnings: list[str]) -> Translator | None:

@@ -54,7 +54,69 @@ _RELATIVE = {
     "en": re.compile(r",\s+(?:who|which|whose|whom|where)\b[^,;:]{1,120},", re.I),
 }
 
+_OPEN_APPOSITION = re.compile(r"(?:,\s+(?:qui|que|qu'|dont|où|who|which|whose)\b[^,]*)$", re.I)
+
+_TRAILING_PP = {
+    "fr": re.compile(r",\s+(?:à|au|aux|dans|en|sur|lors|pour|avec|depuis|devant|vers|chez|par|près|dès|jusqu'|"
+                     r"entre|faute|grâce|à l'occasion|sans|après|avant|contre)\b", re.I),
+    "en": re.compile(r",\s+(?:in|at|on|with|for|during|from|by|near|after|before|without|against|amid)\b", re.I),
+}
+
 _CLAUSE_BOUNDARY = re.compile(r"\s*(?:;|:|\s[–—]\s)\s*")
+
+# A leading adverbial phrase set off by a comma ("Après trente jours de grève, ...", "In 2019, ...").
+_LEADING_PHRASE = {
+    "fr": re.compile(
+        r"^(?:après|avant|depuis|dans|lors d[eu']|lors des|pour|face à|malgré|outre|grâce à|suite à|faute d[e']|"
+        r"contrairement à|en|à|au|aux|sur|sous|avec|sans|dès|jusqu'|durant|pendant|parmi|par|entre|comme|alors que|"
+        r"tandis que|si|quand|lorsqu'|lorsque|puisque|puisqu'|bien qu'|bien que|afin d[e']|vendredi|samedi|dimanche|"
+        r"lundi|mardi|mercredi|jeudi|cette année|cette semaine|l'an dernier|l'année dernière|ce jour-là)"
+        r"\b[^,;:\"()]{0,90},\s+(?!(?:et|ou|mais|a|ont|est|sont|qui|que|qu'|dont|où|y|en)\b)",
+        re.I,
+    ),
+    "en": re.compile(
+        r"^(?:after|before|since|in|on|at|during|despite|following|as|with|without|while|when|if|although|though|"
+        r"for|from|under|amid|last|this|earlier|later)\b[^,;:\"()]{0,90},\s+"
+        r"(?!(?:and|or|but|is|are|was|were|has|have|had|who|which|that)\b)",
+        re.I,
+    ),
+}
+
+# A date inside the sentence ("jeudi 22 août", "ce mardi 6 novembre 2018"): headlines do without.
+_MONTHS = r"(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)"
+_DATE = {
+    "fr": re.compile(r"(?<!\sdu)(?<!\sde)(?<!\sau)(?<!\sle)(?<!\sce)"
+                     r"\s(?:(?:ce|le|dès|depuis le)\s)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+                     r"(?:\s\d{1,2}(?:er)?\s" + _MONTHS + r"(?:\s\d{4})?|\s(?:soir|matin|après-midi|dernier))?"
+                     r"(?=[\s,.;:])", re.I),
+    "en": re.compile(r"\s(?:on|last|this)\s(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+                     r"(?:\s(?:morning|evening|night|afternoon))?(?=[\s,.;:])", re.I),
+}
+
+# A relative clause closing the sentence ("... du centre-ville qui a fait quatre morts").
+_FINAL_RELATIVE = {
+    "fr": re.compile(r",?\s+(?:qui|dont|où)\s[^,;:«»\"]*$", re.I),
+    "en": re.compile(r",?\s+(?:who|which|where|whose)\s[^,;:\"]*$"),
+}
+
+# A trailing adverbial clause after the main one ("..., alors que ...", "... after ...ing").
+_TRAILING_CLAUSE = {
+    "fr": re.compile(
+        r"(?:,\s+(?:alors qu'|alors que|tandis qu'|tandis que|après|avant|selon|d'après|afin|pour|lors|car|mais|soit|"
+        r"notamment|puisque|puisqu'|parce qu'|parce que|même si|bien que|bien qu'|sans|malgré|contre|comme|ce qui|"
+        r"ce que|en [a-zéèêàâîôû]+ant|[a-zéèêàâîôû]+ant)\b"
+        r"|\s+(?:alors qu'|alors que|tandis qu'|tandis que|parce qu'|parce que|puisque|puisqu'|afin de|afin d'|"
+        r"afin que|après avoir|après être|pour avoir|avant de|avant d'|lorsque|lorsqu'|bien que|bien qu'|"
+        r"en vue d[eu']|au lendemain d[eu']|à la suite d[eu']|dans le cadre d[eu'])\s*)"
+        r"[^;:«»\"]*$",
+        re.I,
+    ),
+    "en": re.compile(
+        r"(?:,\s+(?:while|whereas|after|before|as|according|but|since|although|though|despite|including|which|"
+        r"[a-z]+ing)\b|\s+(?:while|whereas|because|although|though|after [a-z]+ing|before [a-z]+ing)\s)"
+        r"[^;:\"]*$",
+    ),
+}
 
 
 def _tidy(text: str) -> str:
@@ -71,21 +133,35 @@ def _apply(pattern: re.Pattern, text: str, repl: str, min_words: int) -> str:
     return new if count_words(new) >= min_words else text
 
 
-def compress(sentence: str, lang: str, max_words: int, min_words: int = 4) -> str:
-    """Shorten a sentence into a headline of at most about max_words words (no final full stop)."""
+def compress(sentence: str, lang: str, max_words: int, min_words: int = 4, target_words: int | None = None) -> str:
+    """Shorten a sentence into a headline of at most about max_words words (no final full stop).
+
+    target_words: keep cutting optional clauses while the sentence is longer than this (default max_words).
+    """
     key = "fr" if lang == "fr" else "en"
     text = _tidy(sentence)
     text = _apply(_PARENS, text, "", min_words)
     text = _apply(_DASH_ASIDE, text, "", min_words)
     for _ in range(2):
         text = _apply(_LEADING[key], text, "", min_words)
-    text = _apply(_TRAILING[key], text, "", min_words)
-    while count_words(text) > max_words:
-        new = _apply(_RELATIVE[key], text, ",", min_words)
-        new = re.sub(r",,", ",", new)
-        if new == text:
+    m = _TRAILING[key].search(text)
+    # "Le député, qui ..., a annoncé sa démission": the comma closes an apposition, not the main clause.
+    if m and not _OPEN_APPOSITION.search(text[: m.start()]):
+        text = _apply(_TRAILING[key], text, "", min_words)
+    # Optional cuts, while the sentence is longer than the headline it should make: relative clauses set
+    # off by commas, a leading adverbial phrase, a trailing adverbial clause. Each leaves a main clause.
+    goal = max_words if target_words is None else min(target_words, max_words)
+    for rule, repl in ((_DATE[key], ""), (_RELATIVE[key], " "), (_RELATIVE[key], " "), (_LEADING_PHRASE[key], ""),
+                       (_TRAILING_CLAUSE[key], ""), (_TRAILING_CLAUSE[key], ""), (_FINAL_RELATIVE[key], "")):
+        if count_words(text) <= goal:
             break
-        text = new
+        text = _apply(rule, text, repl, max(min_words, 5))
+    # Still too long: drop trailing prepositional phrases set off by commas, last first.
+    while count_words(text) > max_words:
+        cuts = [m.start() for m in _TRAILING_PP[key].finditer(text)]
+        if not cuts or count_words(text[: cuts[-1]]) < max(min_words, 5):
+            break
+        text = _tidy(text[: cuts[-1]])
     if count_words(text) > max_words:
         parts = [p for p in _CLAUSE_BOUNDARY.split(text) if p]
         if len(parts) > 1:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -32,6 +32,10 @@ class Scores:
 
     headline: np.ndarray
     body: np.ndarray
+    # A learned length decision: sentences whose body score is below `stop` are left out of the shortest
+    # body grade (the brief); longer grades still fill their budgets with them. None: fill every budget.
+    stop: float | None = None
+    notes: list[str] = field(default_factory=list)  # anything the result's warnings should say
 
 
 class SentenceScorer(Protocol):
@@ -79,15 +83,21 @@ def centrality(vectors: list[dict[str, float]]) -> np.ndarray:
     return np.array([(cosine(v, total) - (1.0 if v else 0.0)) / (n - 1) for v in vectors])
 
 
-def tfidf_matrix(sentences: Sequence[str]) -> np.ndarray:
-    """Dense pairwise cosine similarities of the sentences (for small documents only)."""
+def cosine_matrix(sentences: Sequence[str]) -> np.ndarray:
+    """Pairwise cosine similarities of the sentences' TF-IDF vectors (n x n; for documents of moderate size)."""
     vecs = tfidf_vectors(sentences)
-    n = len(vecs)
-    m = np.eye(n)
-    for i in range(n):
-        for j in range(i + 1, n):
-            m[i, j] = m[j, i] = cosine(vecs[i], vecs[j])
-    return m
+    vocab: dict[str, int] = {}
+    for v in vecs:
+        for t in v:
+            vocab.setdefault(t, len(vocab))
+    m = np.zeros((len(vecs), max(1, len(vocab))))
+    for i, v in enumerate(vecs):
+        for t, w in v.items():
+            m[i, vocab[t]] = w
+    sim = m @ m.T
+    if len(vecs) == 1:
+        sim[0, 0] = 1.0
+    return sim
 
 
 def _minmax(x: np.ndarray) -> np.ndarray:
@@ -139,18 +149,20 @@ class ExtractiveEngine:
 
     name = "offline"
 
-    def __init__(self, scorer: SentenceScorer, redundancy: float = 0.6):
+    def __init__(self, scorer: SentenceScorer, redundancy: float = 0.6, headline_target: int | None = None):
         self.scorer = scorer
         self.redundancy = redundancy
+        self.headline_target = headline_target  # compress the headline while it is longer than this
 
     def run(self, doc: Document, grades: Sequence[GradeSpec], target: str | None,
             translator: Translator | None, want_translation: bool) -> EngineResult:
-        warnings: list[str] = []
+        warnings: list[str] = list(getattr(self.scorer, "notices", []))
         src = doc.lang
         translate = translator is not None and target is not None and target != src
         out_lang = target if translate else src
         sents = doc.sentences
         scores = self.scorer.score(doc)
+        warnings.extend(scores.notes)
         cands = [s.index for s in sents if not s.heading and s.words > 0] or [s.index for s in sents if s.words > 0]
         vecs = tfidf_vectors([s.text for s in sents])
 
@@ -175,8 +187,23 @@ class ExtractiveEngine:
         src_len = {s.index: s.words for s in sents}
         nb = [b for g, b in zip(grades, budgets) if g is not head_spec]
         seed = [head_idx] if head_idx is not None and non_head and src_len[head_idx] <= min(nb) else []
-        plan = fill_nested(body_order, src_len, nb, seed=seed,
-                           max_sentences=[g.max_sentences for g in non_head], redundant=redundant)
+        max_sents = [g.max_sentences for g in non_head]
+
+        def plan_grades(order: list[int], lengths: dict[int, int], seed: list[int]) -> list[list[int]]:
+            if scores.stop is None or not nb:
+                return fill_nested(order, lengths, nb, seed=seed, max_sentences=max_sents, redundant=redundant)
+            # The shortest body grade takes only sentences scored at or above `stop` (at least one);
+            # the longer grades then grow from it as usual, so nesting holds.
+            keep = [i for i in order if scores.body[i] >= scores.stop] or order[:1]
+            first = fill_nested(keep, lengths, nb[:1], seed=seed, max_sentences=max_sents[:1], redundant=redundant)
+            if not first[0]:
+                first = fill_nested(order, lengths, nb[:1], seed=seed, max_sentences=max_sents[:1],
+                                    redundant=redundant)
+            rest = fill_nested(order, lengths, nb[1:], seed=first[0], max_sentences=max_sents[1:],
+                               redundant=redundant) if len(nb) > 1 else []
+            return first + rest
+
+        plan = plan_grades(body_order, src_len, seed)
 
         # Translate what the grades use plus ranked reserves (translation changes lengths), or
         # everything when the full translation is wanted; the compressed headline goes in the same batch.
@@ -196,7 +223,8 @@ class ExtractiveEngine:
             needed = sorted(needed_set)
         head_src = None
         if head_spec is not None and head_idx is not None:
-            head_src = compress(sents[head_idx].text, src, head_spec.max_words) if head_spec.compress else sents[head_idx].text
+            head_src = compress(sents[head_idx].text, src, head_spec.max_words,
+                                target_words=self.headline_target) if head_spec.compress else sents[head_idx].text
         tr: dict[int, str] = {}
         head_out = head_src
         if translate:
@@ -214,8 +242,7 @@ class ExtractiveEngine:
             seed_t = seed if seed and out_len[seed[0]] <= min(nb) else []
             if seed and not seed_t:
                 warnings.append("the headline's sentence no longer fits the shorter grades once translated")
-            plan = fill_nested(order_t, out_len, nb, seed=seed_t,
-                               max_sentences=[g.max_sentences for g in non_head], redundant=redundant)
+            plan = plan_grades(order_t, out_len, seed_t)
 
         results: dict[str, GradeResult] = {}
         if head_spec is not None and head_idx is not None:
@@ -252,7 +279,7 @@ class ExtractiveEngine:
     def _headline(self, spec: GradeSpec, idx: int, text: str, out_lang: str, warnings: list[str]) -> GradeResult:
         limit = spec.max_words
         if spec.compress:
-            text = compress(text, out_lang, limit)
+            text = compress(text, out_lang, limit, target_words=self.headline_target)
         text, cut = truncate_to_words(text, limit)
         if cut:
             warnings.append(f"{spec.name}: the chosen sentence was cut to {limit} words")

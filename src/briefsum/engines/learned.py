@@ -1,0 +1,307 @@
+"""A trained sentence scorer: language-independent sentence features and small numpy-evaluated models.
+
+Two heads score each sentence: one for the headline (trained against human titles) and one for the body
+grades (trained against human abstracts through a greedy ROUGE oracle). Features carry across languages:
+position, paragraph layout, length, TF-IDF centrality and similarity to the lead, capitalised-word, number
+and quotation density. The weights live in a small ``.npz`` file read without pickle; training
+(eval/train_scorer.py) may use scikit-learn, inference needs only numpy.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+import warnings
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..text.segment import Document, count_words
+from .extractive import CentralityScorer, Scores, cosine_matrix, tokens
+
+MODEL_FORMAT = "briefsum-learned-scorer"
+MODEL_VERSION = 1
+DEFAULT_MODEL = "learned-scorer.npz"
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_CAP = re.compile(r"^[A-ZÀ-ÖØ-Þ]")
+_NUM = re.compile(r"\d")
+_QUOTE = re.compile(r"[«»\"“”]")
+_PAREN = re.compile(r"[()]")
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "pos_frac", "pos_inv", "is_first", "is_second", "is_third", "log_pos",
+    "para_frac", "para_inv", "first_in_para", "pos_in_para", "para_len",
+    "words", "log_words", "words_rel", "short", "long",
+    "cent", "cent_rank", "sim_first", "sim_doc", "sim_max", "sim_prev", "sim_next",
+    "keyword_cov", "cap_density", "num_density", "has_quote", "starts_quote", "quote_frac",
+    "has_paren", "has_colon", "ends_question", "ends_excl", "heading",
+    "doc_log_sents", "doc_log_words", "doc_log_paras",
+    "kw_density", "mean_df", "head_words", "head_ratio", "head_fits",
+)
+
+# The headline shape the head_* features assume (the default headline grade: 20 words, compressed towards 12).
+HEAD_MAX_WORDS = 20
+HEAD_TARGET_WORDS = 12
+
+
+def _rank01(x: np.ndarray) -> np.ndarray:
+    """Ranks scaled to [0, 1] (1 = highest), ties broken by position."""
+    n = x.size
+    if n <= 1:
+        return np.ones(n)
+    order = np.argsort(-x, kind="stable")
+    r = np.empty(n)
+    r[order] = np.arange(n)
+    return 1.0 - r / (n - 1)
+
+
+def sentence_features(doc: Document) -> np.ndarray:
+    """One row of FEATURE_NAMES per sentence of the document (float64)."""
+    sents = doc.sentences
+    n = len(sents)
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    texts = [s.text for s in sents]
+    idx = np.arange(n, dtype=float)
+    words = np.array([max(0, s.words) for s in sents], dtype=float)
+    paras = np.array([s.paragraph for s in sents])
+    n_paras = int(paras.max()) + 1 if n else 1
+    # Position inside the paragraph, and the paragraph's size.
+    pos_in_para = np.zeros(n)
+    para_len = np.zeros(n)
+    start = 0
+    for k in range(1, n + 1):
+        if k == n or paras[k] != paras[start]:
+            pos_in_para[start:k] = np.arange(k - start)
+            para_len[start:k] = k - start
+            start = k
+    sim = cosine_matrix(texts)
+    off = sim.copy()
+    np.fill_diagonal(off, 0.0)
+    cent = off.sum(axis=1) / max(1, n - 1)
+    sim_first = sim[:, 0].copy()
+    sim_first[0] = 1.0 if n == 1 else (off[0, 1:].max() if n > 1 else 1.0)
+    doc_vec = sim.sum(axis=0)
+    sim_doc = np.zeros(n)
+    for i in range(n):
+        rest = doc_vec - sim[i]
+        nr = np.linalg.norm(rest)
+        sim_doc[i] = float(sim[i] @ rest / nr) if nr > 0 else 0.0
+    sim_max = off.max(axis=1) if n > 1 else np.zeros(1)
+    sim_prev = np.r_[0.0, np.diag(sim, -1)] if n > 1 else np.zeros(1)
+    sim_next = np.r_[np.diag(sim, 1), 0.0] if n > 1 else np.zeros(1)
+    # Keywords: the document's most frequent content words (that appear in 2+ sentences).
+    toks = [tokens(t) for t in texts]
+    df: dict[str, int] = {}
+    for ts in toks:
+        for t in set(ts):
+            df[t] = df.get(t, 0) + 1
+    top = {t for t, c in sorted(df.items(), key=lambda kv: (-kv[1], kv[0]))[:10] if c >= 2}
+    keyword_cov = np.array([len(top.intersection(ts)) / max(1, len(top)) for ts in toks])
+    cap = np.zeros(n)
+    num = np.zeros(n)
+    qfrac = np.zeros(n)
+    for i, t in enumerate(texts):
+        ws = _WORD.findall(t)
+        if not ws:
+            continue
+        cap[i] = sum(1 for w in ws[1:] if _CAP.match(w)) / len(ws)
+        num[i] = sum(1 for w in ws if _NUM.search(w)) / len(ws)
+        # Share of the sentence's characters inside quotation marks.
+        inside, q = 0, False
+        for ch in t:
+            if ch in "«»\"“”":
+                q = (ch == "«" or ch == "“") or (ch == '"' and not q)
+                continue
+            inside += q
+        qfrac[i] = inside / max(1, len(t))
+    mean_words = float(words.mean()) if n else 1.0
+    # Precision-like lexical signals: how much of the sentence is the document's recurring vocabulary.
+    kw_density = np.array([sum(1 for t in ts if t in top) / max(1, len(ts)) for ts in toks])
+    mean_df = np.array([sum((df[t] - 1) for t in ts) / max(1, len(ts)) / max(1, n - 1) for ts in toks])
+    # What the sentence becomes as a headline (the engine compresses the chosen one the same way).
+    from ..compress import compress
+
+    head_words = np.array([count_words(compress(t, doc.lang, HEAD_MAX_WORDS, target_words=HEAD_TARGET_WORDS))
+                           for t in texts], dtype=float)
+    f = np.column_stack([
+        idx / max(1, n - 1) if n > 1 else np.zeros(n),
+        1.0 / (1.0 + idx),
+        idx == 0, idx == 1, idx == 2,
+        np.log1p(idx),
+        paras / max(1, n_paras - 1) if n_paras > 1 else np.zeros(n),
+        1.0 / (1.0 + paras),
+        pos_in_para == 0,
+        np.log1p(pos_in_para),
+        np.log1p(para_len),
+        np.minimum(words, 100.0) / 50.0,
+        np.log1p(words),
+        words / max(1.0, mean_words),
+        words < 8,
+        words > 40,
+        cent,
+        _rank01(cent),
+        sim_first,
+        sim_doc,
+        sim_max,
+        sim_prev,
+        sim_next,
+        keyword_cov,
+        cap,
+        num,
+        np.array([bool(_QUOTE.search(t)) for t in texts]),
+        np.array([t[:1] in "«\"“" for t in texts]),
+        qfrac,
+        np.array([bool(_PAREN.search(t)) for t in texts]),
+        np.array([":" in t for t in texts]),
+        np.array([t.rstrip(" »\"”").endswith("?") for t in texts]),
+        np.array([t.rstrip(" »\"”").endswith("!") for t in texts]),
+        np.array([s.heading for s in sents]),
+        np.full(n, math.log1p(n)),
+        np.full(n, math.log1p(float(words.sum()))),
+        np.full(n, math.log1p(n_paras)),
+        kw_density,
+        mean_df,
+        np.minimum(head_words, 60.0) / 20.0,
+        head_words / np.maximum(1.0, words),
+        head_words <= HEAD_MAX_WORDS,
+    ]).astype(np.float64)
+    return f
+
+
+# ---- numpy evaluators for the exported models ----------------------------------------------------------------
+
+@dataclass
+class TreeEnsemble:
+    """Gradient-boosted regression trees as flat arrays: prediction = base + sum of leaf values."""
+
+    feature: np.ndarray     # (nodes,) int: feature index of each split node
+    threshold: np.ndarray   # (nodes,) float: go left when x <= threshold
+    left: np.ndarray        # (nodes,) int: left child (absolute index)
+    right: np.ndarray       # (nodes,) int: right child (absolute index)
+    value: np.ndarray       # (nodes,) float: leaf value
+    leaf: np.ndarray        # (nodes,) bool
+    roots: np.ndarray       # (trees,) int: root node of each tree
+    depth: int
+    base: float
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Raw scores (log-odds for a classifier) for rows of x."""
+        if x.shape[0] == 0:
+            return np.zeros(0)
+        node = np.broadcast_to(self.roots, (x.shape[0], self.roots.size)).copy()
+        rows = np.arange(x.shape[0])[:, None]
+        for _ in range(self.depth):
+            is_leaf = self.leaf[node]
+            if is_leaf.all():
+                break
+            go_left = x[rows, self.feature[node]] <= self.threshold[node]
+            nxt = np.where(go_left, self.left[node], self.right[node])
+            node = np.where(is_leaf, node, nxt)
+        return self.base + self.value[node].sum(axis=1)
+
+
+@dataclass
+class Head:
+    """One scoring head: a tree ensemble over standardised-or-raw features."""
+
+    trees: TreeEnsemble
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Scores for rows of x (higher is better)."""
+        return self.trees.predict(x)
+
+
+def _head_from_arrays(z, prefix: str) -> Head:
+    g = lambda k: z[f"{prefix}/{k}"]  # noqa: E731
+    t = TreeEnsemble(
+        feature=g("feature").astype(np.intp), threshold=g("threshold").astype(np.float64),
+        left=g("left").astype(np.intp), right=g("right").astype(np.intp), value=g("value").astype(np.float64),
+        leaf=g("leaf").astype(bool), roots=g("roots").astype(np.intp), depth=int(g("depth")), base=float(g("base")),
+    )
+    n = t.feature.size
+    for name, arr in (("left", t.left), ("right", t.right), ("roots", t.roots)):
+        if arr.size and (arr.min() < 0 or arr.max() >= n):
+            raise ValueError(f"{prefix}/{name} points outside the tree arrays")
+    if t.feature[~t.leaf].size and t.feature[~t.leaf].max() >= len(FEATURE_NAMES):
+        raise ValueError(f"{prefix}/feature refers to an unknown feature")
+    return Head(t)
+
+
+MAX_SENTENCES = 1500
+
+
+def _mtime(p: Path) -> float:
+    try:
+        return p.stat().st_mtime
+    except OSError:
+        return -1.0
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_model(path: str, mtime: float) -> "LearnedScorer":
+    """Each model file is read once per process (per modification time); scorers are immutable."""
+    return LearnedScorer.from_file(path)
+
+
+def packaged_model_path() -> Path:
+    """Where the model shipped with the package lives."""
+    return Path(str(resources.files("briefsum").joinpath("models", DEFAULT_MODEL)))
+
+
+class LearnedScorer:
+    """Scores sentences with trained headline and body heads; see eval/train_scorer.py."""
+
+    name = "learned"
+
+    def __init__(self, headline: Head, body: Head, meta: dict):
+        self.headline_head = headline
+        self.body_head = body
+        self.meta = meta
+        self.stop = meta.get("brief_stop")
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "LearnedScorer":
+        """Read a model file; raise ValueError/OSError when it is missing or not a valid model."""
+        with np.load(Path(path), allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            if meta.get("format") != MODEL_FORMAT or int(meta.get("version", -1)) != MODEL_VERSION:
+                raise ValueError(f"not a {MODEL_FORMAT} v{MODEL_VERSION} file")
+            if tuple(meta.get("features", ())) != FEATURE_NAMES:
+                raise ValueError("the model was trained on a different feature set")
+            return cls(_head_from_arrays(z, "headline"), _head_from_arrays(z, "body"), meta)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None):
+        """The model at path (or the packaged one); the centrality scorer, with a warning, when it cannot be read."""
+        p = Path(path) if path else packaged_model_path()
+        try:
+            return _cached_model(str(p.resolve()), _mtime(p))
+        except (OSError, ValueError, KeyError, json.JSONDecodeError, EOFError) as exc:
+            msg = (f"learned scorer model {p} could not be loaded ({type(exc).__name__}: {exc}); "
+                   "used the centrality scorer")
+            warnings.warn(msg, RuntimeWarning, stacklevel=2)
+            fallback = CentralityScorer()
+            fallback.notices = [msg]  # the engine lists these in the result's warnings
+            return fallback
+
+    def score(self, doc: Document) -> Scores:
+        """Headline and body scores for every sentence of the document."""
+        if len(doc.sentences) > MAX_SENTENCES:
+            # The features need an n x n similarity matrix: past this size use the linear-time scorer.
+            fallback = CentralityScorer().score(doc)
+            fallback.notes.append(f"document of {len(doc.sentences)} sentences: scored by centrality "
+                                  f"(the learned scorer takes up to {MAX_SENTENCES})")
+            return fallback
+        x = sentence_features(doc)
+        if x.shape[0] == 0:
+            return Scores(np.zeros(0), np.zeros(0))
+        raw = self.body_head.predict(x)
+        body = 1.0 / (1.0 + np.exp(-raw)) if self.meta.get("body_label", "oracle") == "oracle" else raw
+        head = self.headline_head.predict(x)
+        return Scores(head, body, stop=self.stop)

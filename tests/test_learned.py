@@ -1,0 +1,199 @@
+"""The learned sentence scorer, its model file and fallback, and headline compression."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from briefsum import summarise
+from briefsum.compress import compress
+from briefsum.engines.extractive import CentralityScorer, make_scorer
+from briefsum.engines.learned import FEATURE_NAMES, LearnedScorer, packaged_model_path, sentence_features
+from briefsum.text.segment import count_words, segment
+
+ARTICLE = """La mairie de Montvallon a présenté lundi un plan de rénovation des écoles de la commune, qui doit coûter douze millions d'euros sur cinq ans.
+
+Le projet prévoit d'isoler les bâtiments les plus anciens et d'installer des panneaux solaires sur les toits. Selon l'adjointe chargée de l'éducation, les travaux commenceront dès l'été prochain dans trois écoles primaires.
+
+Les parents d'élèves ont salué l'annonce, tout en demandant que les cours ne soient pas perturbés. "Nous attendons ces travaux depuis dix ans", a déclaré la présidente de l'association des parents.
+
+L'opposition municipale juge le plan insuffisant. Elle réclame un calendrier précis et un budget plus important pour les cantines, dont certaines n'ont pas été rénovées depuis les années 1980.
+
+Le conseil municipal votera le budget le 12 mars. Les premières écoles concernées seront connues à la fin du mois de février, a précisé la mairie.
+"""
+
+ENGLISH = """The city of Lakeford unveiled a plan on Monday to renovate its twelve public libraries over the next four years.
+
+The project will add reading rooms for children and extend opening hours on weekends. According to the deputy mayor, work will start next spring in the two oldest buildings.
+
+Residents welcomed the announcement but asked that branches stay open during the works. "We have waited a long time for this," said the head of a neighbourhood association.
+
+The opposition called the plan too modest and asked for a detailed budget. The city council will vote on the funding in March.
+"""
+
+
+def _brief(text: str, lang: str = "fr", config: dict | None = None):
+    cfg = {"engine": {"offline": {"scorer": "learned"}}}
+    if config:
+        cfg["engine"]["offline"].update(config)
+    return summarise(text, lang=lang, target=None, engine="offline", config=cfg)
+
+
+def test_packaged_model_loads_quickly_and_is_small():
+    path = packaged_model_path()
+    assert path.is_file()
+    assert path.stat().st_size < 20 * 1024 * 1024
+    t0 = time.perf_counter()
+    scorer = LearnedScorer.from_file(path)
+    assert time.perf_counter() - t0 < 0.2
+    assert scorer.name == "learned"
+    assert scorer.meta["features"] == list(FEATURE_NAMES)
+
+
+def test_model_file_holds_no_pickled_objects():
+    with np.load(packaged_model_path(), allow_pickle=False) as z:
+        assert all(z[k].dtype != object for k in z.files)
+
+
+def test_make_scorer_builds_the_learned_scorer():
+    assert isinstance(make_scorer("learned", {}), LearnedScorer)
+
+
+def test_features_have_one_row_per_sentence():
+    doc = segment(ARTICLE, "fr")
+    x = sentence_features(doc)
+    assert x.shape == (len(doc.sentences), len(FEATURE_NAMES))
+    assert np.isfinite(x).all()
+
+
+def test_scores_are_deterministic():
+    doc = segment(ARTICLE, "fr")
+    scorer = LearnedScorer.load()
+    a, b = scorer.score(doc), scorer.score(doc)
+    assert np.array_equal(a.headline, b.headline) and np.array_equal(a.body, b.body)
+    assert a.body.shape == (len(doc.sentences),)
+    assert ((a.body >= 0) & (a.body <= 1)).all()
+    assert _brief(ARTICLE).to_dict() == _brief(ARTICLE).to_dict()
+
+
+def test_missing_model_falls_back_to_centrality_with_a_warning(tmp_path):
+    with pytest.warns(RuntimeWarning, match="centrality"):
+        scorer = LearnedScorer.load(tmp_path / "absent.npz")
+    assert isinstance(scorer, CentralityScorer)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        brief = _brief(ARTICLE, config={"model_path": str(tmp_path / "absent.npz")})
+    assert brief.stats["scorer"] == "centrality"
+    assert any("could not be loaded" in w for w in brief.warnings)
+
+
+def test_corrupt_model_falls_back_to_centrality(tmp_path):
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a model at all")
+    with pytest.warns(RuntimeWarning):
+        assert isinstance(LearnedScorer.load(bad), CentralityScorer)
+
+
+def test_model_with_other_features_is_refused(tmp_path):
+    with np.load(packaged_model_path(), allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(str(arrays["meta"]))
+    meta["features"] = meta["features"][:-1]
+    arrays["meta"] = np.array(json.dumps(meta))
+    other = tmp_path / "other.npz"
+    np.savez(other, **arrays)
+    with pytest.warns(RuntimeWarning, match="different feature set"):
+        assert isinstance(LearnedScorer.load(other), CentralityScorer)
+
+
+@pytest.mark.parametrize("text,lang", [(ARTICLE, "fr"), (ENGLISH, "en")])
+def test_budgets_and_nesting_hold_with_the_learned_scorer(text, lang):
+    brief = _brief(text, lang)
+    grades = list(brief.grades.values())
+    assert [g.name for g in grades] == ["headline", "brief", "summary", "detailed"]
+    for g in grades:
+        assert g.words <= g.max_words
+        assert count_words(g.text) == g.words
+    assert len(grades[0].source_indices) == 1
+    for shorter, longer in zip(grades, grades[1:]):
+        assert set(shorter.source_indices) <= set(longer.source_indices)
+
+
+def test_brief_stop_keeps_the_brief_shorter_than_its_budget_when_scores_are_low():
+    from briefsum.config import load_config
+    from briefsum.engines.extractive import ExtractiveEngine, Scores
+    from briefsum.grades import grade_specs
+
+    doc = segment(ARTICLE, "fr")
+    n = len(doc.sentences)
+
+    class Fixed:
+        name = "fixed"
+
+        def __init__(self, stop):
+            self.stop = stop
+
+        def score(self, doc):
+            body = np.linspace(1.0, 0.0, n)
+            return Scores(body.copy(), body, self.stop)
+
+    specs = grade_specs(load_config())
+    full = ExtractiveEngine(Fixed(None)).run(doc, specs, None, None, False).grades
+    short = ExtractiveEngine(Fixed(0.95)).run(doc, specs, None, None, False).grades
+    assert short["brief"].source_indices == [0]
+    assert len(full["brief"].source_indices) > 1
+    assert short["summary"].words == full["summary"].words  # longer grades still fill their budgets
+    assert set(short["brief"].source_indices) <= set(short["summary"].source_indices)
+
+
+@pytest.mark.parametrize("sentence,lang,expected", [
+    ("Selon le journal régional, la préfecture a fermé trois plages du littoral jusqu'à nouvel ordre.", "fr",
+     "La préfecture a fermé trois plages du littoral jusqu'à nouvel ordre"),
+    ("La ministre a présenté son plan pour les hôpitaux, a-t-elle déclaré.", "fr",
+     "La ministre a présenté son plan pour les hôpitaux"),
+    ("Après trois semaines de négociations difficiles, les syndicats ont signé un accord avec la direction du groupe.",
+     "fr", "Les syndicats ont signé un accord avec la direction du groupe"),
+    ("Le député, qui siège depuis quinze ans à l'Assemblée, a annoncé sa démission de son parti politique.", "fr",
+     "Le député a annoncé sa démission de son parti politique"),
+    ("Le maire a inauguré le nouveau pont de la ville, alors que les riverains dénoncent le bruit du chantier.", "fr",
+     "Le maire a inauguré le nouveau pont de la ville"),
+    ("The minister, who took office last year, announced a new housing plan on Monday, officials said.", "en",
+     "The minister, who took office last year, announced a new housing plan"),
+    ("After a week of heavy rain, the river burst its banks in three villages near the border.", "en",
+     "The river burst its banks in three villages near the border"),
+])
+def test_compress_keeps_a_short_grammatical_main_clause(sentence, lang, expected):
+    out = compress(sentence, lang, 20, target_words=12)
+    assert out == expected
+    assert count_words(out) <= 20
+
+
+def test_compress_leaves_a_short_sentence_alone():
+    s = "Le gouvernement annonce une baisse des impôts."
+    assert compress(s, "fr", 20, target_words=12) == "Le gouvernement annonce une baisse des impôts"
+
+
+def test_compress_never_leaves_a_fragment_below_the_minimum():
+    out = compress("Selon lui, tout va bien.", "fr", 20, target_words=3)
+    assert count_words(out) >= 3
+
+
+@pytest.mark.skipif(shutil.which("briefsum") is None and not Path(sys.executable).with_name("briefsum").exists(),
+                    reason="the briefsum command is not installed")
+def test_offline_cli_is_fast(tmp_path):
+    src = tmp_path / "article.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    exe = str(Path(sys.executable).with_name("briefsum"))
+    t0 = time.perf_counter()
+    out = subprocess.run([exe, str(src), "--target", "none", "--lang", "fr"], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert time.perf_counter() - t0 < 2.0  # generous for a shared test machine; typically well under 1 s
+    assert "HEADLINE" in out.stdout
