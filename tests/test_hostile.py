@@ -1,5 +1,6 @@
 """Hostile input: each case of the corpus gives a documented error or a result whose warnings say what degraded."""
 
+import os
 import subprocess
 import sys
 import threading
@@ -64,9 +65,11 @@ def test_cli_case(case, tmp_path):
 
 
 DOCUMENTED = (errors.BriefsumError,)
+# Raised for a long fuzz run: BRIEFSUM_FUZZ_EXAMPLES=3000 python -m pytest tests/test_hostile.py -k any_unicode
+EXAMPLES = int(os.environ.get("BRIEFSUM_FUZZ_EXAMPLES", "60"))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(min_size=0, max_size=600))
 def test_any_unicode_text_gives_a_result_or_a_documented_error(text):
     try:
@@ -84,7 +87,7 @@ _text = st.lists(st.lists(_word, min_size=1, max_size=30).map(" ".join).map(lamb
                  max_size=30).map(lambda ss: "\n\n".join(" ".join(ss[i:i + 4]) for i in range(0, len(ss), 4)))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(_text)
 def test_newsy_text_keeps_budgets_nesting_and_determinism(text):
     try:
