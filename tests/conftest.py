@@ -45,3 +45,20 @@ needs_apertium = pytest.mark.skipif(
     not shutil.which("apertium") or not apertium_ready(),
     reason="Apertium with fr-es and spa-eng is not installed (apt-get install apertium apertium-fr-es apertium-eng-spa)",
 )
+
+
+GRADE_ORDER = ["headline", "brief", "summary", "detailed"]
+
+
+def assert_well_formed(brief) -> None:
+    """Budgets hold, grades nest (by source sentence), indices are sorted and point at real sentences."""
+    from briefsum.text.segment import count_words
+
+    names = [n for n in GRADE_ORDER if n in brief.grades]
+    for shorter, longer in zip(names, names[1:]):
+        assert set(brief.grades[shorter].source_indices) <= set(brief.grades[longer].source_indices)
+    for g in brief.grades.values():
+        assert g.words == count_words(g.text) <= g.max_words
+        assert g.source_indices == sorted(g.source_indices)
+        assert all(0 <= i < brief.stats["sentences"] for i in g.source_indices)
+        assert "\x00" not in g.text

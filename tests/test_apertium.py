@@ -70,31 +70,26 @@ def test_no_route_is_an_error_for_translate():
         _translator().translate_sentences(["Hallo."], "de", "en")
 
 
-def test_hanging_backend_is_stopped_with_a_clear_error(tmp_path):
+def _fake_apertium(tmp_path, script: str, timeout: float = 120.0) -> ApertiumTranslator:
+    """A translator whose 'apertium' is a shell script (to play a hung, crashing or lossy backend)."""
     fake = tmp_path / "apertium"
-    fake.write_text("#!/bin/sh\nsleep 30\n")
+    fake.write_text("#!/bin/sh\n" + script + "\n")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    tr = ApertiumTranslator({"fr-en": ["fr-es"]}, binary=str(fake), timeout=0.5)
+    tr = ApertiumTranslator({"fr-en": ["fr-es"]}, binary=str(fake), timeout=timeout)
     tr.available_modes = lambda: None
-    with pytest.raises(BackendError, match="did not finish within 0.5 s"):
-        tr.translate_sentences(["Bonjour."], "fr", "en")
+    return tr
 
 
-def test_crashing_backend_gives_a_clear_error(tmp_path):
-    fake = tmp_path / "apertium"
-    fake.write_text("#!/bin/sh\necho 'mode not found' >&2\nexit 3\n")
-    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    tr = ApertiumTranslator({"fr-en": ["fr-es"]}, binary=str(fake))
-    tr.available_modes = lambda: None
-    with pytest.raises(BackendError, match="exit code 3: mode not found"):
-        tr.translate_sentences(["Bonjour."], "fr", "en")
-
-
-def test_backend_losing_lines_is_detected(tmp_path):
-    fake = tmp_path / "apertium"
-    fake.write_text("#!/bin/sh\nhead -n 1\n")
-    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    tr = ApertiumTranslator({"fr-en": ["fr-es"]}, binary=str(fake))
-    tr.available_modes = lambda: None
-    with pytest.raises(BackendError, match="alignment lost"):
-        tr.translate_sentences(["Un.", "Deux."], "fr", "en")
+@pytest.mark.parametrize(
+    "script,timeout,sentences,message",
+    [
+        ("sleep 30", 0.5, ["Bonjour."], "did not finish within 0.5 s"),
+        ("echo 'mode not found' >&2\nexit 3", 120.0, ["Bonjour."], "exit code 3: mode not found"),
+        ("head -n 1", 120.0, ["Un.", "Deux."], "alignment lost"),
+    ],
+    ids=["hangs", "crashes", "loses-lines"],
+)
+def test_failing_backend_gives_one_clear_error(tmp_path, script, timeout, sentences, message):
+    tr = _fake_apertium(tmp_path, script, timeout)
+    with pytest.raises(BackendError, match=message):
+        tr.translate_sentences(sentences, "fr", "en")
