@@ -176,7 +176,7 @@ def translate(
 
             ntr = NeuralTranslator.from_config(cfg, src, target)
             run = ntr.translate([s.text for s in sents])
-            outs, name = run.texts, ntr.name
+            outs, name = run.texts, ntr.label
             warnings.extend(run.warnings)
         except ModelUnavailable as exc:
             if engine == "neural":

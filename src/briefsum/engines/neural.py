@@ -134,17 +134,14 @@ class Seq2Seq:
             return None
         return int(tid)
 
-    def generate(self, texts: Sequence[str], settings: Mapping[str, Any], src_code: str | None = None,
-                 forced_bos: int | None = None, decoder_prefix: str | None = None,
-                 limits: Sequence[int] | None = None) -> list[Generated]:
-        """Generate one output per text (batched); limits caps each output's new tokens individually."""
-        import torch
+    @property
+    def backend(self) -> str:
+        """What runs the model and at which precision, e.g. 'transformers float32'."""
+        return f"transformers {str(self.dtype).replace('torch.', '')}"
 
-        texts = list(texts)
-        if not texts:
-            return []
-        tok, model = self.tokenizer, self.model
-        gen = copy.deepcopy(model.generation_config)
+    def generation_config(self, settings: Mapping[str, Any], forced_bos: int | None = None) -> Any:
+        """The model's generation config with briefsum's settings laid over it."""
+        gen = copy.deepcopy(self.model.generation_config)
         opts = dict(settings)
         if "min_new_tokens" in opts:
             gen.min_length = 0
@@ -157,6 +154,25 @@ class Seq2Seq:
             setattr(gen, k, v)
         if gen.min_new_tokens and gen.max_new_tokens:
             gen.min_new_tokens = min(gen.min_new_tokens, gen.max_new_tokens)
+        return gen
+
+    def generate_batches(self, batches: Sequence[tuple[Sequence[str], Mapping[str, Any], Sequence[int] | None]],
+                         src_code: str | None = None, forced_bos: int | None = None) -> list[list[Generated]]:
+        """Generate several batches (texts, settings, limits), one result list per batch, in order."""
+        return [self.generate(texts, settings, src_code, forced_bos, limits=limits)
+                for texts, settings, limits in batches]
+
+    def generate(self, texts: Sequence[str], settings: Mapping[str, Any], src_code: str | None = None,
+                 forced_bos: int | None = None, decoder_prefix: str | None = None,
+                 limits: Sequence[int] | None = None) -> list[Generated]:
+        """Generate one output per text (batched); limits caps each output's new tokens individually."""
+        import torch
+
+        texts = list(texts)
+        if not texts:
+            return []
+        tok, model = self.tokenizer, self.model
+        gen = self.generation_config(settings, forced_bos)
         with self.lock, torch.inference_mode():
             if src_code is not None:
                 tok.src_lang = src_code
@@ -186,7 +202,13 @@ class Seq2Seq:
                 seqs = model.generate(**enc, generation_config=gen)
             except (RuntimeError, IndexError) as exc:
                 raise BackendError(f"model {self.ref} failed while generating: {str(exc).splitlines()[0]}") from None
-        seqs = seqs.tolist()
+        return self.finish(seqs.tolist(), prompt, gen, limits)
+
+    def finish(self, seqs: Sequence[Sequence[int]], prompt: Sequence[int], gen: Any,
+               limits: Sequence[int] | None = None) -> list[Generated]:
+        """Turn output id sequences (decoder start first) into texts, cut at EOS and at each one's limit."""
+        tok = self.tokenizer
+        prompt = list(prompt)
         skip = len(prompt) if prompt else 1  # the decoder start (and primed) tokens
         specials = set(tok.all_special_ids)
         eos = gen.eos_token_id if gen.eos_token_id is not None else tok.eos_token_id
@@ -238,6 +260,39 @@ def _quiet_transformers() -> None:
             log.addFilter(_QuietNotes())
 
 
+def pick_backend(cfg: Config, located: Located, device: str) -> tuple[str, str]:
+    """(backend, compute type): ctranslate2 int8 on CPU when installed and the model converts, else transformers."""
+    name = str(cfg.get("neural", "backend", default="auto") or "auto").lower()
+    if name not in ("auto", "transformers", "ctranslate2"):
+        raise ConfigError(f"config: neural.backend must be auto, transformers or ctranslate2, got {name!r}")
+    compute = str(cfg.get("neural", "compute_type", default="auto") or "auto").lower()
+    if name == "transformers":
+        return "transformers", ""
+    from . import ct2
+
+    usable = located.path is not None and ct2.available()
+    if usable and name == "auto":
+        try:
+            import json
+
+            model_type = json.loads((located.path / "config.json").read_text(encoding="utf-8")).get("model_type")
+        except (OSError, ValueError):
+            model_type = None
+        usable = device == "cpu" and model_type in ct2.SUPPORTED
+    if not usable:
+        if name == "ctranslate2":
+            why = "the model is not in a local folder" if located.path is None else \
+                "ctranslate2 is not installed (pip install 'briefsum[fast]')"
+            raise ModelUnavailable(f"neural.backend is ctranslate2 but {why}")
+        return "transformers", ""
+    if compute == "auto":
+        compute = "int8" if device == "cpu" else "int8_float16"
+    if compute not in ct2.COMPUTE_TYPES:
+        raise ConfigError(f"config: neural.compute_type must be auto or one of {', '.join(ct2.COMPUTE_TYPES)}, "
+                          f"got {compute!r}")
+    return "ctranslate2", compute
+
+
 def load_model(cfg: Config, located: Located) -> Seq2Seq:
     """Load (once per process and device) the tokenizer and model a registry entry points at."""
     import torch  # noqa: F401  (fail here, as ImportError, when the extra is not installed)
@@ -245,7 +300,8 @@ def load_model(cfg: Config, located: Located) -> Seq2Seq:
     device = pick_device(cfg.get("neural", "device"))
     dtype = pick_dtype(cfg.get("neural", "dtype"), device)
     allow_pickle = bool(cfg.get("neural", "allow_pickle", default=False))
-    key = (located.load_from, device, str(dtype), allow_pickle)
+    backend, compute_type = pick_backend(cfg, located, device)
+    key = (located.load_from, device, str(dtype), allow_pickle, backend, compute_type)
     with _LOCK:
         lock = _KEY_LOCKS.setdefault(key, threading.Lock())
     with lock:
@@ -263,6 +319,13 @@ def load_model(cfg: Config, located: Located) -> Seq2Seq:
             with warnings.catch_warnings():  # Marian's note about sacremoses: docs/neural.md covers it
                 warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
                 tok = AutoTokenizer.from_pretrained(located.load_from, **kw)
+            if backend == "ctranslate2":
+                from . import ct2
+
+                assert located.path is not None
+                fast = ct2.load(cfg, located.load_from, located.path, located.ref, tok, device, compute_type)
+                _MODELS[key] = fast
+                return fast
             model = AutoModelForSeq2SeqLM.from_pretrained(located.load_from, dtype=dtype,
                                                           use_safetensors=None if allow_pickle else True, **kw)
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -318,8 +381,10 @@ class NeuralTranslator:
         tgt_code = _lang_code(cfg, entry, model, target)
         self.forced_bos = model.token_id(tgt_code) if tgt_code else None
         self.limit = model.input_limit(entry.settings.get("max_input_tokens"))
-        self.batch_tokens = int(cfg.get("neural", "batch_tokens", default=4096))
-        self.batch_size = int(cfg.get("neural", "batch_size", default=32))
+        gpu = model.device.startswith(("cuda", "mps"))
+        bt, bs = cfg.get("neural", "batch_tokens", default="auto"), cfg.get("neural", "batch_size", default="auto")
+        self.batch_tokens = (65536 if gpu else 4096) if bt in (None, "auto") else int(bt)
+        self.batch_size = (512 if gpu else 32) if bs in (None, "auto") else int(bs)
         self.ratio = float(cfg.get("neural", "max_new_ratio", default=2.0))
         self.loop_guard = str(cfg.get("neural", "loop_guard", default="retry"))
         if self.loop_guard not in ("retry", "repair", "off"):
@@ -334,6 +399,12 @@ class NeuralTranslator:
             raise _missing("translation", f"{source}-{target}")
         located = locate(cfg, entry)
         return cls(cfg, entry, load_model(cfg, located), source, target)
+
+    @property
+    def label(self) -> str:
+        """The model's name, with the backend when it is not plain transformers (e.g. 'ID [ctranslate2 int8]')."""
+        b = self.model.backend
+        return self.name if b.startswith("transformers") else f"{self.name} [{b}]"
 
     def supports(self, source: str, target: str) -> bool:
         """True for the one pair this model translates."""
@@ -377,11 +448,13 @@ class NeuralTranslator:
         cap = int(settings.get("max_new_tokens") or 256)
         limits = [max(4, min(cap, int(self.ratio * n) + 10)) for n in lengths]
         out: list[Generated | None] = [None] * len(texts)
-        for batch in self._batches(lengths):
+        batches = self._batches(lengths)
+        jobs = []
+        for batch in batches:
             opts = dict(settings)
             opts["max_new_tokens"] = max(limits[k] for k in batch)
-            res = self.model.generate([texts[k] for k in batch], opts, self.src_code, self.forced_bos,
-                                      limits=[limits[k] for k in batch])
+            jobs.append(([texts[k] for k in batch], opts, [limits[k] for k in batch]))
+        for batch, res in zip(batches, self.model.generate_batches(jobs, self.src_code, self.forced_bos)):
             for k, g in zip(batch, res):
                 out[k] = g
         return out  # type: ignore[return-value]
@@ -651,13 +724,24 @@ class NeuralEngine:
 
     @property
     def models(self) -> dict[str, str]:
-        """The models in use, by role."""
+        """The models in use, by role; a model run by a quantised backend says so, e.g. 'ID [ctranslate2 int8]'."""
+        def label(name: str, model: Seq2Seq) -> str:
+            return name if model.backend.startswith("transformers") else f"{name} [{model.backend}]"
+
         out = {}
         if self.translator is not None:
-            out["translator"] = self.translator.name
-        out["summariser"] = self.summariser.name
+            out["translator"] = label(self.translator.name, self.translator.model)
+        out["summariser"] = label(self.summariser.name, self.summariser.model)
         if self.headline is not None:
-            out["headline"] = self.headline.name
+            out["headline"] = label(self.headline.name, self.headline.model)
+        return out
+
+    def _loaded(self) -> dict[str, Seq2Seq]:
+        out = {"summariser": self.summariser.model}
+        if self.translator is not None:
+            out["translator"] = self.translator.model
+        if self.headline is not None:
+            out["headline"] = self.headline.model
         return out
 
     def _extractive(self, doc: Document, specs: Sequence[GradeSpec]) -> dict[str, GradeResult]:
@@ -671,7 +755,8 @@ class NeuralEngine:
         warnings = list(self.notes)
         stats: dict[str, Any] = {"strategy": self.strategy, "nesting": self.nesting,
                                  "device": self.summariser.model.device,
-                                 "dtype": str(self.summariser.model.dtype).replace("torch.", "")}
+                                 "dtype": str(self.summariser.model.dtype).replace("torch.", ""),
+                                 "backend": {role: m.backend for role, m in self._loaded().items()}}
         sents = doc.sentences
         src_texts = [s.text for s in sents]
         translation = None
@@ -682,7 +767,7 @@ class NeuralEngine:
             units = run.texts
             unit_lang = self.translator.target
             translation = Translation(doc.lang, unit_lang, [AlignedSentence(s.index, s.paragraph, s.text, t)
-                                                            for s, t in zip(sents, units)], self.translator.name)
+                                                            for s, t in zip(sents, units)], self.translator.label)
             refs = [doc.text, *units]
         else:
             units, unit_lang, refs = src_texts, self.summariser.lang, [doc.text]
@@ -764,7 +849,7 @@ class NeuralEngine:
                 warnings.extend(run.warnings)
                 translation = Translation(doc.lang, self.translator.target,
                                           [AlignedSentence(s.index, s.paragraph, s.text, t)
-                                           for s, t in zip(sents, run.texts)], self.translator.name)
+                                           for s, t in zip(sents, run.texts)], self.translator.label)
             else:
                 warnings.append("no translation model for the full text; only the summaries were translated")
         return EngineResult(results, out_lang, translation, warnings, self.models, stats)
