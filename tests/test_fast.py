@@ -8,7 +8,10 @@ import briefsum
 from test_neural import EN, FR, GREEDY_TR, config, loaded
 from tiny_models import no_network, tiny_models  # noqa: F401  (fixtures)
 
-pytest.importorskip("ctranslate2")
+needs_ct2 = pytest.mark.skipif(__import__("importlib").util.find_spec("ctranslate2") is None,
+                               reason="ctranslate2 (the fast extra) is not installed")
+
+
 
 SENTS = ["Le président a rencontré les ministres.", "La réunion a duré trois heures.",
          "Selon le gouvernement, 4 500 emplois seront créés dans la région d'ici 2025.",
@@ -21,6 +24,7 @@ def fast(tmp_path, compute_type="float32", **kw):
     return {"backend": "ctranslate2", "compute_type": compute_type, "fast_cache_dir": str(tmp_path / "ct2"), **kw}
 
 
+@needs_ct2
 def test_ctranslate2_float32_greedy_matches_one_sentence_per_generate(no_network, tiny_models, tmp_path):
     """fp32 + greedy: CTranslate2 batches give the same translation as transformers sentence by sentence."""
     import torch
@@ -43,6 +47,7 @@ def test_ctranslate2_float32_greedy_matches_one_sentence_per_generate(no_network
     assert tr.engine.endswith("[ctranslate2 float32]")
 
 
+@needs_ct2
 @pytest.mark.parametrize("nesting", ["prefix", "independent"])
 def test_ctranslate2_float32_greedy_summaries_match_transformers(no_network, tiny_models, tmp_path, nesting):
     """Graded summaries (decoder primed with the shorter grade, forced BOS) match the transformers backend."""
@@ -55,6 +60,7 @@ def test_ctranslate2_float32_greedy_summaries_match_transformers(no_network, tin
     assert b.stats["backend"]["summariser"] == "ctranslate2 float32"
 
 
+@needs_ct2
 def test_language_codes_reach_ctranslate2(no_network, tiny_models, tmp_path):
     """NLLB: the source code is in the input and the target code forced first, as with transformers."""
     slow = config(translation=tiny_models["nllb"])
@@ -64,6 +70,7 @@ def test_language_codes_reach_ctranslate2(no_network, tiny_models, tmp_path):
     assert [s.target for s in a.sentences] == [s.target for s in b.sentences]
 
 
+@needs_ct2
 def test_int8_is_named_in_the_result(no_network, tiny_models, tmp_path):
     cfg = config(translation=tiny_models["marian"], summarisation=("en", tiny_models["bart"]),
                  **fast(tmp_path, compute_type="auto"))
@@ -73,6 +80,7 @@ def test_int8_is_named_in_the_result(no_network, tiny_models, tmp_path):
     assert (tmp_path / "ct2").is_dir()
 
 
+@needs_ct2
 def test_auto_backend_prefers_ctranslate2_on_cpu_only_for_local_supported_models(tmp_path, tiny_models):
     from briefsum.config import load_config
     from briefsum.engines.neural import pick_backend
@@ -83,3 +91,16 @@ def test_auto_backend_prefers_ctranslate2_on_cpu_only_for_local_supported_models
     assert pick_backend(cfg, here, "cpu") == ("ctranslate2", "int8")
     assert pick_backend(cfg, here, "cuda")[0] == "transformers"
     assert pick_backend(load_config({"neural": {"backend": "transformers"}}), here, "cpu") == ("transformers", "")
+
+
+def test_repeated_sentences_are_translated_once(no_network, tiny_models, monkeypatch):
+    from test_neural import spy_generate
+
+    cfg = config(translation=tiny_models["marian"])
+    m = loaded(cfg, tiny_models["marian"])
+    calls = spy_generate(monkeypatch, m)
+    text = "Grève. La réunion a duré trois heures. Grève. La réunion a duré trois heures. Grève."
+    tr = briefsum.translate(text, source="fr", engine="neural", config=cfg)
+    assert sum(len(ids) for ids, _ in calls) == 2
+    assert tr.sentences[0].target == tr.sentences[2].target == tr.sentences[4].target
+    assert tr.sentences[1].target == tr.sentences[3].target

@@ -467,9 +467,14 @@ class NeuralTranslator:
         units, split, mid_word = self._units(sentences)
         texts = [u[1] for u in units]
         lengths = self.model.count_tokens(texts, self.src_code)
-        gens = self._run(texts, lengths, self.settings)
+        first: dict[str, int] = {}
+        for k, t in enumerate(texts):  # a repeated sentence is translated once
+            first.setdefault(t, k)
+        once = sorted(set(first.values()))
+        done = dict(zip(once, self._run([texts[k] for k in once], [lengths[k] for k in once], self.settings)))
+        gens = [done[first[t]] for t in texts]
         outs = [g.text.strip() for g in gens]
-        bad = [k for k, g in enumerate(gens) if self.loop_guard != "off" and self._loops(texts[k], g)]
+        bad = [k for k in once if self.loop_guard != "off" and self._loops(texts[k], gens[k])]
         retried, repaired = len(bad), 0
         if bad and self.loop_guard == "retry":
             retry = dict(self.settings)
@@ -486,6 +491,9 @@ class NeuralTranslator:
             if fixed != outs[k]:
                 outs[k] = fixed
             repaired += 1
+        outs = [outs[first[t]] for t in texts]
+        looped = set(bad)
+        bad = [k for k, t in enumerate(texts) if first[t] in looped]
         joined: list[list[str]] = [[] for _ in sentences]
         for (i, _), o in zip(units, outs):
             joined[i].append(o)
@@ -499,7 +507,8 @@ class NeuralTranslator:
             where = sorted({units[k][0] + 1 for k in bad})
             warnings.append(f"translation: the model looped on sentence{'s' if len(where) > 1 else ''} "
                             f"{', '.join(map(str, where))}; the repetition was removed")
-        stats = {"translation_units": len(units), "translation_split": split, "translation_loops_retried": retried,
+        stats = {"translation_units": len(units), "translation_unique": len(once), "translation_split": split,
+                 "translation_loops_retried": retried,
                  "translation_loops_left": repaired}
         return TranslationRun(result, warnings, stats)
 
