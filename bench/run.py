@@ -71,6 +71,7 @@ def briefsum_config(args: argparse.Namespace, backend: str, cache: Path, paths: 
     neural = {"loop_guard": "off", "max_new_ratio": 1000, "fast_cache_dir": str(cache / "ct2"), "device": "cpu"}
     if backend != "default":
         neural["backend"] = backend
+    neural.update(json.loads(args.neural or "{}"))
     return {"neural": neural,
             "models": {"translation": {"fr-en": {"model": str(paths["marian"]), "generate": forced}},
                        "summarisation": {"fr": {"model": str(paths["bart"])}},
@@ -198,7 +199,8 @@ def work_summarise(args: argparse.Namespace, paths: dict[str, Path], cache: Path
 def _child(args: argparse.Namespace, task: str, system: str) -> dict:
     cmd = [sys.executable, __file__, "--worker", task, "--system", system, "--cache", str(args.cache),
            "--limit", str(args.limit), "--naive-limit", str(args.naive_limit), "--articles", str(args.articles),
-           "--out-tokens", str(args.out_tokens), "--grade-tokens", args.grade_tokens]
+           "--out-tokens", str(args.out_tokens), "--grade-tokens", args.grade_tokens,
+           "--neural", args.neural]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         raise SystemExit(f"{task}/{system} failed:\n{p.stderr[-3000:]}")
@@ -229,6 +231,7 @@ def main() -> None:
     ap.add_argument("--out-tokens", type=int, default=32, help="new tokens forced per translated sentence")
     ap.add_argument("--grade-tokens", default="8,16,32,64", help="new tokens forced per grade")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--neural", default="", help="JSON merged over briefsum's neural settings (e.g. threads)")
     ap.add_argument("--ct2-batches", default="8,16,24,32,64")
     ap.add_argument("--skip", default="", help="comma-separated parts to skip: translate,summarise,seed")
     args = ap.parse_args()
