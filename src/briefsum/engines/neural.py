@@ -384,7 +384,8 @@ class NeuralTranslator:
         gpu = model.device.startswith(("cuda", "mps"))
         bt, bs = cfg.get("neural", "batch_tokens", default="auto"), cfg.get("neural", "batch_size", default="auto")
         self.batch_tokens = (65536 if gpu else 4096) if bt in (None, "auto") else int(bt)
-        self.batch_size = (512 if gpu else 32) if bs in (None, "auto") else int(bs)
+        cpu_size = 16 if model.backend.startswith("ctranslate2") else 32  # ctranslate2 runs batches in parallel
+        self.batch_size = (512 if gpu else cpu_size) if bs in (None, "auto") else int(bs)
         self.ratio = float(cfg.get("neural", "max_new_ratio", default=2.0))
         self.loop_guard = str(cfg.get("neural", "loop_guard", default="retry"))
         if self.loop_guard not in ("retry", "repair", "off"):
