@@ -81,10 +81,23 @@ def _offline_engine(cfg: Config):
     return ExtractiveEngine(make_scorer(opts.get("scorer", "centrality"), opts), float(opts.get("redundancy", 0.6)))
 
 
-def _pick_translator(cfg: Config, src: str, target: str | None, warnings: list[str]) -> Translator | None:
-    if target is None or target == src:
+def _prestart(cfg: Config, lang: str | None, target: str | None, engine: str):
+    """An Apertium translator whose pipeline for the likely pair is already loading (None when not useful)."""
+    guess = str(lang or "").strip().lower()
+    if guess in ("", "auto"):
+        guess = str(cfg.get("apertium", "prestart", default="") or "")
+    if engine == "neural" or target is None or not guess or guess == target:
         return None
     tr = _translator(cfg)
+    tr.prestart(guess, target)
+    return tr
+
+
+def _pick_translator(cfg: Config, src: str, target: str | None, warnings: list[str],
+                     early: Translator | None = None) -> Translator | None:
+    if target is None or target == src:
+        return None
+    tr = early if early is not None else _translator(cfg)
     reason = tr.missing_reason(src, target)
     if reason:
         warnings.append(f"not translated: {reason}; the summaries are in the source language ({src})")
@@ -113,7 +126,13 @@ def summarise(
         raise InputError(f"unknown engine '{engine}' (use auto, offline or neural)")
     if target is not None:
         target = _check_lang(str(target), "target") if str(target).strip() else None
-    doc, conf, detected, meta, warnings = _prepare(text, lang, cfg)
+    early = _prestart(cfg, lang, target, engine)
+    try:
+        doc, conf, detected, meta, warnings = _prepare(text, lang, cfg)
+    except BaseException:
+        if early is not None:
+            early.close()
+        raise
     src = doc.lang
 
     result: EngineResult | None = None
@@ -136,8 +155,10 @@ def summarise(
             if not isinstance(exc, ModuleNotFoundError) or "briefsum.engines.neural" not in str(exc):
                 warnings.append("neural engine unavailable (pip install 'briefsum[neural]'); used the offline engine")
     if result is None:
-        tr = _pick_translator(cfg, src, target, warnings)
+        tr = _pick_translator(cfg, src, target, warnings, early)
         result = _offline_engine(cfg).run(doc, specs, target, tr, translation)
+    if early is not None:
+        early.close()
     warnings.extend(result.warnings)
     stats = {"sentences": len(doc.sentences), "words": doc.words, "paragraphs": len(doc.paragraphs), **result.stats}
     return Brief(
