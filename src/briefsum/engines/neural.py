@@ -417,19 +417,22 @@ class NeuralTranslator:
             raise BackendError(f"model {self.name} translates {self.source}-{self.target}, not {source}-{target}")
         return self.translate(sentences).texts
 
-    def _units(self, sentences: Sequence[str]) -> tuple[list[tuple[int, str]], int, int]:
+    def _units(self, sentences: Sequence[str]) -> tuple[list[tuple[int, str]], list[int], int, int]:
         counts = self.model.count_tokens(sentences, self.src_code)
         units: list[tuple[int, str]] = []
+        lengths: list[int] = []
         split, mid_word = 0, 0
         for i, (s, n) in enumerate(zip(sentences, counts)):
             if n <= self.limit:
                 units.append((i, s))
+                lengths.append(n)
                 continue
             pieces, mw = split_to_fit(s, lambda t: self.model.count_tokens([t], self.src_code)[0] <= self.limit)
             split += 1
             mid_word += int(mw)
             units.extend((i, p) for p in pieces)
-        return units, split, mid_word
+            lengths.extend(self.model.count_tokens(pieces, self.src_code))
+        return units, lengths, split, mid_word
 
     def _batches(self, lengths: Sequence[int]) -> list[list[int]]:
         order = sorted(range(len(lengths)), key=lambda k: (-lengths[k], k))
@@ -465,9 +468,8 @@ class NeuralTranslator:
         sentences = list(sentences)
         if not sentences:
             return TranslationRun([])
-        units, split, mid_word = self._units(sentences)
+        units, lengths, split, mid_word = self._units(sentences)
         texts = [u[1] for u in units]
-        lengths = self.model.count_tokens(texts, self.src_code)
         first: dict[str, int] = {}
         for k, t in enumerate(texts):  # a repeated sentence is translated once
             first.setdefault(t, k)
