@@ -104,3 +104,25 @@ def test_repeated_sentences_are_translated_once(no_network, tiny_models, monkeyp
     assert sum(len(ids) for ids, _ in calls) == 2
     assert tr.sentences[0].target == tr.sentences[2].target == tr.sentences[4].target
     assert tr.sentences[1].target == tr.sentences[3].target
+
+
+def test_each_document_is_encoded_once_for_all_grades(no_network, tiny_models, monkeypatch):
+    """transformers path: the grades reuse one encoder pass, and give the same text as encoding every time."""
+    cfg = config(summarisation=("en", tiny_models["bart"]))
+    m = loaded(cfg, tiny_models["bart"])
+    encoder = m.model.get_encoder()
+    calls = []
+    real = encoder.forward
+
+    def counted(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(encoder, "forward", counted)
+    short = "Unions called for a national strike on Thursday. The mayor of Lyon presented a new plan."
+    reused = briefsum.summarise(short, lang="en", target=None, engine="neural", config=cfg)
+    assert reused.stats["chunks"] == 1 and len(calls) == 1
+    monkeypatch.setattr(type(m), "_encode", lambda self, text, code, enc: None)  # encode inside every generate
+    fresh = briefsum.summarise(short, lang="en", target=None, engine="neural", config=cfg)
+    assert len(calls) == 1 + 4
+    assert {k: g.text for k, g in reused.grades.items()} == {k: g.text for k, g in fresh.grades.items()}

@@ -89,6 +89,7 @@ class Seq2Seq:
         self.dtype = dtype
         self.lock = threading.RLock()
         self.model_type = getattr(model.config, "model_type", "")
+        self._encoded: tuple[tuple, Any] | None = None  # the last single input's encoder output
 
     @property
     def family(self) -> str | None:
@@ -199,10 +200,23 @@ class Seq2Seq:
                 if gen.min_new_tokens:
                     gen.min_new_tokens = min(gen.min_new_tokens, gen.max_new_tokens)
             try:
+                if len(texts) == 1:  # one document, several grades: its encoding is computed once and reused
+                    enc["encoder_outputs"] = self._encode(texts[0], src_code, enc)
                 seqs = model.generate(**enc, generation_config=gen)
             except (RuntimeError, IndexError) as exc:
                 raise BackendError(f"model {self.ref} failed while generating: {str(exc).splitlines()[0]}") from None
         return self.finish(seqs.tolist(), prompt, gen, limits)
+
+    def _encode(self, text: str, src_code: str | None, enc: Mapping[str, Any]) -> Any:
+        """The encoder output for one input (a fresh wrapper each call: generate expands it in place)."""
+        from transformers.modeling_outputs import BaseModelOutput
+
+        key = (text, src_code)
+        if self._encoded is None or self._encoded[0] != key:
+            out = self.model.get_encoder()(input_ids=enc["input_ids"], attention_mask=enc.get("attention_mask"),
+                                           return_dict=True)
+            self._encoded = (key, out.last_hidden_state)
+        return BaseModelOutput(last_hidden_state=self._encoded[1])
 
     def finish(self, seqs: Sequence[Sequence[int]], prompt: Sequence[int], gen: Any,
                limits: Sequence[int] | None = None) -> list[Generated]:
