@@ -90,7 +90,7 @@ def work_translate(args: argparse.Namespace, paths: dict[str, Path], cache: Path
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-        torch.set_num_threads(os.cpu_count() or 1)
+        torch.set_num_threads(args.naive_threads or os.cpu_count() or 1)
         tok = AutoTokenizer.from_pretrained(paths["marian"])
         model = AutoModelForSeq2SeqLM.from_pretrained(paths["marian"]).eval()
 
@@ -159,7 +159,7 @@ def work_summarise(args: argparse.Namespace, paths: dict[str, Path], cache: Path
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-        torch.set_num_threads(os.cpu_count() or 1)
+        torch.set_num_threads(args.naive_threads or os.cpu_count() or 1)
         tok = AutoTokenizer.from_pretrained(paths["bart"])
         model = AutoModelForSeq2SeqLM.from_pretrained(paths["bart"]).eval()
 
@@ -200,7 +200,7 @@ def _child(args: argparse.Namespace, task: str, system: str) -> dict:
     cmd = [sys.executable, __file__, "--worker", task, "--system", system, "--cache", str(args.cache),
            "--limit", str(args.limit), "--naive-limit", str(args.naive_limit), "--articles", str(args.articles),
            "--out-tokens", str(args.out_tokens), "--grade-tokens", args.grade_tokens,
-           "--neural", args.neural]
+           "--neural", args.neural, "--naive-threads", str(args.naive_threads)]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         raise SystemExit(f"{task}/{system} failed:\n{p.stderr[-3000:]}")
@@ -231,6 +231,8 @@ def main() -> None:
     ap.add_argument("--out-tokens", type=int, default=32, help="new tokens forced per translated sentence")
     ap.add_argument("--grade-tokens", default="8,16,32,64", help="new tokens forced per grade")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--naive-threads", type=int, default=1,
+                    help="torch threads of the naive loop (0: one per core); 1 ran faster on the loaded machine")
     ap.add_argument("--neural", default="", help="JSON merged over briefsum's neural settings (e.g. threads)")
     ap.add_argument("--ct2-batches", default="8,16,24,32")
     ap.add_argument("--summarise-transformers", action="store_true",
