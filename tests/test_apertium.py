@@ -93,3 +93,26 @@ def test_failing_backend_gives_one_clear_error(tmp_path, script, timeout, senten
     tr = _fake_apertium(tmp_path, script, timeout)
     with pytest.raises(BackendError, match=message):
         tr.translate_sentences(sentences, "fr", "en")
+
+
+@needs_apertium
+def test_prestarted_pipeline_translates_like_a_fresh_one():
+    src = ["Le chat dort sur le canapé.", "Les élections auront lieu en mars."]
+    warm = _translator()
+    warm.prestart("fr", "en")
+    procs = list(warm._warm[1])
+    assert warm.translate_sentences(src, "fr", "en") == _translator().translate_sentences(src, "fr", "en")
+    assert warm._warm is None and all(p.poll() is not None for p in procs)
+
+
+@needs_apertium
+def test_unused_prestarted_pipeline_is_stopped():
+    tr = _translator()
+    tr.prestart("fr", "en")
+    procs = list(tr._warm[1])
+    assert tr.translate_sentences(["El gato duerme."], "es", "en")  # another route: the warm one is stopped
+    assert all(p.poll() is not None for p in procs)
+    tr.prestart("fr", "en")
+    procs = list(tr._warm[1])
+    tr.close()
+    assert all(p.poll() is not None for p in procs)

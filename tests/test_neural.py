@@ -38,7 +38,7 @@ FAST_GRADES = {
 }
 GREEDY_TR = {"num_beams": 1, "max_new_tokens": 24, "no_repeat_ngram_size": 0}
 # Keeps the registry's model ids, only makes generation short and greedy.
-GREEDY_ONLY = {"neural": {"device": "cpu", "loop_guard": "repair"},
+GREEDY_ONLY = {"neural": {"device": "cpu", "loop_guard": "repair", "backend": "transformers"},
                "models": {"translation": {"fr-en": {"generate": GREEDY_TR}}}}
 
 
@@ -57,7 +57,7 @@ def config(translation=None, summarisation=None, headline=None, multilingual=Non
         models["headline"][lang] = {"model": str(path)}
     if multilingual:
         models["multilingual"]["*"] = {"model": str(multilingual), "output_lang": "source"}
-    opts = {"device": "cpu", "dtype": "float32", "faithfulness": "off", "loop_guard": "repair"}
+    opts = {"device": "cpu", "dtype": "float32", "faithfulness": "off", "loop_guard": "repair", "backend": "transformers"}
     opts.update(neural)
     return {"models": models, "neural": opts}
 

@@ -83,10 +83,23 @@ def _offline_engine(cfg: Config):
                             int(target) if target else None)
 
 
-def _pick_translator(cfg: Config, src: str, target: str | None, warnings: list[str]) -> Translator | None:
-    if target is None or target == src:
+def _prestart(cfg: Config, lang: str | None, target: str | None, engine: str):
+    """An Apertium translator whose pipeline for the likely pair is already loading (None when not useful)."""
+    guess = str(lang or "").strip().lower()
+    if guess in ("", "auto"):
+        guess = str(cfg.get("apertium", "prestart", default="") or "")
+    if engine == "neural" or target is None or not guess or guess == target:
         return None
     tr = _translator(cfg)
+    tr.prestart(guess, target)
+    return tr
+
+
+def _pick_translator(cfg: Config, src: str, target: str | None, warnings: list[str],
+                     early: Translator | None = None) -> Translator | None:
+    if target is None or target == src:
+        return None
+    tr = early if early is not None else _translator(cfg)
     reason = tr.missing_reason(src, target)
     if reason:
         warnings.append(f"not translated: {reason}; the summaries are in the source language ({src})")
@@ -132,23 +145,27 @@ def summarise(
         raise InputError(f"unknown engine '{engine}' (use auto, offline or neural)")
     if target is not None:
         target = _check_lang(str(target), "target") if str(target).strip() else None
-    doc, conf, detected, meta, warnings = _prepare(text, lang, cfg)
-    src = doc.lang
+    early = _prestart(cfg, lang, target, engine)
+    try:
+        doc, conf, detected, meta, warnings = _prepare(text, lang, cfg)
+        src = doc.lang
+        result: EngineResult | None = None
+        engine_name = "offline"
+        if engine in ("neural", "auto"):
+            def run_neural() -> EngineResult:
+                from .engines.neural import NeuralEngine
 
-    result: EngineResult | None = None
-    engine_name = "offline"
-    if engine in ("neural", "auto"):
-        def run_neural() -> EngineResult:
-            from .engines.neural import NeuralEngine
+                return NeuralEngine.from_config(cfg, src, target).run(doc, specs, target, None, translation)
 
-            return NeuralEngine.from_config(cfg, src, target).run(doc, specs, target, None, translation)
-
-        result = _neural_or_none(engine, run_neural, "models", "the offline engine", warnings)
-        if result is not None:
-            engine_name = "neural"
-    if result is None:
-        tr = _pick_translator(cfg, src, target, warnings)
-        result = _offline_engine(cfg).run(doc, specs, target, tr, translation)
+            result = _neural_or_none(engine, run_neural, "models", "the offline engine", warnings)
+            if result is not None:
+                engine_name = "neural"
+        if result is None:
+            tr = _pick_translator(cfg, src, target, warnings, early)
+            result = _offline_engine(cfg).run(doc, specs, target, tr, translation)
+    finally:  # a pre-started Apertium pipeline never outlives the call
+        if early is not None:
+            early.close()
     warnings.extend(result.warnings)
     stats = {"sentences": len(doc.sentences), "words": doc.words, "paragraphs": len(doc.paragraphs), **result.stats}
     return Brief(
@@ -186,7 +203,7 @@ def translate(
             from .engines.neural import NeuralTranslator
 
             ntr = NeuralTranslator.from_config(cfg, src, target)
-            return ntr.translate([s.text for s in sents]), ntr.name
+            return ntr.translate([s.text for s in sents]), ntr.label
 
         got = _neural_or_none(engine, run_neural, "translation model", "Apertium", warnings)
         if got is not None:

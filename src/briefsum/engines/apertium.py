@@ -27,6 +27,7 @@ class ApertiumTranslator:
         self.packages = dict(packages or {})
         self.binary = binary
         self.timeout = timeout
+        self._warm: tuple | None = None  # (modes, processes, stderr files) started ahead by prestart
 
     # -- availability -------------------------------------------------------------------------
     def executable(self) -> str | None:
@@ -80,8 +81,35 @@ class ApertiumTranslator:
             raise BackendError(f"Apertium returned {len(out)} lines for {len(lines)} sentences; alignment lost")
         return [self._clean(o, src, target) for o, src in zip(out, lines)]
 
-    def _run_modes(self, modes: Sequence[str], payload: str) -> str:
-        """Run the modes as one pipeline (the stages work concurrently), with one timeout for all."""
+    def prestart(self, source: str, target: str) -> None:
+        """Start the pipeline for a pair now (its dictionaries load while other work runs); the next
+        translation of that pair uses it. Does nothing when the pair cannot run here."""
+        if self._warm is not None or source == target or self.missing_reason(source, target):
+            return
+        try:
+            self._warm = (tuple(self.routes[f"{source}-{target}"]), *self._start(self.routes[f"{source}-{target}"]))
+        except BackendError:
+            return
+        import weakref
+
+        weakref.finalize(self, ApertiumTranslator._stop, self._warm[1], self._warm[2])
+
+    def close(self) -> None:
+        """Stop a started pipeline that was not used."""
+        if self._warm is not None:
+            self._stop(self._warm[1], self._warm[2])
+            self._warm = None
+
+    @staticmethod
+    def _stop(procs: list, errs: list) -> None:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        for e in errs:
+            e.close()
+
+    def _start(self, modes: Sequence[str]) -> tuple[list[subprocess.Popen], list]:
         import tempfile
 
         exe = self.executable() or self.binary
@@ -101,6 +129,17 @@ class ApertiumTranslator:
             for e in errs:
                 e.close()
             raise BackendError(f"Apertium could not be started: {exc.strerror or exc}") from None
+        return procs, errs
+
+    def _run_modes(self, modes: Sequence[str], payload: str) -> str:
+        """Run the modes as one pipeline (the stages work concurrently), with one timeout for all."""
+        warm, self._warm = self._warm, None
+        if warm is not None and warm[0] == tuple(modes) and all(p.poll() is None for p in warm[1]):
+            procs, errs = warm[1], warm[2]
+        else:
+            if warm is not None:
+                self._stop(warm[1], warm[2])
+            procs, errs = self._start(modes)
         import threading
         import time
 

@@ -89,6 +89,7 @@ class Seq2Seq:
         self.dtype = dtype
         self.lock = threading.RLock()
         self.model_type = getattr(model.config, "model_type", "")
+        self._encoded: tuple[tuple, Any] | None = None  # the last single input's encoder output
 
     @property
     def family(self) -> str | None:
@@ -134,17 +135,14 @@ class Seq2Seq:
             return None
         return int(tid)
 
-    def generate(self, texts: Sequence[str], settings: Mapping[str, Any], src_code: str | None = None,
-                 forced_bos: int | None = None, decoder_prefix: str | None = None,
-                 limits: Sequence[int] | None = None) -> list[Generated]:
-        """Generate one output per text (batched); limits caps each output's new tokens individually."""
-        import torch
+    @property
+    def backend(self) -> str:
+        """What runs the model and at which precision, e.g. 'transformers float32'."""
+        return f"transformers {str(self.dtype).replace('torch.', '')}"
 
-        texts = list(texts)
-        if not texts:
-            return []
-        tok, model = self.tokenizer, self.model
-        gen = copy.deepcopy(model.generation_config)
+    def generation_config(self, settings: Mapping[str, Any], forced_bos: int | None = None) -> Any:
+        """The model's generation config with briefsum's settings laid over it."""
+        gen = copy.deepcopy(self.model.generation_config)
         opts = dict(settings)
         if "min_new_tokens" in opts:
             gen.min_length = 0
@@ -157,6 +155,25 @@ class Seq2Seq:
             setattr(gen, k, v)
         if gen.min_new_tokens and gen.max_new_tokens:
             gen.min_new_tokens = min(gen.min_new_tokens, gen.max_new_tokens)
+        return gen
+
+    def generate_batches(self, batches: Sequence[tuple[Sequence[str], Mapping[str, Any], Sequence[int] | None]],
+                         src_code: str | None = None, forced_bos: int | None = None) -> list[list[Generated]]:
+        """Generate several batches (texts, settings, limits), one result list per batch, in order."""
+        return [self.generate(texts, settings, src_code, forced_bos, limits=limits)
+                for texts, settings, limits in batches]
+
+    def generate(self, texts: Sequence[str], settings: Mapping[str, Any], src_code: str | None = None,
+                 forced_bos: int | None = None, decoder_prefix: str | None = None,
+                 limits: Sequence[int] | None = None) -> list[Generated]:
+        """Generate one output per text (batched); limits caps each output's new tokens individually."""
+        import torch
+
+        texts = list(texts)
+        if not texts:
+            return []
+        tok, model = self.tokenizer, self.model
+        gen = self.generation_config(settings, forced_bos)
         with self.lock, torch.inference_mode():
             if src_code is not None:
                 tok.src_lang = src_code
@@ -183,10 +200,29 @@ class Seq2Seq:
                 if gen.min_new_tokens:
                     gen.min_new_tokens = min(gen.min_new_tokens, gen.max_new_tokens)
             try:
+                if len(texts) == 1:  # one document, several grades: its encoding is computed once and reused
+                    enc["encoder_outputs"] = self._encode(texts[0], src_code, enc)
                 seqs = model.generate(**enc, generation_config=gen)
             except (RuntimeError, IndexError) as exc:
                 raise BackendError(f"model {self.ref} failed while generating: {str(exc).splitlines()[0]}") from None
-        seqs = seqs.tolist()
+        return self.finish(seqs.tolist(), prompt, gen, limits)
+
+    def _encode(self, text: str, src_code: str | None, enc: Mapping[str, Any]) -> Any:
+        """The encoder output for one input (a fresh wrapper each call: generate expands it in place)."""
+        from transformers.modeling_outputs import BaseModelOutput
+
+        key = (text, src_code)
+        if self._encoded is None or self._encoded[0] != key:
+            out = self.model.get_encoder()(input_ids=enc["input_ids"], attention_mask=enc.get("attention_mask"),
+                                           return_dict=True)
+            self._encoded = (key, out.last_hidden_state)
+        return BaseModelOutput(last_hidden_state=self._encoded[1])
+
+    def finish(self, seqs: Sequence[Sequence[int]], prompt: Sequence[int], gen: Any,
+               limits: Sequence[int] | None = None) -> list[Generated]:
+        """Turn output id sequences (decoder start first) into texts, cut at EOS and at each one's limit."""
+        tok = self.tokenizer
+        prompt = list(prompt)
         skip = len(prompt) if prompt else 1  # the decoder start (and primed) tokens
         specials = set(tok.all_special_ids)
         eos = gen.eos_token_id if gen.eos_token_id is not None else tok.eos_token_id
@@ -238,6 +274,39 @@ def _quiet_transformers() -> None:
             log.addFilter(_QuietNotes())
 
 
+def pick_backend(cfg: Config, located: Located, device: str) -> tuple[str, str]:
+    """(backend, compute type): ctranslate2 int8 on CPU when installed and the model converts, else transformers."""
+    name = str(cfg.get("neural", "backend", default="auto") or "auto").lower()
+    if name not in ("auto", "transformers", "ctranslate2"):
+        raise ConfigError(f"config: neural.backend must be auto, transformers or ctranslate2, got {name!r}")
+    compute = str(cfg.get("neural", "compute_type", default="auto") or "auto").lower()
+    if name == "transformers":
+        return "transformers", ""
+    from . import ct2
+
+    usable = located.path is not None and ct2.available()
+    if usable and name == "auto":
+        try:
+            import json
+
+            model_type = json.loads((located.path / "config.json").read_text(encoding="utf-8")).get("model_type")
+        except (OSError, ValueError):
+            model_type = None
+        usable = device == "cpu" and model_type in ct2.SUPPORTED
+    if not usable:
+        if name == "ctranslate2":
+            why = "the model is not in a local folder" if located.path is None else \
+                "ctranslate2 is not installed (pip install 'briefsum[fast]')"
+            raise ModelUnavailable(f"neural.backend is ctranslate2 but {why}")
+        return "transformers", ""
+    if compute == "auto":
+        compute = "int8" if device == "cpu" else "int8_float16"
+    if compute not in ct2.COMPUTE_TYPES:
+        raise ConfigError(f"config: neural.compute_type must be auto or one of {', '.join(ct2.COMPUTE_TYPES)}, "
+                          f"got {compute!r}")
+    return "ctranslate2", compute
+
+
 def load_model(cfg: Config, located: Located) -> Seq2Seq:
     """Load (once per process and device) the tokenizer and model a registry entry points at."""
     import torch  # noqa: F401  (fail here, as ImportError, when the extra is not installed)
@@ -245,7 +314,8 @@ def load_model(cfg: Config, located: Located) -> Seq2Seq:
     device = pick_device(cfg.get("neural", "device"))
     dtype = pick_dtype(cfg.get("neural", "dtype"), device)
     allow_pickle = bool(cfg.get("neural", "allow_pickle", default=False))
-    key = (located.load_from, device, str(dtype), allow_pickle)
+    backend, compute_type = pick_backend(cfg, located, device)
+    key = (located.load_from, device, str(dtype), allow_pickle, backend, compute_type)
     with _LOCK:
         lock = _KEY_LOCKS.setdefault(key, threading.Lock())
     with lock:
@@ -263,6 +333,13 @@ def load_model(cfg: Config, located: Located) -> Seq2Seq:
             with warnings.catch_warnings():  # Marian's note about sacremoses: docs/neural.md covers it
                 warnings.filterwarnings("ignore", message="Recommended: pip install sacremoses")
                 tok = AutoTokenizer.from_pretrained(located.load_from, **kw)
+            if backend == "ctranslate2":
+                from . import ct2
+
+                assert located.path is not None
+                fast = ct2.load(cfg, located.load_from, located.path, located.ref, tok, device, compute_type)
+                _MODELS[key] = fast
+                return fast
             model = AutoModelForSeq2SeqLM.from_pretrained(located.load_from, dtype=dtype,
                                                           use_safetensors=None if allow_pickle else True, **kw)
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -318,8 +395,11 @@ class NeuralTranslator:
         tgt_code = _lang_code(cfg, entry, model, target)
         self.forced_bos = model.token_id(tgt_code) if tgt_code else None
         self.limit = model.input_limit(entry.settings.get("max_input_tokens"))
-        self.batch_tokens = int(cfg.get("neural", "batch_tokens", default=4096))
-        self.batch_size = int(cfg.get("neural", "batch_size", default=32))
+        gpu = model.device.startswith(("cuda", "mps"))
+        bt, bs = cfg.get("neural", "batch_tokens", default="auto"), cfg.get("neural", "batch_size", default="auto")
+        self.batch_tokens = (65536 if gpu else 4096) if bt in (None, "auto") else int(bt)
+        cpu_size = 16 if model.backend.startswith("ctranslate2") else 32  # ctranslate2 runs batches in parallel
+        self.batch_size = (512 if gpu else cpu_size) if bs in (None, "auto") else int(bs)
         self.ratio = float(cfg.get("neural", "max_new_ratio", default=2.0))
         self.loop_guard = str(cfg.get("neural", "loop_guard", default="retry"))
         if self.loop_guard not in ("retry", "repair", "off"):
@@ -335,6 +415,12 @@ class NeuralTranslator:
         located = locate(cfg, entry)
         return cls(cfg, entry, load_model(cfg, located), source, target)
 
+    @property
+    def label(self) -> str:
+        """The model's name, with the backend when it is not plain transformers (e.g. 'ID [ctranslate2 int8]')."""
+        b = self.model.backend
+        return self.name if b.startswith("transformers") else f"{self.name} [{b}]"
+
     def supports(self, source: str, target: str) -> bool:
         """True for the one pair this model translates."""
         return (source, target) == (self.source, self.target)
@@ -345,19 +431,22 @@ class NeuralTranslator:
             raise BackendError(f"model {self.name} translates {self.source}-{self.target}, not {source}-{target}")
         return self.translate(sentences).texts
 
-    def _units(self, sentences: Sequence[str]) -> tuple[list[tuple[int, str]], int, int]:
+    def _units(self, sentences: Sequence[str]) -> tuple[list[tuple[int, str]], list[int], int, int]:
         counts = self.model.count_tokens(sentences, self.src_code)
         units: list[tuple[int, str]] = []
+        lengths: list[int] = []
         split, mid_word = 0, 0
         for i, (s, n) in enumerate(zip(sentences, counts)):
             if n <= self.limit:
                 units.append((i, s))
+                lengths.append(n)
                 continue
             pieces, mw = split_to_fit(s, lambda t: self.model.count_tokens([t], self.src_code)[0] <= self.limit)
             split += 1
             mid_word += int(mw)
             units.extend((i, p) for p in pieces)
-        return units, split, mid_word
+            lengths.extend(self.model.count_tokens(pieces, self.src_code))
+        return units, lengths, split, mid_word
 
     def _batches(self, lengths: Sequence[int]) -> list[list[int]]:
         order = sorted(range(len(lengths)), key=lambda k: (-lengths[k], k))
@@ -377,11 +466,13 @@ class NeuralTranslator:
         cap = int(settings.get("max_new_tokens") or 256)
         limits = [max(4, min(cap, int(self.ratio * n) + 10)) for n in lengths]
         out: list[Generated | None] = [None] * len(texts)
-        for batch in self._batches(lengths):
+        batches = self._batches(lengths)
+        jobs = []
+        for batch in batches:
             opts = dict(settings)
             opts["max_new_tokens"] = max(limits[k] for k in batch)
-            res = self.model.generate([texts[k] for k in batch], opts, self.src_code, self.forced_bos,
-                                      limits=[limits[k] for k in batch])
+            jobs.append(([texts[k] for k in batch], opts, [limits[k] for k in batch]))
+        for batch, res in zip(batches, self.model.generate_batches(jobs, self.src_code, self.forced_bos)):
             for k, g in zip(batch, res):
                 out[k] = g
         return out  # type: ignore[return-value]
@@ -391,12 +482,16 @@ class NeuralTranslator:
         sentences = list(sentences)
         if not sentences:
             return TranslationRun([])
-        units, split, mid_word = self._units(sentences)
+        units, lengths, split, mid_word = self._units(sentences)
         texts = [u[1] for u in units]
-        lengths = self.model.count_tokens(texts, self.src_code)
-        gens = self._run(texts, lengths, self.settings)
+        first: dict[str, int] = {}
+        for k, t in enumerate(texts):  # a repeated sentence is translated once
+            first.setdefault(t, k)
+        once = sorted(set(first.values()))
+        done = dict(zip(once, self._run([texts[k] for k in once], [lengths[k] for k in once], self.settings)))
+        gens = [done[first[t]] for t in texts]
         outs = [g.text.strip() for g in gens]
-        bad = [k for k, g in enumerate(gens) if self.loop_guard != "off" and self._loops(texts[k], g)]
+        bad = [k for k in once if self.loop_guard != "off" and self._loops(texts[k], gens[k])]
         retried, repaired = len(bad), 0
         if bad and self.loop_guard == "retry":
             retry = dict(self.settings)
@@ -413,6 +508,9 @@ class NeuralTranslator:
             if fixed != outs[k]:
                 outs[k] = fixed
             repaired += 1
+        outs = [outs[first[t]] for t in texts]
+        looped = set(bad)
+        bad = [k for k, t in enumerate(texts) if first[t] in looped]
         joined: list[list[str]] = [[] for _ in sentences]
         for (i, _), o in zip(units, outs):
             joined[i].append(o)
@@ -426,7 +524,8 @@ class NeuralTranslator:
             where = sorted({units[k][0] + 1 for k in bad})
             warnings.append(f"translation: the model looped on sentence{'s' if len(where) > 1 else ''} "
                             f"{', '.join(map(str, where))}; the repetition was removed")
-        stats = {"translation_units": len(units), "translation_split": split, "translation_loops_retried": retried,
+        stats = {"translation_units": len(units), "translation_unique": len(once), "translation_split": split,
+                 "translation_loops_retried": retried,
                  "translation_loops_left": repaired}
         return TranslationRun(result, warnings, stats)
 
@@ -651,13 +750,24 @@ class NeuralEngine:
 
     @property
     def models(self) -> dict[str, str]:
-        """The models in use, by role."""
+        """The models in use, by role; a model run by a quantised backend says so, e.g. 'ID [ctranslate2 int8]'."""
+        def label(name: str, model: Seq2Seq) -> str:
+            return name if model.backend.startswith("transformers") else f"{name} [{model.backend}]"
+
         out = {}
         if self.translator is not None:
-            out["translator"] = self.translator.name
-        out["summariser"] = self.summariser.name
+            out["translator"] = label(self.translator.name, self.translator.model)
+        out["summariser"] = label(self.summariser.name, self.summariser.model)
         if self.headline is not None:
-            out["headline"] = self.headline.name
+            out["headline"] = label(self.headline.name, self.headline.model)
+        return out
+
+    def _loaded(self) -> dict[str, Seq2Seq]:
+        out = {"summariser": self.summariser.model}
+        if self.translator is not None:
+            out["translator"] = self.translator.model
+        if self.headline is not None:
+            out["headline"] = self.headline.model
         return out
 
     def _extractive(self, doc: Document, specs: Sequence[GradeSpec]) -> dict[str, GradeResult]:
@@ -671,7 +781,8 @@ class NeuralEngine:
         warnings = list(self.notes)
         stats: dict[str, Any] = {"strategy": self.strategy, "nesting": self.nesting,
                                  "device": self.summariser.model.device,
-                                 "dtype": str(self.summariser.model.dtype).replace("torch.", "")}
+                                 "dtype": str(self.summariser.model.dtype).replace("torch.", ""),
+                                 "backend": {role: m.backend for role, m in self._loaded().items()}}
         sents = doc.sentences
         src_texts = [s.text for s in sents]
         translation = None
@@ -682,7 +793,7 @@ class NeuralEngine:
             units = run.texts
             unit_lang = self.translator.target
             translation = Translation(doc.lang, unit_lang, [AlignedSentence(s.index, s.paragraph, s.text, t)
-                                                            for s, t in zip(sents, units)], self.translator.name)
+                                                            for s, t in zip(sents, units)], self.translator.label)
             refs = [doc.text, *units]
         else:
             units, unit_lang, refs = src_texts, self.summariser.lang, [doc.text]
@@ -764,7 +875,7 @@ class NeuralEngine:
                 warnings.extend(run.warnings)
                 translation = Translation(doc.lang, self.translator.target,
                                           [AlignedSentence(s.index, s.paragraph, s.text, t)
-                                           for s, t in zip(sents, run.texts)], self.translator.name)
+                                           for s, t in zip(sents, run.texts)], self.translator.label)
             else:
                 warnings.append("no translation model for the full text; only the summaries were translated")
         return EngineResult(results, out_lang, translation, warnings, self.models, stats)
