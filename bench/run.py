@@ -207,14 +207,19 @@ def _child(args: argparse.Namespace, task: str, system: str) -> dict:
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
-def _process_wall(cmd: list[str], repeats: int) -> dict:
+def _process_wall(cmd: list[str], repeats: int, timeout: float | None = None) -> dict:
     times = []
     for _ in range(repeats):
         t = time.perf_counter()
-        p = subprocess.run(cmd, capture_output=True, text=True)
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            print(f"{' '.join(cmd)}: stopped after {timeout} s", file=sys.stderr)
+            return {"median_s": float("nan"), "runs_s": [], "timed_out_after_s": timeout}
         times.append(time.perf_counter() - t)
         if p.returncode != 0:
             raise SystemExit(f"{' '.join(cmd)} failed:\n{p.stderr[-2000:]}")
+    print(f"{' '.join(cmd)}: {times}", file=sys.stderr)
     return {"median_s": median(times), "runs_s": times}
 
 
@@ -280,7 +285,7 @@ def main() -> None:
         report["seed"] = {
             "help": _process_wall([exe, "--help"], 5),
             "offline": _process_wall([exe, str(SEED), "--engine", "offline"], args.repeats),
-            "neural": _process_wall([exe, str(SEED), "--engine", "neural", "--config", str(cfg_file)], 1),
+            "neural": _process_wall([exe, str(SEED), "--engine", "neural", "--config", str(cfg_file)], 1, 300),
         }
     report["load_after"] = os.getloadavg()
     args.out.mkdir(parents=True, exist_ok=True)
