@@ -169,6 +169,11 @@ def test_brief_stop_keeps_the_brief_shorter_than_its_budget_when_scores_are_low(
      "The minister, who took office last year, announced a new housing plan"),
     ("After a week of heavy rain, the river burst its banks in three villages near the border.", "en",
      "The river burst its banks in three villages near the border"),
+    # The comma after an apposition is not a trailing attribution's: the verb phrase stays.
+    ("Emmanuel Macron, le président de la République, a annoncé un nouveau plan pour les hôpitaux.", "fr",
+     "Emmanuel Macron, le président de la République, a annoncé un nouveau plan pour les hôpitaux"),
+    ("Joe Biden, the former vice president, said he would run again.", "en",
+     "Joe Biden, the former vice president, said he would run again"),
 ])
 def test_compress_keeps_a_short_grammatical_main_clause(sentence, lang, expected):
     out = compress(sentence, lang, 20, target_words=12)
