@@ -202,3 +202,15 @@ def test_offline_cli_is_fast(tmp_path):
     assert out.returncode == 0, out.stderr
     assert time.perf_counter() - t0 < 2.0  # generous for a shared test machine; typically well under 1 s
     assert "HEADLINE" in out.stdout
+
+
+def test_brief_margin_raises_the_stop_to_near_the_best_sentence():
+    from briefsum.engines.learned import brief_stop
+
+    body = np.array([0.9, 0.5, 0.2])
+    assert brief_stop(body, None, None) is None
+    assert brief_stop(body, 0.3, None) == 0.3
+    rel = brief_stop(body, None, 1.0)  # 0.9 less one log-odds unit
+    assert 0.5 < rel < 0.9
+    assert brief_stop(body, 0.95, 1.0) == 0.95
+    assert brief_stop(np.zeros(0), 0.3, 1.0) == 0.3
