@@ -169,6 +169,11 @@ def test_brief_stop_keeps_the_brief_shorter_than_its_budget_when_scores_are_low(
      "The minister, who took office last year, announced a new housing plan"),
     ("After a week of heavy rain, the river burst its banks in three villages near the border.", "en",
      "The river burst its banks in three villages near the border"),
+    # The comma after an apposition is not a trailing attribution's: the verb phrase stays.
+    ("Emmanuel Macron, le président de la République, a annoncé un nouveau plan pour les hôpitaux.", "fr",
+     "Emmanuel Macron, le président de la République, a annoncé un nouveau plan pour les hôpitaux"),
+    ("Joe Biden, the former vice president, said he would run again.", "en",
+     "Joe Biden, the former vice president, said he would run again"),
 ])
 def test_compress_keeps_a_short_grammatical_main_clause(sentence, lang, expected):
     out = compress(sentence, lang, 20, target_words=12)
@@ -197,3 +202,15 @@ def test_offline_cli_is_fast(tmp_path):
     assert out.returncode == 0, out.stderr
     assert time.perf_counter() - t0 < 2.0  # generous for a shared test machine; typically well under 1 s
     assert "HEADLINE" in out.stdout
+
+
+def test_brief_margin_raises_the_stop_to_near_the_best_sentence():
+    from briefsum.engines.learned import brief_stop
+
+    body = np.array([0.9, 0.5, 0.2])
+    assert brief_stop(body, None, None) is None
+    assert brief_stop(body, 0.3, None) == 0.3
+    rel = brief_stop(body, None, 1.0)  # 0.9 less one log-odds unit
+    assert 0.5 < rel < 0.9
+    assert brief_stop(body, 0.95, 1.0) == 0.95
+    assert brief_stop(np.zeros(0), 0.3, 1.0) == 0.3

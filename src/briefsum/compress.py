@@ -54,6 +54,9 @@ _RELATIVE = {
     "en": re.compile(r",\s+(?:who|which|whose|whom|where)\b[^,;:]{1,120},", re.I),
 }
 
+# A short subject and an apposition before the only comma that precedes a trailing attribution.
+_SUBJECT_COMMA = re.compile(r"^[^,]{1,40},\s+(?:le|la|les|l'|un|une|son|sa|ses|leur|ancien|ancienne|the|an|his|her|"
+                            r"their|its|former)\b[^,]*$", re.I)
 _OPEN_APPOSITION = re.compile(r"(?:,\s+(?:qui|que|qu'|dont|où|who|which|whose)\b[^,]*)$", re.I)
 
 _TRAILING_PP = {
@@ -145,8 +148,9 @@ def compress(sentence: str, lang: str, max_words: int, min_words: int = 4, targe
     for _ in range(2):
         text = _apply(_LEADING[key], text, "", min_words)
     m = _TRAILING[key].search(text)
-    # "Le député, qui ..., a annoncé sa démission": the comma closes an apposition, not the main clause.
-    if m and not _OPEN_APPOSITION.search(text[: m.start()]):
+    # "Le député, qui ..., a annoncé sa démission", "Le député, ancien ministre, a annoncé sa démission": the
+    # comma closes an apposition, not the main clause.
+    if m and not _OPEN_APPOSITION.search(text[: m.start()]) and not _SUBJECT_COMMA.match(text[: m.start()]):
         text = _apply(_TRAILING[key], text, "", min_words)
     # Optional cuts, while the sentence is longer than the headline it should make: relative clauses set
     # off by commas, a leading adverbial phrase, a trailing adverbial clause. Each leaves a main clause.

@@ -4,7 +4,7 @@ Two heads score each sentence: one for the headline (trained against human title
 grades (trained against human abstracts through a greedy ROUGE oracle). Features carry across languages:
 position, paragraph layout, length, TF-IDF centrality and similarity to the lead, capitalised-word, number
 and quotation density. The weights live in a small ``.npz`` file read without pickle; training
-(eval/train_scorer.py) may use scikit-learn, inference needs only numpy.
+(eval/train_scorer.py) uses LightGBM, inference needs only numpy.
 """
 
 from __future__ import annotations
@@ -236,6 +236,16 @@ def _head_from_arrays(z, prefix: str) -> Head:
 MAX_SENTENCES = 1500
 
 
+def brief_stop(body: np.ndarray, stop: float | None, margin: float | None) -> float | None:
+    """The brief's threshold on body probabilities for one document: the model's absolute `stop`, raised to
+    the document's best sentence less `margin` in log-odds (a second sentence must score close to the first)."""
+    if margin is None or body.size == 0:
+        return stop
+    top = float(np.clip(body.max(), 1e-12, 1 - 1e-12))
+    rel = 1.0 / (1.0 + math.exp(-(math.log(top / (1 - top)) - margin)))
+    return rel if stop is None else max(stop, rel)
+
+
 def _mtime(p: Path) -> float:
     try:
         return p.stat().st_mtime
@@ -264,6 +274,7 @@ class LearnedScorer:
         self.body_head = body
         self.meta = meta
         self.stop = meta.get("brief_stop")
+        self.margin = meta.get("brief_margin")
 
     @classmethod
     def from_file(cls, path: str | Path) -> "LearnedScorer":
@@ -304,4 +315,4 @@ class LearnedScorer:
         raw = self.body_head.predict(x)
         body = 1.0 / (1.0 + np.exp(-raw)) if self.meta.get("body_label", "oracle") == "oracle" else raw
         head = self.headline_head.predict(x)
-        return Scores(head, body, stop=self.stop)
+        return Scores(head, body, stop=brief_stop(body, self.stop, self.margin))
