@@ -468,3 +468,20 @@ def test_fit_budget_cuts_at_sentences_and_keeps_the_prefix():
     assert text == "A short one. Then a second sentence here." and cut
     text, cut, _ = fit_budget("Only this.", 9)
     assert text == "Only this." and not cut
+
+
+def test_seed_article_through_tiny_models_has_every_grade_with_alignment(no_network, tiny_models, seed_text):
+    cfg = config(translation=tiny_models["marian"], summarisation=("en", tiny_models["bart"]))
+    b = briefsum.summarise(seed_text, lang="fr", engine="neural", config=cfg, translation=True)
+    assert b.engine == "neural" and set(b.grades) == {"headline", "brief", "summary", "detailed"}
+    assert b.models["translator"] == str(tiny_models["marian"]) and b.models["summariser"] == str(tiny_models["bart"])
+    n = b.stats["sentences"]
+    assert b.translation is not None and [s.index for s in b.translation.sentences] == list(range(n))
+    for g in b.grades.values():
+        assert g.text and g.words <= g.max_words
+        assert all(0 <= i < n for i in g.source_indices)
+    # Without models, auto falls back to the offline engine with exactly one warning about it.
+    off = briefsum.summarise(seed_text, lang="fr", engine="auto",
+                             config={"models": {"translation": {"fr-en": {"model": "/nonexistent/model"}}}})
+    assert off.engine == "offline"
+    assert sum("neural" in w for w in off.warnings) == 1
