@@ -223,6 +223,16 @@ def _process_wall(cmd: list[str], repeats: int, timeout: float | None = None) ->
     return {"median_s": median(times), "runs_s": times}
 
 
+def _rounds(args, task: str, systems: list[str]) -> dict[str, list[dict]]:
+    """Run every system once per repeat, taking turns, each in its own process."""
+    runs: dict[str, list[dict]] = {s: [] for s in systems}
+    for r in range(args.repeats):
+        for s in systems:
+            runs[s].append(_child(args, task, s))
+            print(f"{task} rep {r} {s}: {runs[s][-1]}", file=sys.stderr)
+    return runs
+
+
 def main() -> None:
     """Run the CPU benchmark (or one worker)."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -258,20 +268,10 @@ def main() -> None:
     if "translate" not in skip:
         systems = ["naive", "briefsum", "briefsum-transformers"] + \
             [f"ct2-bs{b}" for b in args.ct2_batches.split(",")] + ["ct2-tuned-bs32"]
-        runs: dict[str, list[dict]] = {s: [] for s in systems}
-        for r in range(args.repeats):
-            for s in systems:
-                runs[s].append(_child(args, "translate", s))
-                print(f"translate rep {r} {s}: {runs[s][-1]}", file=sys.stderr)
-        report["translate"] = _summary(runs)
+        report["translate"] = _summary(_rounds(args, "translate", systems))
     if "summarise" not in skip:
         systems = ["naive", "briefsum"] + (["briefsum-transformers"] if args.summarise_transformers else [])
-        runs = {s: [] for s in systems}
-        for r in range(args.repeats):
-            for s in systems:
-                runs[s].append(_child(args, "summarise", s))
-                print(f"summarise rep {r} {s}: {runs[s][-1]}", file=sys.stderr)
-        report["summarise"] = _summary(runs)
+        report["summarise"] = _summary(_rounds(args, "summarise", systems))
     if "seed" not in skip:
         exe = str(Path(sys.executable).with_name("briefsum"))
         cfg_file = args.cache / "seed-neural.json"

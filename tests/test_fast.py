@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import briefsum
-from test_neural import EN, FR, GREEDY_TR, config, loaded
+from test_neural import EN, FR, GREEDY_TR, config, loaded, naive_greedy
 from tiny_models import no_network, tiny_models  # noqa: F401  (fixtures)
 
 needs_ct2 = pytest.mark.skipif(__import__("importlib").util.find_spec("ctranslate2") is None,
@@ -27,23 +27,13 @@ def fast(tmp_path, compute_type="float32", **kw):
 @needs_ct2
 def test_ctranslate2_float32_greedy_matches_one_sentence_per_generate(no_network, tiny_models, tmp_path):
     """fp32 + greedy: CTranslate2 batches give the same translation as transformers sentence by sentence."""
-    import torch
-
     text = " ".join(SENTS)
     cfg = config(translation=tiny_models["marian"], batch_tokens=40, batch_size=3, loop_guard="off",
                  **fast(tmp_path, inter_threads=2, intra_threads=1))
     tr = briefsum.translate(text, source="fr", engine="neural", config=cfg)
     assert [s.source for s in tr.sentences] == SENTS
     ref = loaded(config(translation=tiny_models["marian"]), tiny_models["marian"])
-    naive = []
-    for s in SENTS:
-        enc = ref.tokenizer([s], return_tensors="pt")
-        limit = min(GREEDY_TR["max_new_tokens"], int(2.0 * enc["input_ids"].shape[1]) + 10)
-        with torch.inference_mode():
-            out = ref.model.generate(**enc, num_beams=1, do_sample=False, max_new_tokens=limit, max_length=None,
-                                     no_repeat_ngram_size=0)
-        naive.append(ref.tokenizer.decode(out[0][1:], skip_special_tokens=True).strip())
-    assert [s.target for s in tr.sentences] == naive
+    assert [s.target for s in tr.sentences] == naive_greedy(ref, SENTS)
     assert tr.engine.endswith("[ctranslate2 float32]")
 
 

@@ -76,6 +76,21 @@ def spy_generate(monkeypatch, model):
     return calls
 
 
+def naive_greedy(m, sents):
+    """The reference: one transformers generate call per sentence, greedy, with briefsum's length limit."""
+    import torch
+
+    out_texts = []
+    for s in sents:
+        enc = m.tokenizer([s], return_tensors="pt")
+        limit = min(GREEDY_TR["max_new_tokens"], int(2.0 * enc["input_ids"].shape[1]) + 10)
+        with torch.inference_mode():
+            out = m.model.generate(**enc, num_beams=1, do_sample=False, max_new_tokens=limit, max_length=None,
+                                   no_repeat_ngram_size=0)
+        out_texts.append(m.tokenizer.decode(out[0][1:], skip_special_tokens=True).strip())
+    return out_texts
+
+
 def loaded(cfg_map, path):
     """The cached Seq2Seq briefsum loaded for a folder."""
     from briefsum.config import load_config
@@ -193,8 +208,6 @@ def test_translation_keeps_paragraphs_and_alignment(no_network, tiny_models):
 
 def test_batched_translation_matches_one_sentence_per_generate(no_network, tiny_models):
     """fp32 + greedy: length-sorted padded batches give the same tokens as translating sentence by sentence."""
-    import torch
-
     sents = [s for s in [
         "Le président a rencontré les ministres.", "La réunion a duré trois heures.",
         "Selon le gouvernement, 4 500 emplois seront créés dans la région d'ici 2025.",
@@ -205,16 +218,7 @@ def test_batched_translation_matches_one_sentence_per_generate(no_network, tiny_
     cfg = config(translation=tiny_models["marian"], batch_tokens=40, batch_size=3, loop_guard="off")
     tr = briefsum.translate(text, source="fr", engine="neural", config=cfg)
     assert [s.source for s in tr.sentences] == sents
-    m = loaded(cfg, tiny_models["marian"])
-    naive = []
-    for s in sents:
-        enc = m.tokenizer([s], return_tensors="pt")
-        limit = min(GREEDY_TR["max_new_tokens"], int(2.0 * enc["input_ids"].shape[1]) + 10)
-        with torch.inference_mode():
-            out = m.model.generate(**enc, num_beams=1, do_sample=False, max_new_tokens=limit, max_length=None,
-                                   no_repeat_ngram_size=0)
-        naive.append(m.tokenizer.decode(out[0][1:], skip_special_tokens=True).strip())
-    assert [s.target for s in tr.sentences] == naive
+    assert [s.target for s in tr.sentences] == naive_greedy(loaded(cfg, tiny_models["marian"]), sents)
 
 
 def test_batches_are_sorted_by_length_under_the_token_budget(no_network, tiny_models, monkeypatch):
