@@ -100,7 +100,7 @@ def test_prestarted_pipeline_translates_like_a_fresh_one():
     src = ["Le chat dort sur le canapé.", "Les élections auront lieu en mars."]
     warm = _translator()
     warm.prestart("fr", "en")
-    procs = list(warm._warm[1])
+    procs = list(warm._warm.procs)
     assert warm.translate_sentences(src, "fr", "en") == _translator().translate_sentences(src, "fr", "en")
     assert warm._warm is None and all(p.poll() is not None for p in procs)
 
@@ -109,10 +109,126 @@ def test_prestarted_pipeline_translates_like_a_fresh_one():
 def test_unused_prestarted_pipeline_is_stopped():
     tr = _translator()
     tr.prestart("fr", "en")
-    procs = list(tr._warm[1])
+    procs = list(tr._warm.procs)
     assert tr.translate_sentences(["El gato duerme."], "es", "en")  # another route: the warm one is stopped
     assert all(p.poll() is not None for p in procs)
     tr.prestart("fr", "en")
-    procs = list(tr._warm[1])
+    procs = list(tr._warm.procs)
     tr.close()
     assert all(p.poll() is not None for p in procs)
+
+
+@needs_apertium
+def test_modes_run_without_the_script_translate_exactly_like_it():
+    from briefsum.engines import apertium
+
+    src = ["Le chat dort sur le canapé.", "Prix : 3,5 % [note] #hashtag @nom ^$ <b> \\ « guillemets »",
+           "Le zorglubisme progresse.", "L'opposition dénonce une hausse des impôts locaux."]
+    direct = _translator()
+    assert apertium._direct_stages(direct.executable(), ["fr-es", "spa-eng"]) is not None
+    script = _translator()
+    script._start = lambda modes: apertium._Pipeline.start(
+        tuple(modes), [(m, [script.executable(), "-u", "-f", "txt", m]) for m in modes])
+    for a, b in [("fr", "en"), ("fr", "es"), ("es", "en")]:
+        text = src if a == "fr" else direct.translate_sentences(src, "fr", "es")
+        assert direct.translate_sentences(text, a, b) == script.translate_sentences(text, a, b)
+
+
+def test_another_binary_or_an_unusual_mode_file_runs_through_the_script(tmp_path, monkeypatch):
+    from briefsum.engines import apertium
+
+    fake = tmp_path / "apertium"
+    fake.write_text("#!/bin/sh\ncat\n")
+    assert apertium._direct_stages(str(fake), ["fr-es"]) is None
+    bin_dir, data = tmp_path / "bin", tmp_path / "data"
+    (data / "modes").mkdir(parents=True)
+    bin_dir.mkdir()
+    script = tmp_path / "apertium-script"
+    script.write_text(f'#!/usr/bin/env bash\nAPERTIUM_PATH="${{APERTIUM_PATH:-{bin_dir}}}"\n'
+                      f'APERTIUM_DATADIR="${{APERTIUM_DATADIR:-{data}}}"\n')
+    wblank = bin_dir / "apertium-wblank-mode"
+    wblank.write_text('#!/bin/sh\ncat "$1"\n')
+    wblank.chmod(0o755)
+    for name in ("apertium-destxt", "apertium-retxt", "lt-proc"):
+        (bin_dir / name).write_text("#!/bin/sh\ncat\n")
+        (bin_dir / name).chmod(0o755)
+    monkeypatch.delenv("APERTIUM_PATH", raising=False)
+    monkeypatch.delenv("APERTIUM_DATADIR", raising=False)
+    cases = {"ok": "lt-proc 'a b.bin' | lt-proc $1 x.bin | lt-proc -g $2 y.prob",
+             "redirect": "lt-proc x.bin 2>/dev/null | lt-proc $1 y.bin",
+             "variable": "lt-proc $HOME/x.bin",
+             "quoted": "lt-proc \"$1\" x.bin",
+             "sequence": "lt-proc x.bin; lt-proc y.bin"}
+    for name, text in cases.items():
+        (data / "modes" / f"{name}.mode").write_text(text + "\n")
+    stages = apertium._direct_stages(str(script), ["ok"])
+    assert [s[1][1:] for s in stages] == [[], ["a b.bin"], ["-n", "x.bin"], ["-g", "y.prob"], []]
+    for name in ("redirect", "variable", "quoted", "sequence", "missing"):
+        assert apertium._direct_stages(str(script), [name]) is None, name
+
+
+@needs_apertium
+@pytest.mark.parametrize("direct", [True, False], ids=["modes", "script"])
+def test_no_temporary_files_are_left_behind(tmp_path, monkeypatch, direct):
+    """The apertium script removes its temporary file only when it exits normally; a killed one
+    (a prestarted pipeline that is closed, a timeout) must not leave it in TMPDIR either."""
+    import tempfile
+    import time
+
+    from briefsum.engines import apertium
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    if not direct:
+        monkeypatch.setattr(apertium, "_direct_stages", lambda exe, modes: None)
+    tr = _translator()
+    tr.prestart("fr", "en")
+    if not direct:  # let the scripts make their temporary files before they are killed
+        deadline = time.monotonic() + 10
+        while len(list(tmp_path.rglob("apertium.*"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(list(tmp_path.rglob("apertium.*"))) == 2
+    tr.close()
+    assert list(tmp_path.iterdir()) == []
+    assert tr.translate_sentences(["Le chat dort."], "fr", "en")
+    tr.prestart("fr", "en")
+    assert tr.translate_sentences(["Le chat dort."], "fr", "en")  # the prestarted pipeline, used
+    tr.prestart("fr", "en")
+    del tr  # dropped without close: stopped when collected
+    import gc
+
+    gc.collect()
+    with pytest.raises(BackendError, match="did not finish"):
+        _translator(timeout=0.001).translate_sentences(["Le chat dort."] * 50, "fr", "en")
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_apertium
+@pytest.mark.parametrize("stage,timeout,message", [
+    (["/bin/sh", "-c", "cat >/dev/null; echo 'dictionary is corrupt' >&2; exit 3"], 120.0,
+     r"Apertium \(spa-eng\) failed with exit code 3: dictionary is corrupt"),
+    (["/bin/sleep", "30"], 0.5, "did not finish within 0.5 s"),
+], ids=["crashes", "hangs"])
+def test_a_failing_stage_of_the_mode_pipeline_gives_one_clear_error_and_stops_all(monkeypatch, stage, timeout,
+                                                                                 message):
+    from briefsum.engines import apertium
+
+    real = apertium._direct_stages
+
+    def with_bad_stage(exe, modes):
+        stages = real(exe, modes)
+        return stages[:-3] + [(stages[-3][0], stage)] + stages[-2:]  # spa-eng's generator fails
+
+    monkeypatch.setattr(apertium, "_direct_stages", with_bad_stage)
+    tr = _translator(timeout=timeout)
+    tr.prestart("fr", "en")
+    group = tr._warm.procs[0].pid
+    with pytest.raises(BackendError, match=message):
+        tr.translate_sentences(["Le chat dort.", "Il pleut."], "fr", "en")
+    import time
+
+    deadline = time.monotonic() + 10  # killed stages are reaped by init a moment later
+    with pytest.raises(ProcessLookupError):  # no stage of the group is left
+        while time.monotonic() < deadline:
+            os.killpg(group, 0)
+            time.sleep(0.05)

@@ -87,63 +87,119 @@ class ApertiumTranslator:
         if self._warm is not None or source == target or self.missing_reason(source, target):
             return
         try:
-            self._warm = (tuple(self.routes[f"{source}-{target}"]), *self._start(self.routes[f"{source}-{target}"]))
+            self._warm = self._start(self.routes[f"{source}-{target}"])
         except BackendError:
             return
         import weakref
 
-        weakref.finalize(self, ApertiumTranslator._stop, self._warm[1], self._warm[2])
+        weakref.finalize(self, self._warm.stop)
 
     def close(self) -> None:
         """Stop a started pipeline that was not used."""
         if self._warm is not None:
-            self._stop(self._warm[1], self._warm[2])
+            self._warm.stop()
             self._warm = None
 
-    @staticmethod
-    def _stop(procs: list, errs: list) -> None:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-        for e in errs:
-            e.close()
-
-    def _start(self, modes: Sequence[str]) -> tuple[list[subprocess.Popen], list]:
+    def _start(self, modes: Sequence[str]) -> "_Pipeline":
+        """Start the route as one chain of processes: each mode's stages read from its installed .mode file
+        (what `apertium -u -f txt MODE` runs, without the shell script around it), or, when the modes cannot
+        be read that way (another binary, an unusual mode file), the `apertium` command once per mode."""
+        exe = self.executable() or self.binary
+        stages = _direct_stages(exe, modes)
+        if stages is not None:
+            return _BashPipeline.start(tuple(modes), stages, env=_direct_env(exe))
         import tempfile
 
-        exe = self.executable() or self.binary
-        procs: list[subprocess.Popen] = []
-        errs = [tempfile.TemporaryFile() for _ in modes]  # files, not pipes: a chatty stage cannot block
+        # The script makes a temporary file and removes it on exit, which a killed script never does: give
+        # it a folder of its own, removed with the pipeline.
+        tmpdir = tempfile.mkdtemp(prefix="briefsum-apertium-")
+        env = dict(os.environ, TMPDIR=tmpdir)
         try:
-            stdin = subprocess.PIPE
-            for k, mode in enumerate(modes):
-                procs.append(subprocess.Popen([exe, "-u", "-f", "txt", mode], stdin=stdin, stdout=subprocess.PIPE,
-                                              stderr=errs[k]))
-                if k > 0:
-                    procs[k - 1].stdout.close()  # the next stage owns the pipe now
-                stdin = procs[k].stdout
-        except OSError as exc:
-            for p in procs:
-                p.kill()
-            for e in errs:
-                e.close()
-            raise BackendError(f"Apertium could not be started: {exc.strerror or exc}") from None
-        return procs, errs
+            return _Pipeline.start(tuple(modes), [(m, [exe, "-u", "-f", "txt", m]) for m in modes], env, tmpdir)
+        except BaseException:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+            raise
 
     def _run_modes(self, modes: Sequence[str], payload: str) -> str:
         """Run the modes as one pipeline (the stages work concurrently), with one timeout for all."""
-        warm, self._warm = self._warm, None
-        if warm is not None and warm[0] == tuple(modes) and all(p.poll() is None for p in warm[1]):
-            procs, errs = warm[1], warm[2]
-        else:
-            if warm is not None:
-                self._stop(warm[1], warm[2])
-            procs, errs = self._start(modes)
+        pipe, self._warm = self._warm, None
+        if pipe is None or pipe.modes != tuple(modes) or not pipe.alive():
+            if pipe is not None:
+                pipe.stop()
+            pipe = self._start(modes)
+        try:
+            return pipe.run(payload, self.timeout)
+        finally:
+            pipe.stop()
+
+    @staticmethod
+    def _clean(out: str, source: str, target: str = "en") -> str:
+        # Remove leftover unknown/untranslatable marks (# @ *) that were not in the source.
+        if not any(c in source for c in "#@*"):
+            out = _MARK.sub("", out)
+        out = re.sub(r"\s+([,.;!?)])", r"\1", out) if target == "en" else out
+        if target == "en":  # English quotes instead of guillemets
+            out = re.sub(r"«\s*", "\u201c", out)
+            out = re.sub(r"\s*»", "\u201d", out)
+        out = re.sub(r"\s{2,}", " ", out).strip()
+        return out
+
+
+class _Pipeline:
+    """A chain of started processes: the stdout of each feeds the next; stderr goes to one file per mode."""
+
+    def __init__(self, modes: tuple, labels: list[str], procs: list, errs: dict, tmpdir: str | None):
+        self.modes, self.labels, self.procs, self.errs, self.tmpdir = modes, labels, procs, errs, tmpdir
+
+    @classmethod
+    def start(cls, modes: tuple, stages: Sequence[tuple[str, list[str]]], env: dict | None = None,
+              tmpdir: str | None = None) -> "_Pipeline":
+        import tempfile
+
+        errs = {m: tempfile.TemporaryFile() for m in modes}  # files, not pipes: a chatty stage cannot block
+        pipe = cls(modes, [m for m, _ in stages], [], errs, tmpdir)
+        try:
+            stdin = subprocess.PIPE
+            for mode, argv in stages:
+                p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=errs[mode], env=env)
+                if pipe.procs:
+                    pipe.procs[-1].stdout.close()  # the next stage owns the pipe now
+                pipe.procs.append(p)
+                stdin = p.stdout
+        except OSError as exc:
+            pipe.stop()
+            raise BackendError(f"Apertium could not be started: {exc.strerror or exc}") from None
+        return pipe
+
+    def alive(self) -> bool:
+        return all(p.poll() is None for p in self.procs)
+
+    def stop(self) -> None:
+        """Kill what still runs, close the files, remove the temporary folder (safe to call twice)."""
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+        for p in self.procs:
+            p.wait()
+            for f in (p.stdin, p.stdout):
+                if f is not None and not f.closed:
+                    try:
+                        f.close()
+                    except OSError:
+                        pass
+        for e in self.errs.values():
+            e.close()
+        if self.tmpdir is not None:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            self.tmpdir = None
+
+    def run(self, payload: str, timeout: float) -> str:
+        """Feed payload, read the last stage's output, wait for every stage; BackendError on a timeout or
+        a failing stage. The caller stops the pipeline afterwards."""
         import threading
         import time
 
-        first, last = procs[0], procs[-1]
+        first, last = self.procs[0], self.procs[-1]
         chunks: list[bytes] = []
 
         def feed() -> None:
@@ -160,41 +216,186 @@ class ApertiumTranslator:
         reader = threading.Thread(target=read, daemon=True)
         feeder.start()
         reader.start()
-        deadline = time.monotonic() + self.timeout
-        reader.join(self.timeout)
+        deadline = time.monotonic() + timeout
+        reader.join(timeout)
         try:
             if reader.is_alive():
-                raise subprocess.TimeoutExpired(modes, self.timeout)
-            for p in procs:
+                raise subprocess.TimeoutExpired(self.modes, timeout)
+            for p in self.procs:
                 p.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            for p in procs:
-                p.kill()
-            for p in procs:
-                p.wait()
-            for e in errs:
-                e.close()
-            raise BackendError(f"Apertium ({' | '.join(modes)}) did not finish within {self.timeout:g} s "
+            raise BackendError(f"Apertium ({' | '.join(self.modes)}) did not finish within {timeout:g} s "
                                "and was stopped") from None
-        last.stdout.close()
-        out = chunks[0] if chunks else b""
-        for mode, p, e in zip(modes, procs, errs):
+        failed = [(m, code) for m, code in self.exit_codes() if code != 0]
+        if failed:  # the stage that failed first, not one that only lost its reader (SIGPIPE)
+            mode, code = next(((m, c) for m, c in failed if c not in (-13, 141)), failed[0])
+            e = self.errs[mode]
             e.seek(0)
             err = e.read().decode("utf-8", "replace").strip().splitlines()
-            e.close()
-            if p.returncode != 0:
-                raise BackendError(f"Apertium ({mode}) failed with exit code {p.returncode}: "
-                                   f"{err[-1] if err else 'no message'}")
-        return out.decode("utf-8", "replace")
+            raise BackendError(f"Apertium ({mode}) failed with exit code {code}: {err[-1] if err else 'no message'}")
+        return (chunks[0] if chunks else b"").decode("utf-8", "replace")
 
-    @staticmethod
-    def _clean(out: str, source: str, target: str = "en") -> str:
-        # Remove leftover unknown/untranslatable marks (# @ *) that were not in the source.
-        if not any(c in source for c in "#@*"):
-            out = _MARK.sub("", out)
-        out = re.sub(r"\s+([,.;!?)])", r"\1", out) if target == "en" else out
-        if target == "en":  # English quotes instead of guillemets
-            out = re.sub(r"«\s*", "\u201c", out)
-            out = re.sub(r"\s*»", "\u201d", out)
-        out = re.sub(r"\s{2,}", " ", out).strip()
-        return out
+    def exit_codes(self) -> list[tuple[str, int]]:
+        return [(m, p.returncode) for m, p in zip(self.labels, self.procs)]
+
+
+class _BashPipeline(_Pipeline):
+    """The same chain started by one bash process in a process group of its own: our process pays for one
+    process start instead of one per stage (each start holds the interpreter while the child gets going,
+    which on a busy machine took 10+ ms a stage), and the stages start while this process goes on. bash
+    records every stage's exit status; stopping kills the whole group."""
+
+    def __init__(self, *args, status=None):
+        super().__init__(*args)
+        self.status = status
+
+    @classmethod
+    def start(cls, modes: tuple, stages: Sequence[tuple[str, list[str]]], env: dict | None = None,
+              tmpdir: str | None = None) -> "_BashPipeline":
+        import shlex
+        import tempfile
+
+        bash = shutil.which("bash")
+        if bash is None:
+            raise BackendError("Apertium could not be started: bash not found")
+        errs = {m: tempfile.TemporaryFile() for m in modes}
+        status = tempfile.TemporaryFile()
+        script = " | ".join(f"{shlex.join(argv)} 2>&{errs[m].fileno()}" for m, argv in stages)
+        script += f'; echo "${{PIPESTATUS[*]}}" >&{status.fileno()}'
+        pipe = cls(modes, [m for m, _ in stages], [], errs, tmpdir, status=status)
+        try:
+            pipe.procs.append(subprocess.Popen(
+                [bash, "--noprofile", "--norc", "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                env=env, pass_fds=[e.fileno() for e in errs.values()] + [status.fileno()], start_new_session=True))
+        except OSError as exc:
+            pipe.stop()
+            raise BackendError(f"Apertium could not be started: {exc.strerror or exc}") from None
+        return pipe
+
+    def stop(self) -> None:
+        import signal
+
+        for p in self.procs:
+            if p.poll() is None:  # not reaped yet, so its process group is still ours
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    p.kill()
+        super().stop()
+        if self.status is not None:
+            self.status.close()
+
+    def exit_codes(self) -> list[tuple[str, int]]:
+        self.status.seek(0)
+        codes = self.status.read().decode("ascii", "replace").split()
+        if len(codes) != len(self.labels) or not all(c.isdigit() for c in codes):
+            return [(self.labels[-1], self.procs[0].returncode)]
+        return [(m, int(c)) for m, c in zip(self.labels, codes)]
+
+
+# -- running the installed modes without the `apertium` script ------------------------------------------------
+# `apertium -u -f txt MODE` runs: apertium-destxt | (the mode, with word-bound blanks handled as
+# apertium-wblank-mode writes it; $1 = -n: no unknown-word marks, $2 = nothing) | apertium-retxt, with
+# PATH starting at its APERTIUM_PATH and LC_CTYPE set to the first UTF-8 locale. The gawk and cat stages it
+# adds around the mode pass text through unchanged when no translation memory or stream variable is used.
+_SCRIPT_DEFAULT = re.compile(r'^(APERTIUM_PATH|APERTIUM_DATADIR)="\$\{\1:-([^"$`\\]*)\}"\s*$', re.M)
+_PLACEHOLDER = re.compile(r"\$(?:[12](?=\s|$))?")
+_DIRECT: dict = {}       # (script, mode) -> the stages of that mode, or None when it cannot run directly
+_LOCALE: list = []       # [the LC_CTYPE the script would set, or None]
+
+
+def _script_paths(exe: str) -> tuple[str, str] | None:
+    """APERTIUM_PATH and APERTIUM_DATADIR of an installed `apertium` script, None if exe is not one."""
+    try:
+        with open(exe, "rb") as fh:
+            head = fh.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    if not head.startswith("#!") or "bash" not in head.splitlines()[0]:
+        return None
+    found = dict(m.groups() for m in _SCRIPT_DEFAULT.finditer(head))
+    if set(found) != {"APERTIUM_PATH", "APERTIUM_DATADIR"}:
+        return None
+    return (os.environ.get("APERTIUM_PATH") or found["APERTIUM_PATH"],
+            os.environ.get("APERTIUM_DATADIR") or found["APERTIUM_DATADIR"])
+
+
+def _utf8_locale() -> str | None:
+    if not _LOCALE:
+        try:
+            names = subprocess.run(["locale", "-a"], capture_output=True, timeout=10).stdout.decode("utf-8", "replace")
+        except (OSError, subprocess.SubprocessError):
+            names = ""
+        _LOCALE.append(next((n for n in names.splitlines() if re.search(r"utf[.-]*8", n, re.I)), None))
+    return _LOCALE[0]
+
+
+def _direct_env(exe: str) -> dict:
+    bin_dir = _script_paths(exe)[0]
+    return dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", LC_CTYPE=_utf8_locale())
+
+
+def _mode_stages(exe: str, mode: str) -> list[list[str]] | None:
+    """The argument lists of one mode's stages, destxt and retxt included; None when not safely readable."""
+    key = (exe, mode)
+    if key in _DIRECT:
+        return _DIRECT[key]
+    _DIRECT[key] = None
+    paths = _script_paths(exe)
+    if paths is None or _utf8_locale() is None:
+        return None
+    bin_dir, data_dir = paths
+    search = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+    mode_file = os.path.join(data_dir, "modes", f"{mode}.mode")
+    wblank = shutil.which("apertium-wblank-mode", path=search)
+    if not os.path.isfile(mode_file) or wblank is None:
+        return None
+    try:
+        run = subprocess.run([wblank, mode_file], capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = run.stdout.decode("utf-8", "replace").strip()
+    if run.returncode != 0 or not text or "\n" in text:
+        return None
+    # Only plain commands joined by pipes, with $1/$2 as whole unquoted words; anything else (redirections,
+    # other variables, quoting around a placeholder, globs, assignments) is left to the script.
+    if any(m.group(0) == "$" for m in _PLACEHOLDER.finditer(text)) or re.search(r"[\"']\$|\$[12][\"']", text):
+        return None
+    import shlex
+
+    lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    try:
+        tokens = list(lexer)
+    except ValueError:
+        return None
+    stages: list[list[str]] = [[]]
+    for tok in tokens:
+        if tok == "|":
+            stages.append([])
+        elif set(tok) <= set("();<>|&"):
+            return None
+        elif tok == "$1":
+            stages[-1].append("-n")
+        elif tok != "$2":
+            stages[-1].append(tok)
+    if any(not st or "=" in st[0] for st in stages) or any(c in tok for st in stages for tok in st for c in "`*?[~{"):
+        return None
+    wrapped = [["apertium-destxt"], *stages, ["apertium-retxt"]]
+    for argv in wrapped:
+        resolved = shutil.which(argv[0], path=search)
+        if resolved is None:
+            return None
+        argv[0] = resolved
+    _DIRECT[key] = wrapped
+    return wrapped
+
+
+def _direct_stages(exe: str, modes: Sequence[str]) -> list[tuple[str, list[str]]] | None:
+    out: list[tuple[str, list[str]]] = []
+    for mode in modes:
+        stages = _mode_stages(exe, mode)
+        if stages is None:
+            return None
+        out.extend((mode, list(argv)) for argv in stages)
+    return out
