@@ -107,3 +107,12 @@ def test_import_is_cheap_and_side_effect_free():
     code = "import sys, briefsum; print(sorted(m for m in ('torch', 'transformers', 'lingua', 'numpy') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_packaged_configs_read_the_same_with_either_yaml_loader():
+    import yaml
+    from importlib import resources
+
+    for name in ("default.yaml", "models.yaml", "datasets.yaml"):
+        text = resources.files("briefsum.configs").joinpath(name).read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) == yaml.safe_load(text)
