@@ -320,42 +320,37 @@ def _script_paths(exe: str) -> tuple[str, str] | None:
             os.environ.get("APERTIUM_DATADIR") or found["APERTIUM_DATADIR"])
 
 
-def _utf8_locale() -> str | None:
-    if not _LOCALE:
+def _outputs(commands: list[list[str]]) -> list[str | None]:
+    """Run short helper commands side by side; each one's standard output, None where it failed."""
+    procs: list = []
+    for argv in commands:
         try:
-            names = subprocess.run(["locale", "-a"], capture_output=True, timeout=10).stdout.decode("utf-8", "replace")
-        except (OSError, subprocess.SubprocessError):
-            names = ""
-        _LOCALE.append(next((n for n in names.splitlines() if re.search(r"utf[.-]*8", n, re.I)), None))
-    return _LOCALE[0]
+            procs.append(subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                          stderr=subprocess.DEVNULL))
+        except OSError:
+            procs.append(None)
+    out: list[str | None] = []
+    for p in procs:
+        try:
+            text = p.communicate(timeout=10)[0].decode("utf-8", "replace") if p is not None else None
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+            text = None
+        out.append(text if p is not None and p.returncode == 0 else None)
+    return out
 
 
 def _direct_env(exe: str) -> dict:
     bin_dir = _script_paths(exe)[0]
-    return dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", LC_CTYPE=_utf8_locale())
+    return dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", LC_CTYPE=_LOCALE[0])
 
 
-def _mode_stages(exe: str, mode: str) -> list[list[str]] | None:
-    """The argument lists of one mode's stages, destxt and retxt included; None when not safely readable."""
-    key = (exe, mode)
-    if key in _DIRECT:
-        return _DIRECT[key]
-    _DIRECT[key] = None
-    paths = _script_paths(exe)
-    if paths is None or _utf8_locale() is None:
-        return None
-    bin_dir, data_dir = paths
-    search = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
-    mode_file = os.path.join(data_dir, "modes", f"{mode}.mode")
-    wblank = shutil.which("apertium-wblank-mode", path=search)
-    if not os.path.isfile(mode_file) or wblank is None:
-        return None
-    try:
-        run = subprocess.run([wblank, mode_file], capture_output=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    text = run.stdout.decode("utf-8", "replace").strip()
-    if run.returncode != 0 or not text or "\n" in text:
+def _parse_mode(text: str, search: str) -> list[list[str]] | None:
+    """The argument lists of one mode's stages (as apertium-wblank-mode wrote it), destxt and retxt included;
+    None when not safely readable."""
+    text = text.strip()
+    if not text or "\n" in text:
         return None
     # Only plain commands joined by pipes, with $1/$2 as whole unquoted words; anything else (redirections,
     # other variables, quoting around a placeholder, globs, assignments) is left to the script.
@@ -387,14 +382,33 @@ def _mode_stages(exe: str, mode: str) -> list[list[str]] | None:
         if resolved is None:
             return None
         argv[0] = resolved
-    _DIRECT[key] = wrapped
     return wrapped
 
 
 def _direct_stages(exe: str, modes: Sequence[str]) -> list[tuple[str, list[str]]] | None:
+    """(mode, argv) for every stage of the route, or None when a mode cannot run without the script.
+    What is learnt is kept for the process (the helper commands run once, side by side)."""
+    todo = [m for m in dict.fromkeys(modes) if (exe, m) not in _DIRECT]
+    if todo:
+        paths = _script_paths(exe)
+        if paths is None:
+            return None
+        bin_dir, data_dir = paths
+        search = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+        wblank = shutil.which("apertium-wblank-mode", path=search)
+        files = {m: os.path.join(data_dir, "modes", f"{m}.mode") for m in todo}
+        if wblank is None or not all(os.path.isfile(f) for f in files.values()):
+            return None
+        helpers = [[wblank, files[m]] for m in todo] + ([] if _LOCALE else [["locale", "-a"]])
+        texts = _outputs(helpers)
+        if not _LOCALE:  # the first UTF-8 locale, as the script sets LC_CTYPE
+            names = (texts.pop() or "").splitlines()
+            _LOCALE.append(next((n for n in names if re.search(r"utf[.-]*8", n, re.I)), None))
+        for m, text in zip(todo, texts):
+            _DIRECT[(exe, m)] = _parse_mode(text, search) if text is not None and _LOCALE[0] else None
     out: list[tuple[str, list[str]]] = []
     for mode in modes:
-        stages = _mode_stages(exe, mode)
+        stages = _DIRECT[(exe, mode)]
         if stages is None:
             return None
         out.extend((mode, list(argv)) for argv in stages)
