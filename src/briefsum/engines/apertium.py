@@ -343,7 +343,9 @@ def _outputs(commands: list[list[str]]) -> list[str | None]:
 
 def _direct_env(exe: str) -> dict:
     bin_dir = _script_paths(exe)[0]
-    return dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", LC_CTYPE=_LOCALE[0])
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", LC_CTYPE=_LOCALE[0])
+    env.pop("BASH_ENV", None)  # the launching bash runs no startup file
+    return env
 
 
 def _parse_mode(text: str, search: str) -> list[list[str]] | None:
