@@ -56,8 +56,7 @@ def test_transformers_greedy_batch_equals_one_by_one(no_network, tiny_models, mo
 def test_transformers_beam_batch_equals_one_by_one(no_network, tiny_models):
     """Beam search too: a batch shares one prompt length, so every article's search is the one it gets alone."""
     cfg = config(summarisation=("en", tiny_models["t5"]))
-    for g in cfg["models"]["grades"].values():
-        g["num_beams"] = 3
+    cfg["models"]["grades"] = {k: dict(g, num_beams=3) for k, g in cfg["models"]["grades"].items()}
     alone = _one_by_one(cfg)
     many = briefsum.summarise_many(ARTICLES, lang="en", target=None, engine="neural", config=cfg)
     assert [_view(b) for b in many] == alone
