@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import build_model, median, params, peak_rss_mb, timed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
+DATA = Path(os.environ.get("BRIEFSUM_DATA") or ROOT.parent / "shared" / "data")  # as in tests/conftest.py
 WMT = DATA / "wmt" / "newstest2013.fr"
 ORANGESUM = DATA / "orangesum" / "valid.jsonl.gz"
 SEED = DATA / "seed" / "astana-cica-2022-11.fr.txt"
@@ -37,12 +37,20 @@ def sentences(limit: int | None) -> list[str]:
     return lines[:limit] if limit else lines
 
 
-def articles(limit: int) -> list[str]:
-    """The first `limit` OrangeSum validation articles."""
+def articles(limit: int, fit: Path | None = None) -> list[str]:
+    """The first `limit` OrangeSum validation articles; with fit (a model folder), the first `limit` that fit
+    its tokenizer's input whole (longer ones the naive loop would truncate and briefsum would map-reduce)."""
+    tok = None
+    if fit is not None:
+        from transformers import AutoTokenizer
+
+        tok = AutoTokenizer.from_pretrained(fit)
     out = []
     with gzip.open(ORANGESUM, "rt", encoding="utf-8") as f:
         for line in f:
-            out.append(json.loads(line)["article"])
+            art = json.loads(line)["article"]
+            if tok is None or len(tok(art)["input_ids"]) < tok.model_max_length:
+                out.append(art)
             if len(out) >= limit:
                 break
     return out
@@ -152,8 +160,10 @@ def work_translate(args: argparse.Namespace, paths: dict[str, Path], cache: Path
 
 
 def work_summarise(args: argparse.Namespace, paths: dict[str, Path], cache: Path) -> dict:
-    """Summarise the articles, all grades, with one system."""
-    arts = articles(args.articles)
+    """Summarise the articles, all grades, with one system (the naive loop on the first --naive-articles)."""
+    arts = articles(args.articles, paths["bart"])
+    if args.system == "naive" and args.naive_articles:
+        arts = arts[: args.naive_articles]
     lengths = grade_lengths(args.grade_tokens)
     if args.system == "naive":
         import torch
@@ -174,19 +184,27 @@ def work_summarise(args: argparse.Namespace, paths: dict[str, Path], cache: Path
                                              no_repeat_ngram_size=0, length_penalty=1.0)
                         n += seq.shape[1] - 1
             return n
-    else:
+    else:  # briefsum's batch API over the whole article set
         import briefsum
         from briefsum.config import load_config
 
-        backend = "transformers" if args.system == "briefsum-transformers" else "default"
-        cfg = load_config(briefsum_config(args, backend, cache, paths))
+        backend = "transformers" if args.system.startswith("briefsum-transformers") else "default"
+        conf = briefsum_config(args, backend, cache, paths)
+        if "-bs" in args.system:  # briefsum-bsN: N articles per generation batch
+            conf["neural"]["summary_batch_size"] = int(args.system.split("-bs")[1])
+        if args.system.startswith("briefsum-transformers"):  # torch threads as the naive loop's
+            import torch
+
+            torch.set_num_threads(args.naive_threads or os.cpu_count() or 1)
+        if args.system.endswith("-bf16"):  # bfloat16 weights on CPU (AMX/AVX512-BF16 where the CPU has them)
+            conf["neural"]["dtype"] = "bfloat16"
+        if "-intra" in args.system:  # briefsum-intraN: one ctranslate2 worker of N threads
+            conf["neural"].update(inter_threads=1, intra_threads=int(args.system.split("-intra")[1]))
+        cfg = load_config(conf)
 
         def run(items: list[str]) -> int:
-            n = 0
-            for a in items:
-                b = briefsum.summarise(a, lang="fr", target=None, engine="neural", config=cfg)
-                n += sum(b.stats["generated_tokens"].values())
-            return n
+            briefs = briefsum.summarise_many(items, lang="fr", target=None, engine="neural", config=cfg)
+            return sum(sum(b.stats["generated_tokens"].values()) for b in briefs)
     run(arts[:1])  # warm-up (and model load)
     load1 = os.getloadavg()[0]
     secs, tokens = timed(lambda: run(arts))
@@ -200,6 +218,7 @@ def _child(args: argparse.Namespace, task: str, system: str) -> dict:
     cmd = [sys.executable, __file__, "--worker", task, "--system", system, "--cache", str(args.cache),
            "--limit", str(args.limit), "--naive-limit", str(args.naive_limit), "--articles", str(args.articles),
            "--out-tokens", str(args.out_tokens), "--grade-tokens", args.grade_tokens,
+           "--naive-articles", str(args.naive_articles),
            "--neural", args.neural, "--naive-threads", str(args.naive_threads)]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
@@ -242,7 +261,9 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path(os.environ.get("OUT") or ROOT / "bench-out"))
     ap.add_argument("--limit", type=int, default=96, help="WMT sentences translated (0: all 3,000)")
     ap.add_argument("--naive-limit", type=int, default=0, help="the naive loop translates only the first N")
-    ap.add_argument("--articles", type=int, default=6, help="OrangeSum articles summarised")
+    ap.add_argument("--articles", type=int, default=6,
+                    help="OrangeSum validation articles summarised (the first that fit the model's input whole)")
+    ap.add_argument("--naive-articles", type=int, default=0, help="the naive loop summarises only the first N")
     ap.add_argument("--out-tokens", type=int, default=32, help="new tokens forced per translated sentence")
     ap.add_argument("--grade-tokens", default="8,16,32,64", help="new tokens forced per grade")
     ap.add_argument("--repeats", type=int, default=3)
@@ -252,7 +273,11 @@ def main() -> None:
     ap.add_argument("--ct2-batches", default="8,16,24,32")
     ap.add_argument("--summarise-transformers", action="store_true",
                     help="also summarise with briefsum's float32 transformers backend")
+    ap.add_argument("--summary-systems", default="",
+                    help="more briefsum summarisation variants, e.g. briefsum-bs1,briefsum-intra2 (articles per "
+                         "generation batch; one ctranslate2 worker of N threads)")
     ap.add_argument("--skip", default="", help="comma-separated parts to skip: translate,summarise,seed")
+    ap.add_argument("--only", default="", help="comma-separated parts to run (the others are skipped)")
     args = ap.parse_args()
     args.cache = args.cache.resolve()
     paths = models(args.cache)
@@ -262,6 +287,8 @@ def main() -> None:
         return
 
     skip = set(filter(None, args.skip.split(",")))
+    if args.only:
+        skip |= {"translate", "summarise", "seed"} - set(args.only.split(","))
     report: dict = {"settings": vars(args) | {"cache": str(args.cache), "out": str(args.out)},
                     "cpu_count": os.cpu_count(), "load_before": os.getloadavg(),
                     "params": {k: params(v) for k, v in paths.items()}}
@@ -270,7 +297,8 @@ def main() -> None:
             [f"ct2-bs{b}" for b in args.ct2_batches.split(",")] + ["ct2-tuned-bs32"]
         report["translate"] = _summary(_rounds(args, "translate", systems))
     if "summarise" not in skip:
-        systems = ["naive", "briefsum"] + (["briefsum-transformers"] if args.summarise_transformers else [])
+        systems = ["naive", "briefsum"] + (["briefsum-transformers"] if args.summarise_transformers else []) + \
+            [x for x in args.summary_systems.split(",") if x]
         report["summarise"] = _summary(_rounds(args, "summarise", systems))
     if "seed" not in skip:
         exe = str(Path(sys.executable).with_name("briefsum"))
@@ -321,7 +349,8 @@ def markdown(rep: dict) -> str:
                          f"{v['peak_rss_mb']:.0f} | {', '.join(f'{x:.1f}' for x in v['seconds'])} | "
                          f"{', '.join(f'{x:.1f}' for x in v['load1'])} |")
         b = t["briefsum"]["tokens_per_s"]
-        lines += ["", f"- briefsum / naive: {b / t['naive']['tokens_per_s']:.2f}x"]
+        lines += [""] + [f"- {s} / naive: {v['tokens_per_s'] / t['naive']['tokens_per_s']:.2f}x tokens/s"
+                         for s, v in t.items() if s.startswith("briefsum")]
         ct2 = {s: v["tokens_per_s"] for s, v in t.items() if s.startswith("ct2-bs")}
         if ct2:
             best = max(ct2, key=ct2.get)

@@ -309,13 +309,13 @@ def test_independent_nesting_generates_each_grade_alone(no_network, tiny_models,
     from briefsum.engines import neural
 
     prefixes = []
-    real = neural.NeuralSummariser.write
+    real = neural.NeuralSummariser.write_many
 
-    def write(self, text, settings, prefix=""):
-        prefixes.append(prefix)
-        return real(self, text, settings, prefix)
+    def write_many(self, items, settings):
+        prefixes.extend(prefix for _, prefix in items)
+        return real(self, items, settings)
 
-    monkeypatch.setattr(neural.NeuralSummariser, "write", write)
+    monkeypatch.setattr(neural.NeuralSummariser, "write_many", write_many)
     cfg = config(summarisation=("en", tiny_models["bart"]), nesting="independent")
     briefsum.summarise(EN, lang="en", target="en", engine="neural", config=cfg)
     assert prefixes == ["", "", "", ""]
@@ -409,10 +409,10 @@ UNFAITHFUL = "Emmanuel Macron met Vladimir Putin in Paris in 1999."
 def _force_output(monkeypatch, text):
     from briefsum.engines import neural
 
-    def write(self, src, settings, prefix=""):
-        return neural.Generated((prefix + " " + text).strip() if prefix else text, 10, True)
+    def write_many(self, items, settings):
+        return [neural.Generated((prefix + " " + text).strip() if prefix else text, 10, True) for _, prefix in items]
 
-    monkeypatch.setattr(neural.NeuralSummariser, "write", write)
+    monkeypatch.setattr(neural.NeuralSummariser, "write_many", write_many)
 
 
 def test_faithfulness_warns_naming_unsupported_terms(no_network, tiny_models, monkeypatch):

@@ -1,6 +1,6 @@
 """briefsum: translate news articles to English and write graded summaries.
 
-Public API: summarise, translate, Brief, Translation, GradeResult, and the errors in briefsum.errors.
+Public API: summarise, summarise_many, translate, Brief, Translation, GradeResult, and the errors in briefsum.errors.
 Importing briefsum is cheap: nothing heavy (torch, transformers, models) loads until it is needed.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 from .brief import AlignedSentence, Brief, GradeResult, Translation
 from .errors import (
     BackendError,
+    BatchError,
     BriefsumError,
     ConfigError,
     EmptyInputError,
@@ -23,9 +24,10 @@ from .errors import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "summarise", "summarize", "translate", "Brief", "Translation", "GradeResult", "AlignedSentence",
-    "BriefsumError", "InputError", "EmptyInputError", "InputTooLargeError", "UnsupportedLanguageError",
-    "UnknownGradeError", "ConfigError", "ModelUnavailable", "BackendError", "EvalDataError", "__version__",
+    "summarise", "summarize", "summarise_many", "summarize_many", "translate", "Brief", "Translation", "GradeResult",
+    "AlignedSentence", "BriefsumError", "InputError", "EmptyInputError", "InputTooLargeError",
+    "UnsupportedLanguageError", "UnknownGradeError", "ConfigError", "ModelUnavailable", "BackendError", "BatchError",
+    "EvalDataError", "__version__",
 ]
 
 
@@ -38,6 +40,18 @@ def summarise(text, lang="auto", target="en", grades=None, engine=None, config=N
 
 
 summarize = summarise
+
+
+def summarise_many(texts, lang="auto", target="en", grades=None, engine=None, config=None, translation=False,
+                   errors="raise"):
+    """Summarise many articles (the neural engine batches across them); see briefsum.api.summarise_many."""
+    from .api import summarise_many as _many
+
+    return _many(texts, lang=lang, target=target, grades=grades, engine=engine, config=config,
+                 translation=translation, errors=errors)
+
+
+summarize_many = summarise_many
 
 
 def translate(text, source="auto", target="en", config=None, engine=None):

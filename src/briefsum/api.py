@@ -8,7 +8,7 @@ from typing import Iterable, Mapping
 from .brief import AlignedSentence, Brief, Translation
 from .config import Config, load_config
 from .engines.base import EngineResult, Translator
-from .errors import BriefsumError, EmptyInputError, InputError, InputTooLargeError, ModelUnavailable, UnsupportedLanguageError
+from .errors import BatchError, BriefsumError, EmptyInputError, InputError, InputTooLargeError, ModelUnavailable, UnsupportedLanguageError
 from .grades import grade_specs
 from .text.normalise import clean
 from .text.segment import Document, segment
@@ -166,13 +166,118 @@ def summarise(
     finally:  # a pre-started Apertium pipeline never outlives the call
         if early is not None:
             early.close()
+    return _brief(doc, conf, detected, meta, warnings, result, engine_name, target)
+
+
+def _brief(doc: Document, conf: float, detected: bool, meta: dict, warnings: list[str], result: EngineResult,
+           engine_name: str, target: str | None) -> Brief:
     warnings.extend(result.warnings)
     stats = {"sentences": len(doc.sentences), "words": doc.words, "paragraphs": len(doc.paragraphs), **result.stats}
     return Brief(
-        source_lang=src, lang_confidence=conf, lang_detected=detected, target_lang=target,
+        source_lang=doc.lang, lang_confidence=conf, lang_detected=detected, target_lang=target,
         output_lang=result.output_lang, grades=result.grades, engine=engine_name, models=result.models,
         warnings=warnings, translation=result.translation, metadata=meta, stats=stats,
     )
+
+
+def summarise_many(
+    texts: Iterable[str],
+    lang: str = "auto",
+    target: str | None = "en",
+    grades: Iterable[str] | None = None,
+    engine: str | None = None,
+    config: "str | os.PathLike | Mapping | Config | None" = None,
+    translation: bool = False,
+    errors: str = "raise",
+) -> "list[Brief] | list[Brief | BriefsumError]":
+    """Summarise many articles; entry i is what summarise(texts[i], ...) gives, in the same order.
+
+    The neural engine goes through the grades with all the articles of a language together: for each grade
+    it generates in batches across articles (sorted by length; each article continuing its own shorter grade),
+    and encodes each article once (transformers backend). The offline engine takes the articles one by one.
+    Models load once for the whole call.
+
+    errors='raise' (default): every article is attempted; when some failed (unusable input, a backend error),
+    BatchError is raised at the end, naming the failed indices, with every result on it (.results: the Brief
+    or the error of each input, in order; .errors: {index: error}). errors='return': the list is returned with
+    the BriefsumError in the place of each failed article (engine='neural' without the models of an article's
+    language: ModelUnavailable for those articles). Errors that concern the whole call (a bad config, grade
+    name, engine name or target language, errors mode) are raised at once, before any work.
+    """
+    if isinstance(texts, str):
+        raise InputError("summarise_many takes a list of texts (use summarise for one text)")
+    texts = list(texts)
+    if errors not in ("raise", "return"):
+        raise InputError(f"unknown errors mode '{errors}' (use raise or return)")
+    cfg = load_config(config)
+    specs = grade_specs(cfg, list(grades) if grades is not None else None)
+    engine = (engine or cfg.get("engine", "default") or "auto").lower()
+    if engine not in ("auto", "offline", "neural"):
+        raise InputError(f"unknown engine '{engine}' (use auto, offline or neural)")
+    if target is not None:
+        target = _check_lang(str(target), "target") if str(target).strip() else None
+    out: list = [None] * len(texts)
+    prepared: dict[int, tuple] = {}
+    for i, text in enumerate(texts):
+        try:
+            prepared[i] = _prepare(text, lang, cfg)
+        except BriefsumError as exc:
+            out[i] = exc
+    results: dict[int, tuple[EngineResult, str]] = {}
+    if engine in ("neural", "auto"):
+        by_lang: dict[str, list[int]] = {}
+        for i, p in prepared.items():
+            by_lang.setdefault(p[0].lang, []).append(i)
+        for src, idx in by_lang.items():
+            notes: list[str] = []
+
+            def build(src: str = src):
+                from .engines.neural import NeuralEngine
+
+                return NeuralEngine.from_config(cfg, src, target)
+
+            try:
+                eng = _neural_or_none(engine, build, "models", "the offline engine", notes)
+            except ModelUnavailable as exc:  # engine='neural': these articles fail, others (languages) go on
+                for i in idx:
+                    out[i] = exc
+                continue
+            if eng is None:
+                for i in idx:
+                    prepared[i][4].extend(notes)
+                continue
+            window = max(1, int(cfg.get("neural", "summary_window", default=64) or 64))
+            for w in range(0, len(idx), window):
+                part = idx[w:w + window]
+                got = eng.run_many([prepared[i][0] for i in part], specs, target, None, translation)
+                for i, res in zip(part, got):
+                    if isinstance(res, ModelUnavailable) and engine == "auto":
+                        prepared[i][4].append(f"neural models unavailable, used the offline engine: {res}")
+                    elif isinstance(res, BaseException):
+                        out[i] = res
+                    else:
+                        results[i] = (res, "neural")
+    offline = None
+    for i, (doc, conf, detected, meta, warnings) in prepared.items():
+        if out[i] is not None:
+            continue
+        try:
+            if i not in results:
+                tr = _pick_translator(cfg, doc.lang, target, warnings)
+                if offline is None:
+                    offline = _offline_engine(cfg)
+                results[i] = (offline.run(doc, specs, target, tr, translation), "offline")
+            res, name = results[i]
+            out[i] = _brief(doc, conf, detected, meta, warnings, res, name, target)
+        except BriefsumError as exc:
+            out[i] = exc
+    failed = {i: r for i, r in enumerate(out) if isinstance(r, BaseException)}
+    if failed and errors == "raise":
+        first = next(iter(failed.items()))
+        shown = ", ".join(map(str, list(failed)[:10])) + (", ..." if len(failed) > 10 else "")
+        raise BatchError(f"{len(failed)} of {len(texts)} articles failed (index {shown}); "
+                         f"first, article {first[0]}: {first[1]}", out, failed)
+    return out
 
 
 def translate(

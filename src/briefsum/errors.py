@@ -50,6 +50,21 @@ class BackendError(BriefsumError, RuntimeError):
     exit_code = 1
 
 
+class BatchError(BriefsumError):
+    """Some articles of a summarise_many call failed; the others' results are kept on the error.
+
+    results: one entry per input, in order: its Brief, or the BriefsumError it met (a failed one).
+    errors: {index: BriefsumError} for the inputs that failed.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, results: list, errors: dict):
+        super().__init__(message)
+        self.results = results
+        self.errors = errors
+
+
 class EvalDataError(BriefsumError, ValueError):
     """An evaluation data file is missing or malformed."""
 

@@ -128,30 +128,27 @@ class CT2Seq2Seq(Seq2Seq):
         return f"ctranslate2 {self.compute_type}"
 
     def _request(self, texts: Sequence[str], settings: Mapping[str, Any], src_code: str | None,
-                 forced_bos: int | None, decoder_prefix: str | None) -> tuple[dict, list, list[int], Any, bool]:
+                 forced_bos: int | None, decoder_prefix: "str | Sequence[str | None] | None"
+                 ) -> tuple[dict, list, list[list[int]], Any, bool]:
         tok = self.tokenizer
         gen = self.generation_config(settings, forced_bos)
         with self.lock:
             if src_code is not None:
                 tok.src_lang = src_code
             ids = tok(list(texts), add_special_tokens=True)["input_ids"]
-            body = tok(decoder_prefix, add_special_tokens=False)["input_ids"] if decoder_prefix is not None else []
+            prompts = self.prompts(decoder_prefix, len(texts), gen)
         source = [tok.convert_ids_to_tokens(x) for x in ids]
-        head = ([int(gen.forced_bos_token_id)] if gen.forced_bos_token_id is not None else []) + list(body)
-        prompt: list[int] = []
-        if decoder_prefix is not None:
-            if len(texts) != 1:
-                raise ValueError("a decoder prefix needs a batch of one")
-            start = gen.decoder_start_token_id
-            if start is None:
-                start = self.model.config.decoder_start_token_id
-            prompt = [int(start), *head]
+        # What CTranslate2 is given as target prefix: the prompt less the decoder start (it adds that itself).
+        heads = [p[1:] for p in prompts] if prompts else \
+            [[int(gen.forced_bos_token_id)] if gen.forced_bos_token_id is not None else []] * len(texts)
+        head = heads[0]
+        prompt = prompts[0] if prompts else []
         room = self.output_limit
         max_new = gen.max_new_tokens
         if room is not None:
             room -= len(prompt) if prompt else 1
             if room < 1:
-                return {}, source, prompt, gen, True
+                return {}, source, prompts, gen, True
             max_new = min(max_new or room, room)
         max_new = int(max_new or 256)
         min_new = min(int(gen.min_new_tokens or 0), max_new)
@@ -173,27 +170,27 @@ class CT2Seq2Seq(Seq2Seq):
             "return_end_token": True,
             "max_batch_size": 0,
         }
-        if head:
-            opts["target_prefix"] = [tok.convert_ids_to_tokens(head)] * len(texts)
+        if head:  # every head has the same length, so max/min_decoding_length mean the same for each input
+            opts["target_prefix"] = [tok.convert_ids_to_tokens(h) for h in heads]
         if bad:
             opts["suppress_sequences"] = bad
         opts["_forced_eos"] = forced_eos
         opts["_head"] = len(head)
-        return opts, source, prompt, gen, False
+        return opts, source, prompts, gen, False
 
-    def _collect(self, hyps: Sequence[Sequence[str]], opts: Mapping[str, Any], prompt: Sequence[int], gen: Any,
-                 limits: Sequence[int] | None) -> list[Generated]:
+    def _collect(self, hyps: Sequence[Sequence[str]], opts: Mapping[str, Any], prompts: Sequence[Sequence[int]],
+                 gen: Any, limits: Sequence[int] | None) -> list[Generated]:
         tok = self.tokenizer
         eos = gen.eos_token_id if gen.eos_token_id is not None else tok.eos_token_id
         eos_id = eos[0] if isinstance(eos, (list, tuple)) else eos
-        start = prompt[0] if prompt else 0
+        start = prompts[0][0] if prompts else 0
         seqs = []
         for hyp in hyps:
             ids = [int(i) for i in tok.convert_tokens_to_ids(list(hyp))]
             if opts["_forced_eos"] and len(ids) >= opts["max_decoding_length"] and eos_id not in ids:
                 ids.append(int(eos_id))
             seqs.append([start, *ids])
-        return self.finish(seqs, prompt, gen, limits)
+        return self.finish(seqs, list(prompts), gen, limits)
 
     def _translate(self, source: list, opts: Mapping[str, Any], asynchronous: bool = False) -> Any:
         kw = {k: v for k, v in opts.items() if not k.startswith("_")}
@@ -203,28 +200,31 @@ class CT2Seq2Seq(Seq2Seq):
             raise BackendError(f"model {self.ref} failed while generating: {str(exc).splitlines()[0]}") from None
 
     def generate(self, texts: Sequence[str], settings: Mapping[str, Any], src_code: str | None = None,
-                 forced_bos: int | None = None, decoder_prefix: str | None = None,
+                 forced_bos: int | None = None, decoder_prefix: "str | Sequence[str | None] | None" = None,
                  limits: Sequence[int] | None = None) -> list[Generated]:
-        """Generate one output per text (one batch); limits caps each output's new tokens individually."""
+        """Generate one output per text (one batch); limits caps each output's new tokens individually;
+        decoder_prefix as in Seq2Seq.generate (one per input: all the same length in tokens)."""
         texts = list(texts)
         if not texts:
             return []
-        opts, source, prompt, gen, empty = self._request(texts, settings, src_code, forced_bos, decoder_prefix)
+        opts, source, prompts, gen, empty = self._request(texts, settings, src_code, forced_bos, decoder_prefix)
         if empty:
             return [Generated("", 0, False) for _ in texts]
         results = self._translate(source, opts)
-        return self._collect([r.hypotheses[0] for r in results], opts, prompt, gen, limits)
+        return self._collect([r.hypotheses[0] for r in results], opts, prompts, gen, limits)
 
-    def generate_batches(self, batches: Sequence[tuple[Sequence[str], Mapping[str, Any], Sequence[int] | None]],
-                         src_code: str | None = None, forced_bos: int | None = None) -> list[list[Generated]]:
-        """Generate several batches at once: all are queued, and the translator's workers run them in parallel."""
+    def generate_batches(self, batches: Sequence[tuple], src_code: str | None = None,
+                         forced_bos: int | None = None) -> list[list[Generated]]:
+        """Generate several batches at once: all are queued, and the translator's workers run them in parallel.
+        Each batch is (texts, settings, limits) or (texts, settings, limits, decoder prefixes)."""
         pending = []
-        for texts, settings, limits in batches:
-            texts = list(texts)
+        for batch in batches:
+            texts, settings, limits = list(batch[0]), batch[1], batch[2]
+            prefix = batch[3] if len(batch) > 3 else None
             if not texts:
                 pending.append(None)
                 continue
-            opts, source, prompt, gen, empty = self._request(texts, settings, src_code, forced_bos, None)
+            opts, source, prompt, gen, empty = self._request(texts, settings, src_code, forced_bos, prefix)
             if empty:
                 pending.append([Generated("", 0, False) for _ in texts])
                 continue

@@ -11,15 +11,17 @@ the literal start of the longer ones (a grade cut at a clause keeps its words, w
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import threading
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from ..brief import AlignedSentence, GradeResult, Translation
 from ..config import Config
-from ..errors import BackendError, ConfigError, ModelUnavailable
+from ..errors import BackendError, BriefsumError, ConfigError, ModelUnavailable
 from ..grades import GradeSpec, effective_budgets
 from ..text.segment import Document, Sentence, count_words, split_sentences
 from .abstractive import fit_budget, looping, remove_loops, split_to_fit, support_indices, unsupported_terms
@@ -89,7 +91,10 @@ class Seq2Seq:
         self.dtype = dtype
         self.lock = threading.RLock()
         self.model_type = getattr(model.config, "model_type", "")
-        self._encoded: tuple[tuple, Any] | None = None  # the last single input's encoder output
+        # Encoder outputs of single inputs, most recent last: one by default (a document's grades reuse it);
+        # keep_encodings() holds more while a batch of documents goes through its grades together.
+        self._encodings: OrderedDict[tuple, Any] = OrderedDict()
+        self._keep = 1
 
     @property
     def family(self) -> str | None:
@@ -157,16 +162,47 @@ class Seq2Seq:
             gen.min_new_tokens = min(gen.min_new_tokens, gen.max_new_tokens)
         return gen
 
-    def generate_batches(self, batches: Sequence[tuple[Sequence[str], Mapping[str, Any], Sequence[int] | None]],
-                         src_code: str | None = None, forced_bos: int | None = None) -> list[list[Generated]]:
-        """Generate several batches (texts, settings, limits), one result list per batch, in order."""
-        return [self.generate(texts, settings, src_code, forced_bos, limits=limits)
-                for texts, settings, limits in batches]
+    def generate_batches(self, batches: Sequence[tuple], src_code: str | None = None,
+                         forced_bos: int | None = None) -> list[list[Generated]]:
+        """Generate several batches, one result list per batch, in order. Each batch is (texts, settings, limits)
+        or (texts, settings, limits, decoder prefixes)."""
+        return [self.generate(b[0], b[1], src_code, forced_bos, b[3] if len(b) > 3 else None, limits=b[2])
+                for b in batches]
+
+    def prompts(self, decoder_prefix: "str | Sequence[str | None] | None", n: int, gen: Any) -> list[list[int]]:
+        """The decoder prompt of each of n inputs (decoder start, forced BOS, the prefix's tokens), or [] when
+        there is no prefix. Prompts in one batch must have the same length (positions would shift otherwise)."""
+        if decoder_prefix is None:
+            return []
+        prefixes = [decoder_prefix] * n if isinstance(decoder_prefix, str) else list(decoder_prefix)
+        if len(prefixes) != n or any(p is None for p in prefixes):
+            raise ValueError("give one decoder prefix (a str) per input, or None for the whole batch")
+        start = gen.decoder_start_token_id
+        if start is None:
+            start = self.model.config.decoder_start_token_id
+        head = [int(start)]
+        if gen.forced_bos_token_id is not None:
+            head.append(int(gen.forced_bos_token_id))
+        bodies = self.tokenizer(list(prefixes), add_special_tokens=False)["input_ids"]
+        out = [head + list(b) for b in bodies]
+        if len({len(p) for p in out}) > 1:
+            raise ValueError("decoder prefixes in one batch must have the same length in tokens")
+        return out
+
+    def prefix_lengths(self, prefixes: Sequence[str | None]) -> list[int]:
+        """Each decoder prefix's length in tokens (-1 for None): inputs batch together only at equal lengths."""
+        some = [p for p in prefixes if p is not None]
+        with self.lock:
+            counts = iter([len(x) for x in self.tokenizer(some, add_special_tokens=False)["input_ids"]] if some else [])
+        return [-1 if p is None else next(counts) for p in prefixes]
 
     def generate(self, texts: Sequence[str], settings: Mapping[str, Any], src_code: str | None = None,
-                 forced_bos: int | None = None, decoder_prefix: str | None = None,
+                 forced_bos: int | None = None, decoder_prefix: "str | Sequence[str | None] | None" = None,
                  limits: Sequence[int] | None = None) -> list[Generated]:
-        """Generate one output per text (batched); limits caps each output's new tokens individually."""
+        """Generate one output per text (batched); limits caps each output's new tokens individually.
+
+        decoder_prefix: None, one prefix for every input, or one per input (all the same length in tokens):
+        the decoder continues it, and each output's text is what follows it."""
         import torch
 
         texts = list(texts)
@@ -179,21 +215,12 @@ class Seq2Seq:
                 tok.src_lang = src_code
             enc = tok(texts, return_tensors="pt", padding=True, add_special_tokens=True)
             enc = {k: v.to(self.device) for k, v in enc.items()}
-            prompt: list[int] = []
-            if decoder_prefix is not None:
-                if len(texts) != 1:
-                    raise ValueError("a decoder prefix needs a batch of one")
-                start = gen.decoder_start_token_id
-                if start is None:
-                    start = model.config.decoder_start_token_id
-                prompt = [int(start)]
-                if gen.forced_bos_token_id is not None:
-                    prompt.append(int(gen.forced_bos_token_id))
-                prompt += tok(decoder_prefix, add_special_tokens=False)["input_ids"]
-                enc["decoder_input_ids"] = torch.tensor([prompt], device=self.device)
+            prompts = self.prompts(decoder_prefix, len(texts), gen)
+            if prompts:
+                enc["decoder_input_ids"] = torch.tensor(prompts, device=self.device)
             room = self.output_limit
             if room is not None:
-                room -= len(prompt) if prompt else 1
+                room -= len(prompts[0]) if prompts else 1
                 if room < 1:
                     return [Generated("", 0, False) for _ in texts]
                 gen.max_new_tokens = min(gen.max_new_tokens or room, room)
@@ -202,34 +229,145 @@ class Seq2Seq:
             try:
                 if len(texts) == 1:  # one document, several grades: its encoding is computed once and reused
                     enc["encoder_outputs"] = self._encode(texts[0], src_code, enc)
+                elif self._keep > 1:  # documents going through their grades together: each encoded once, alone
+                    enc["encoder_outputs"] = self._encode_batch(texts, src_code, enc)
                 seqs = model.generate(**enc, generation_config=gen)
             except (RuntimeError, IndexError) as exc:
                 raise BackendError(f"model {self.ref} failed while generating: {str(exc).splitlines()[0]}") from None
-        return self.finish(seqs.tolist(), prompt, gen, limits)
+        return self.finish(seqs.tolist(), prompts, gen, limits)
+
+    @contextlib.contextmanager
+    def keep_encodings(self, n: int):
+        """Within the block, keep the encoder outputs of the last n single inputs (documents batched together
+        through their grades), so that each is encoded once, alone, exactly as when it goes through on its own."""
+        with self.lock:
+            before = self._keep
+            self._keep = max(before, int(n))
+        try:
+            yield self
+        finally:
+            with self.lock:
+                self._keep = before
+                while len(self._encodings) > self._keep:
+                    self._encodings.popitem(last=False)
+
+    def _encoded(self, text: str, src_code: str | None, ids: Any, mask: Any) -> Any:
+        key = (text, src_code)
+        hit = self._encodings.get(key)
+        if hit is None:
+            hit = self.model.get_encoder()(input_ids=ids, attention_mask=mask, return_dict=True).last_hidden_state
+            self._encodings[key] = hit
+            while len(self._encodings) > self._keep:
+                self._encodings.popitem(last=False)
+        else:
+            self._encodings.move_to_end(key)
+        return hit
 
     def _encode(self, text: str, src_code: str | None, enc: Mapping[str, Any]) -> Any:
         """The encoder output for one input (a fresh wrapper each call: generate expands it in place)."""
         from transformers.modeling_outputs import BaseModelOutput
 
-        key = (text, src_code)
-        if self._encoded is None or self._encoded[0] != key:
-            out = self.model.get_encoder()(input_ids=enc["input_ids"], attention_mask=enc.get("attention_mask"),
-                                           return_dict=True)
-            self._encoded = (key, out.last_hidden_state)
-        return BaseModelOutput(last_hidden_state=self._encoded[1])
+        return BaseModelOutput(last_hidden_state=self._encoded(text, src_code, enc["input_ids"],
+                                                               enc.get("attention_mask")))
+
+    def _encode_batch(self, texts: Sequence[str], src_code: str | None, enc: Mapping[str, Any]) -> Any:
+        """The encoder outputs of a padded batch, each row encoded alone (and kept), placed where its mask is 1."""
+        import torch
+        from transformers.modeling_outputs import BaseModelOutput
+
+        mask = enc["attention_mask"]
+        rows = []
+        for r, text in enumerate(texts):
+            keep = mask[r].bool()
+            ids = enc["input_ids"][r][keep].unsqueeze(0)
+            rows.append((keep, self._encoded(text, src_code, ids, torch.ones_like(ids))))
+        width = rows[0][1].shape[-1]
+        states = torch.zeros(len(texts), mask.shape[1], width, dtype=rows[0][1].dtype, device=rows[0][1].device)
+        for r, (keep, h) in enumerate(rows):
+            states[r, keep] = h[0]
+        return BaseModelOutput(last_hidden_state=states)
+
+    def generate_many(self, texts: Sequence[str], settings: Mapping[str, Any], prefixes: Sequence[str | None],
+                      src_code: str | None = None, forced_bos: int | None = None, batch_size: int = 8,
+                      batch_tokens: int = 16384) -> list["Generated | BackendError"]:
+        """Generate one output per text, each continuing its own decoder prefix (None: none), in batches.
+
+        Inputs are grouped by prefix length (a batch shares one prompt length, so every output is the one it
+        gets alone), sorted by input length, and cut into batches of at most batch_size inputs and batch_tokens
+        padded input tokens. A batch that fails is retried input by input, so one bad input costs only its own
+        output: its place holds the BackendError."""
+        texts = list(texts)
+        if not texts:
+            return []
+        heads = self.prefix_lengths(prefixes)
+        lengths = self.count_tokens(texts, src_code)
+        groups: dict[int, list[int]] = {}
+        for k in sorted(range(len(texts)), key=lambda k: (-lengths[k], k)):
+            groups.setdefault(heads[k], []).append(k)
+        batches: list[list[int]] = []
+        for members in groups.values():
+            cur: list[int] = []
+            for k in members:  # longest first, so the first of a batch sets its padded width
+                if cur and (len(cur) >= batch_size or (len(cur) + 1) * lengths[cur[0]] > batch_tokens):
+                    batches.append(cur)
+                    cur = []
+                cur.append(k)
+            batches.append(cur)
+
+        def job(batch: list[int]) -> tuple:
+            pre = [prefixes[k] for k in batch]
+            return ([texts[k] for k in batch], settings, None, None if pre[0] is None else pre)
+
+        out: list[Generated | BackendError | None] = [None] * len(texts)
+
+        def alone(batch: list[int]) -> list:
+            """A failed batch again, input by input: each gets its output or its error."""
+            if len(batch) == 1:
+                return [None]  # already failed on its own
+            res: list = []
+            for k in batch:
+                try:
+                    res.extend(self.generate_batches([job([k])], src_code, forced_bos)[0])
+                except BackendError as exc:
+                    res.append(exc)
+            return res
+
+        try:
+            done = self.generate_batches([job(b) for b in batches], src_code, forced_bos)
+        except BackendError as first:
+            if len(batches) == 1:
+                done = [alone(batches[0])]
+                if done[0] == [None]:
+                    done = [[first]]
+            else:
+                done = []
+                for b in batches:
+                    try:
+                        done.append(self.generate_batches([job(b)], src_code, forced_bos)[0])
+                    except BackendError as exc:
+                        res = alone(b)
+                        done.append([exc] if res == [None] else res)
+        for b, res in zip(batches, done):
+            for k, g in zip(b, res):
+                out[k] = g
+        return out  # type: ignore[return-value]
 
     def finish(self, seqs: Sequence[Sequence[int]], prompt: Sequence[int], gen: Any,
                limits: Sequence[int] | None = None) -> list[Generated]:
-        """Turn output id sequences (decoder start first) into texts, cut at EOS and at each one's limit."""
+        """Turn output id sequences (decoder start first) into texts, cut at EOS and at each one's limit.
+
+        prompt: the decoder prompt every sequence starts with, or one prompt per sequence ([] for none)."""
         tok = self.tokenizer
-        prompt = list(prompt)
-        skip = len(prompt) if prompt else 1  # the decoder start (and primed) tokens
+        prompts = [list(p) for p in prompt] if prompt and isinstance(prompt[0], (list, tuple)) \
+            else [list(prompt)] * len(seqs)
         specials = set(tok.all_special_ids)
         eos = gen.eos_token_id if gen.eos_token_id is not None else tok.eos_token_id
         eos_ids = set(eos) if isinstance(eos, (list, tuple)) else {eos}
         pad = gen.pad_token_id if gen.pad_token_id is not None else tok.pad_token_id
         out: list[Generated] = []
         for i, seq in enumerate(seqs):
+            prompt = prompts[i]
+            skip = len(prompt) if prompt else 1  # the decoder start (and primed) tokens
             new = seq[skip:]
             finished = False
             for j, t in enumerate(new):
@@ -559,6 +697,11 @@ class NeuralSummariser:
         self.room = self.limit - overhead - 1
         if self.room < 8:
             raise ConfigError(f"config: model {entry.ref} reads only {self.limit} tokens, too few to summarise")
+        gpu = model.device.startswith(("cuda", "mps"))
+        bs = cfg.get("neural", "summary_batch_size", default="auto")
+        bt = cfg.get("neural", "summary_batch_tokens", default="auto")
+        self.batch_size = (64 if gpu else 8) if bs in (None, "auto") else max(1, int(bs))
+        self.batch_tokens = (262144 if gpu else 16384) if bt in (None, "auto") else max(1, int(bt))
 
     def settings_for(self, grade: str) -> dict:
         """Generation settings for a grade: model defaults, then the grade's own settings."""
@@ -649,13 +792,50 @@ class NeuralSummariser:
 
     def write(self, text: str, settings: Mapping[str, Any], prefix: str = "") -> Generated:
         """Summarise one input that fits; with a prefix, continue it (the result includes the prefix)."""
-        g = self.model.generate([self.prefix + text], settings, self.src_code, self.forced_bos,
-                                decoder_prefix=prefix or None)[0]
-        body = (prefix + g.text) if prefix else g.text
-        return Generated(" ".join(body.split()), g.new_tokens, g.finished)
+        g = self.write_many([(text, prefix)], settings)[0]
+        if isinstance(g, BaseException):
+            raise g
+        return g
+
+    def write_many(self, items: Sequence[tuple[str, str]], settings: Mapping[str, Any]
+                   ) -> list["Generated | BackendError"]:
+        """Summarise several inputs that fit, each (text, prefix) continuing its own prefix ('' for none), in
+        batches; each result is what write() gives for that item alone, or the BackendError it met."""
+        gens = self.model.generate_many([self.prefix + t for t, _ in items], settings, [p or None for _, p in items],
+                                        self.src_code, self.forced_bos, self.batch_size, self.batch_tokens)
+        out: list[Generated | BackendError] = []
+        for (_, prefix), g in zip(items, gens):
+            if isinstance(g, BaseException):
+                out.append(g)
+                continue
+            body = (prefix + g.text) if prefix else g.text
+            out.append(Generated(" ".join(body.split()), g.new_tokens, g.finished))
+        return out
 
 
 # -- the engine ---------------------------------------------------------------------------------------
+
+@dataclass
+class _Job:
+    """One document's state while the engine goes through the grades (of several documents together)."""
+
+    doc: Document
+    warnings: list[str]
+    stats: dict
+    units: list[str]
+    unit_lang: str
+    refs: list[str]
+    translation: Translation | None
+    unit_doc: Document
+    reduced: str
+    budgets: list[int]
+    extractive: dict[str, GradeResult] | None = None
+    texts: dict[str, str] = field(default_factory=dict)
+    methods: dict[str, str] = field(default_factory=dict)
+    cut: dict[str, bool] = field(default_factory=dict)
+    generated: dict[str, int] = field(default_factory=dict)
+    origin: dict[str, str] = field(default_factory=dict)  # a grade that is its shorter grade's text, unchanged
+    prev: str = ""
 
 def _missing(task: str, key: str) -> ModelUnavailable:
     return ModelUnavailable(f"no {task} model is configured for {key} "
@@ -778,6 +958,50 @@ class NeuralEngine:
     def run(self, doc: Document, grades: Sequence[GradeSpec], target: str | None, translator: Translator | None,
             want_translation: bool) -> EngineResult:
         """Write the graded summaries of a document (and its translation when wanted)."""
+        res = self.run_many([doc], grades, target, translator, want_translation)[0]
+        if isinstance(res, BaseException):
+            raise res
+        return res
+
+    def run_many(self, docs: Sequence[Document], grades: Sequence[GradeSpec], target: str | None,
+                 translator: Translator | None, want_translation: bool) -> list["EngineResult | BriefsumError"]:
+        """Write the graded summaries of several documents, going through the grades together: for each grade,
+        the documents' generations run in batches (each continuing its own shorter grade), and every result is
+        what run() gives for that document alone. A document that fails gets its BriefsumError in its place;
+        the others go on."""
+        out: list[EngineResult | BriefsumError | None] = [None] * len(docs)
+        jobs: dict[int, _Job] = {}
+        for i, doc in enumerate(docs):
+            try:
+                jobs[i] = self._begin(doc, grades)
+            except BriefsumError as exc:
+                out[i] = exc
+        models = {id(m.model): m.model for m in (self.summariser, self.headline) if m is not None}
+        with contextlib.ExitStack() as stack:
+            for m in models.values():  # each document is encoded once for all its grades
+                stack.enter_context(m.keep_encodings(len(jobs)))
+            for k, spec in enumerate(grades):
+                groups: dict[int, tuple[NeuralSummariser, dict, list[tuple[int, str]]]] = {}
+                for i, job in jobs.items():
+                    model, settings, prefix = self._request(job, k, spec)
+                    groups.setdefault(id(model), (model, settings, []))[2].append((i, prefix))
+                for model, settings, items in groups.values():
+                    gens = model.write_many([(jobs[i].reduced, prefix) for i, prefix in items], settings)
+                    for (i, prefix), g in zip(items, gens):
+                        if isinstance(g, BriefsumError):
+                            out[i] = g
+                            del jobs[i]
+                        else:
+                            self._accept(jobs[i], grades, k, prefix, g)
+        for i, job in jobs.items():
+            try:
+                out[i] = self._end(job, grades, target, want_translation)
+            except BriefsumError as exc:
+                out[i] = exc
+        return out  # type: ignore[return-value]
+
+    def _begin(self, doc: Document, grades: Sequence[GradeSpec]) -> "_Job":
+        """A document's work before its grades: translation (translate-summarise) and the map-reduce."""
         warnings = list(self.notes)
         stats: dict[str, Any] = {"strategy": self.strategy, "nesting": self.nesting,
                                  "device": self.summariser.model.device,
@@ -802,56 +1026,62 @@ class NeuralEngine:
         reduced, rstats, rwarn = self.summariser.reduce(units)
         stats.update(rstats)
         warnings.extend(rwarn)
+        return _Job(doc, warnings, stats, units, unit_lang, refs, translation, unit_doc, reduced,
+                    effective_budgets(grades, doc.words))
 
-        budgets = effective_budgets(grades, doc.words)
-        extractive: dict[str, GradeResult] | None = None
-        texts: dict[str, str] = {}
-        methods: dict[str, str] = {}
-        cut: dict[str, bool] = {}
-        generated: dict[str, int] = {}
-        origin: dict[str, str] = {}  # a grade that is its shorter grade's text, unchanged -> that grade
-        prev = ""
-        for k, (spec, budget) in enumerate(zip(grades, budgets)):
-            is_head = spec.max_sentences == 1 or spec.name == "headline"
-            model = self.headline if (is_head and self.headline is not None and not prev) else self.summariser
-            settings = model.settings_for(spec.name)
-            prefix = prev if self.nesting == "prefix" else ""
-            g = model.write(reduced, settings, prefix)
-            generated[spec.name] = g.new_tokens
-            text, was_cut, note = fit_budget(g.text, budget, spec.max_sentences, unit_lang, keep=prefix)
-            method = "abstractive"
-            problem = ""
-            if not text.strip():
-                problem = "the model wrote nothing"
-            elif self.faithfulness != "off":
-                terms = unsupported_terms(text, refs, unit_lang)
-                if terms:
-                    problem = f"{', '.join(terms)} not found in the source"
-            if problem:
-                fall = self.faithfulness == "fallback" or problem == "the model wrote nothing"
-                if fall:
-                    if extractive is None:
-                        extractive = self._extractive(unit_doc, grades)
-                    redo = [grades[j].name for j in range(k + 1)] if self.nesting == "prefix" else [spec.name]
-                    for name in redo:
-                        origin.pop(name, None)
-                        texts[name] = extractive[name].text
-                        methods[name] = "extractive (fallback)"
-                        cut[name] = extractive[name].truncated
-                    text, method, was_cut = texts[spec.name], methods[spec.name], cut[spec.name]
-                    warnings.append(f"{spec.name}: {problem}; used the extractive text"
+    def _request(self, job: "_Job", k: int, spec: GradeSpec) -> tuple["NeuralSummariser", dict, str]:
+        """Which model writes grade k of a document, with which settings, continuing which prefix."""
+        is_head = spec.max_sentences == 1 or spec.name == "headline"
+        model = self.headline if (is_head and self.headline is not None and not job.prev) else self.summariser
+        prefix = job.prev if self.nesting == "prefix" else ""
+        return model, model.settings_for(spec.name), prefix
+
+    def _accept(self, job: "_Job", grades: Sequence[GradeSpec], k: int, prefix: str, g: Generated) -> None:
+        """Fit what the model wrote for grade k to its budget, check it, and keep it (or the fallback)."""
+        spec, budget = grades[k], job.budgets[k]
+        texts, methods, cut, origin = job.texts, job.methods, job.cut, job.origin
+        job.generated[spec.name] = g.new_tokens
+        text, was_cut, note = fit_budget(g.text, budget, spec.max_sentences, job.unit_lang, keep=prefix)
+        method = "abstractive"
+        problem = ""
+        if not text.strip():
+            problem = "the model wrote nothing"
+        elif self.faithfulness != "off":
+            terms = unsupported_terms(text, job.refs, job.unit_lang)
+            if terms:
+                problem = f"{', '.join(terms)} not found in the source"
+        if problem:
+            fall = self.faithfulness == "fallback" or problem == "the model wrote nothing"
+            if fall:
+                if job.extractive is None:
+                    job.extractive = self._extractive(job.unit_doc, grades)
+                extractive = job.extractive
+                redo = [grades[j].name for j in range(k + 1)] if self.nesting == "prefix" else [spec.name]
+                for name in redo:
+                    origin.pop(name, None)
+                    texts[name] = extractive[name].text
+                    methods[name] = "extractive (fallback)"
+                    cut[name] = extractive[name].truncated
+                text, method, was_cut = texts[spec.name], methods[spec.name], cut[spec.name]
+                job.warnings.append(f"{spec.name}: {problem}; used the extractive text"
                                     + (f" for {', '.join(redo)}" if len(redo) > 1 else ""))
-                else:
-                    warnings.append(f"{spec.name}: {problem} (check it, or set neural.faithfulness: fallback)")
-            elif was_cut:
-                warnings.append(f"{spec.name}: {note} (limit {budget} words)")
-            if prefix and text == prefix and k > 0:  # nothing generated survived the cut: the shorter grade, as is
-                method = methods[grades[k - 1].name]
-                origin[spec.name] = origin.get(grades[k - 1].name, grades[k - 1].name)
-            texts[spec.name], methods[spec.name], cut[spec.name] = text, method, was_cut
-            prev = text[:-2].rstrip() if text.endswith(" …") else text
-        stats["generated_tokens"] = generated
+            else:
+                job.warnings.append(f"{spec.name}: {problem} (check it, or set neural.faithfulness: fallback)")
+        elif was_cut:
+            job.warnings.append(f"{spec.name}: {note} (limit {budget} words)")
+        if prefix and text == prefix and k > 0:  # nothing generated survived the cut: the shorter grade, as is
+            method = methods[grades[k - 1].name]
+            origin[spec.name] = origin.get(grades[k - 1].name, grades[k - 1].name)
+        texts[spec.name], methods[spec.name], cut[spec.name] = text, method, was_cut
+        job.prev = text[:-2].rstrip() if text.endswith(" …") else text
 
+    def _end(self, job: "_Job", grades: Sequence[GradeSpec], target: str | None,
+             want_translation: bool) -> EngineResult:
+        """A document's work after its grades: translating them (summarise-translate), alignment, the result."""
+        doc, texts, cut, methods = job.doc, job.texts, job.cut, job.methods
+        warnings, stats, budgets = job.warnings, job.stats, job.budgets
+        stats["generated_tokens"] = job.generated
+        unit_lang, units, translation, extractive = job.unit_lang, job.units, job.translation, job.extractive
         out_lang = unit_lang
         final = dict(texts)
         if self.strategy != "translate-summarise" and self.translator is not None and target not in (None, unit_lang):
@@ -862,7 +1092,7 @@ class NeuralEngine:
         results: dict[str, GradeResult] = {}
         for spec, budget in zip(grades, budgets):
             if methods[spec.name].startswith("extractive") and extractive is not None:
-                idx = extractive[origin.get(spec.name, spec.name)].source_indices
+                idx = extractive[job.origin.get(spec.name, spec.name)].source_indices
             else:
                 idx = support_indices(texts[spec.name], units, unit_lang)
             text = final[spec.name]
@@ -871,7 +1101,8 @@ class NeuralEngine:
 
         if want_translation and translation is None and target not in (None, doc.lang):
             if self.translator is not None and self.translator.source == doc.lang:
-                run = self.translator.translate(src_texts)
+                sents = doc.sentences
+                run = self.translator.translate([s.text for s in sents])
                 warnings.extend(run.warnings)
                 translation = Translation(doc.lang, self.translator.target,
                                           [AlignedSentence(s.index, s.paragraph, s.text, t)
