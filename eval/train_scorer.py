@@ -90,7 +90,7 @@ def featurise_row(r: dict, lang: str = "fr", head_words: int = 20, head_target: 
     n = len(doc.sentences)
     if n == 0:
         return doc, None, None, None
-    x = sentence_features(doc)
+    x = sentence_features(doc, _WORDS)
     sg = [grams(s.text) for s in doc.sentences]
     body = np.zeros(n)
     if r.get("abstract", "").strip():
@@ -110,6 +110,49 @@ def featurise_row(r: dict, lang: str = "fr", head_words: int = 20, head_target: 
             u, b = grams(text)
             head[i] = 0.5 * (f1(u, ref[0]) + f1(b, ref[1]))
     return doc, x, body, head
+
+
+# The word models the lexical features use while featurising (set before worker processes fork).
+_WORDS = None
+
+
+def word_rows(r: dict, lang: str = "fr"):
+    """One document's word table and its labels: does the title / the abstract use the
+    word; None for an empty document."""
+    from briefsum.engines.learned import word_features
+    from briefsum.text.normalise import clean
+    from briefsum.text.segment import segment
+
+    doc = segment(clean(r["article"]).text, lang)
+    if not doc.sentences:
+        return None
+    vocab, x, _ = word_features(doc)
+    title = set(_WORD.findall(r.get("title", "").lower()))
+    abstract = set(_WORD.findall(r.get("abstract", "").lower()))
+    return (vocab, x, np.array([w in title for w in vocab]), np.array([w in abstract for w in vocab]),
+            bool(title), bool(abstract))
+
+
+def fit_word_models(rows: list[dict], params: dict, iters: int, jobs: int = 1) -> dict[str, np.ndarray]:
+    """Fit the title-word and abstract-word classifiers on their own documents; exported arrays."""
+    import lightgbm as lgb
+
+    if jobs > 1:
+        import multiprocessing as mp
+
+        with mp.get_context("fork").Pool(jobs) as pool:
+            per_doc = [t for t in pool.map(word_rows, rows, chunksize=64) if t is not None]
+    else:
+        per_doc = [t for t in map(word_rows, rows) if t is not None]
+    out: dict[str, np.ndarray] = {}
+    for k, name in ((2, "title_words"), (3, "abstract_words")):
+        keep = [t for t in per_doc if t[k + 2]]
+        x = np.vstack([t[1] for t in keep])
+        y = np.concatenate([t[k] for t in keep]).astype(int)
+        booster = lgb.train({**params, "objective": "binary"}, lgb.Dataset(x, y), iters)
+        print(f"  {name}: {x.shape[0]} words of {len(keep)} documents, positive rate {y.mean():.3f}", flush=True)
+        out.update(export_lgb(booster, name))
+    return out
 
 
 def _row_arrays(r: dict):
@@ -152,7 +195,16 @@ def featurise_cached(rows: list[dict], cache: str | None, jobs: int = 1):
     """featurise() without the documents, read from / written to an .npz cache keyed by ids and feature names."""
     from briefsum.engines.learned import FEATURE_NAMES
 
-    key = json.dumps({"ids": [r.get("id") for r in rows], "features": list(FEATURE_NAMES)})
+    import hashlib
+
+    words = "none"
+    if _WORDS is not None:
+        h = hashlib.sha256()
+        for head in (_WORDS.title, _WORDS.abstract):
+            for a in (head.trees.feature, head.trees.threshold, head.trees.value):
+                h.update(np.ascontiguousarray(a).tobytes())
+        words = h.hexdigest()
+    key = json.dumps({"ids": [r.get("id") for r in rows], "features": list(FEATURE_NAMES), "words": words})
     if cache and Path(cache).exists():
         with np.load(cache, allow_pickle=False) as z:
             if str(z["key"]) == key:
@@ -265,6 +317,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--leaves", type=int, default=31)
     p.add_argument("--lr", type=float, default=0.05)
     p.add_argument("--jobs", type=int, default=2, help="processes for featurising, threads for fitting")
+    p.add_argument("--word-docs", type=int, default=6000,
+                   help="train documents set apart for the word models behind the lexical features")
+    p.add_argument("--no-lexical", action="store_true", help="train on the base features only (no word models)")
     p.add_argument("--cache", default=None, help="an .npz file caching the training features (reused when it matches)")
     args = p.parse_args(argv)
 
@@ -272,24 +327,38 @@ def main(argv: list[str] | None = None) -> int:
 
     from briefsum.config import load_config
     from briefsum.engines.extractive import ExtractiveEngine
-    from briefsum.engines.learned import FEATURE_NAMES, MODEL_FORMAT, MODEL_VERSION, LearnedScorer
+    from briefsum.engines.learned import (BASE_FEATURES, FEATURE_NAMES, MODEL_FORMAT, MODEL_VERSION, WORD_FEATURES,
+                                          LearnedScorer, WordModels, _head_from_arrays)
     from briefsum.grades import grade_specs
 
     t0 = time.time()
     rows = read_rows(Path(args.data) / "train.jsonl.gz")
     rng = np.random.default_rng(args.seed)
     perm = rng.permutation(len(rows))
-    n_train = len(rows) - args.heldout if args.docs == 0 else min(args.docs, len(rows) - args.heldout)
-    train_rows = [rows[i] for i in perm[:n_train]]
-    held_rows = [rows[i] for i in perm[n_train:n_train + args.heldout]]
-    print(f"train docs {len(train_rows)}, held-out docs {len(held_rows)} (seed {args.seed})", flush=True)
+    n_pool = len(rows) - args.heldout
+    n_words = 0 if args.no_lexical else min(args.word_docs, n_pool // 2)
+    n_train = n_pool if args.docs == 0 else min(n_pool, n_words + args.docs)
+    word_rows_ = [rows[i] for i in perm[:n_words]]
+    train_rows = [rows[i] for i in perm[n_words:n_train]]
+    held_rows = [rows[i] for i in perm[n_pool:n_pool + args.heldout]]
+    print(f"word-model docs {len(word_rows_)}, train docs {len(train_rows)}, held-out docs {len(held_rows)} "
+          f"(seed {args.seed})", flush=True)
+
+    params = dict(learning_rate=args.lr, num_leaves=args.leaves, min_data_in_leaf=40, lambda_l2=1.0, seed=args.seed,
+                  num_threads=args.jobs, deterministic=True, force_row_wise=True, verbose=-1)
+    global _WORDS
+    word_arrays: dict[str, np.ndarray] = {}
+    if n_words:
+        word_arrays = fit_word_models(word_rows_, params, args.iters, jobs=args.jobs)
+        _WORDS = WordModels(_head_from_arrays(word_arrays, "title_words", len(WORD_FEATURES)),
+                            _head_from_arrays(word_arrays, "abstract_words", len(WORD_FEATURES)))
+        print(f"word models fitted in {time.time() - t0:.0f}s", flush=True)
+    features = FEATURE_NAMES if n_words else BASE_FEATURES
 
     _, x, yb, yh, gid, has_abs, has_title = featurise_cached(train_rows, args.cache, jobs=args.jobs)
     print(f"features: {x.shape} in {time.time() - t0:.0f}s; oracle positives {int((yb >= 1).sum())}", flush=True)
 
     oracle = (yb >= 1.0).astype(int)
-    params = dict(learning_rate=args.lr, num_leaves=args.leaves, min_data_in_leaf=40, lambda_l2=1.0, seed=args.seed,
-                  num_threads=args.jobs, deterministic=True, force_row_wise=True, verbose=-1)
     # Body head: which sentences the greedy oracle picks against the abstract (binary, log-odds out).
     body = lgb.train({**params, "objective": "binary"}, lgb.Dataset(x[has_abs], oracle[has_abs]), args.iters)
     # Headline head: a per-document ranker (LambdaRank) whose top sentence should be the one that, compressed
@@ -301,9 +370,11 @@ def main(argv: list[str] | None = None) -> int:
                      lgb.Dataset(x[has_title], grades_h, group=doc_groups(gid[has_title])), args.iters)
     print(f"fitted in {time.time() - t0:.0f}s", flush=True)
 
-    arrays = {**export_lgb(body, "body"), **export_lgb(head, "headline")}
-    meta = {"format": MODEL_FORMAT, "version": MODEL_VERSION, "features": list(FEATURE_NAMES),
-            "trained_on": "OrangeSum train", "train_docs": len(train_rows), "seed": args.seed,
+    arrays = {**export_lgb(body, "body"), **export_lgb(head, "headline"), **word_arrays}
+    meta = {"format": MODEL_FORMAT, "version": MODEL_VERSION, "features": list(features),
+            "word_features": list(WORD_FEATURES) if n_words else [],
+            "trained_on": "OrangeSum train", "train_docs": len(train_rows), "word_docs": len(word_rows_),
+            "seed": args.seed,
             "params": {k: v for k, v in params.items() if k not in ("seed", "num_threads", "verbose")},
             "iters": args.iters, "brief_stop": None, "brief_margin": None, "body_label": "oracle",
             "head_label": "lambdarank"}

@@ -16,7 +16,8 @@ import pytest
 from briefsum import summarise
 from briefsum.compress import compress
 from briefsum.engines.extractive import CentralityScorer, make_scorer
-from briefsum.engines.learned import FEATURE_NAMES, LearnedScorer, packaged_model_path, sentence_features
+from briefsum.engines.learned import (BASE_FEATURES, FEATURE_NAMES, WORD_FEATURES, LearnedScorer,
+                                      packaged_model_path, sentence_features, word_features)
 from briefsum.text.segment import count_words, segment
 
 ARTICLE = """La mairie de Montvallon a présenté lundi un plan de rénovation des écoles de la commune, qui doit coûter douze millions d'euros sur cinq ans.
@@ -70,8 +71,29 @@ def test_make_scorer_builds_the_learned_scorer():
 def test_features_have_one_row_per_sentence():
     doc = segment(ARTICLE, "fr")
     x = sentence_features(doc)
-    assert x.shape == (len(doc.sentences), len(FEATURE_NAMES))
+    assert x.shape == (len(doc.sentences), len(BASE_FEATURES))
     assert np.isfinite(x).all()
+    words = LearnedScorer.from_file(packaged_model_path()).words
+    assert words is not None
+    full = sentence_features(doc, words)
+    assert full.shape == (len(doc.sentences), len(FEATURE_NAMES))
+    assert np.array_equal(full[:, :len(BASE_FEATURES)], x)
+    assert np.isfinite(full).all()
+
+
+def test_word_table_counts_the_articles_words():
+    doc = segment("Le port de Brest rouvre. Le port attend des navires. Des dockers reprennent le travail.", "fr")
+    vocab, x, ids = word_features(doc)
+    col = {name: k for k, name in enumerate(WORD_FEATURES)}
+    assert len(vocab) == len(set(vocab)) == x.shape[0]
+    assert x.shape[1] == len(WORD_FEATURES)
+    port, dockers = vocab.index("port"), vocab.index("dockers")
+    assert x[port, col["w_log_tf"]] == pytest.approx(np.log1p(2))
+    assert x[port, col["w_in_first"]] == 1 and x[dockers, col["w_in_first"]] == 0
+    assert x[port, col["w_sent_frac"]] == pytest.approx(2 / 3)
+    assert x[vocab.index("brest"), col["w_cap"]] == 1.0
+    # Each sentence's word ids spell out its lower-cased words.
+    assert [vocab[j] for j in ids[1]] == ["le", "port", "attend", "des", "navires"]
 
 
 def test_scores_are_deterministic():
@@ -214,3 +236,44 @@ def test_brief_margin_raises_the_stop_to_near_the_best_sentence():
     assert 0.5 < rel < 0.9
     assert brief_stop(body, 0.95, 1.0) == 0.95
     assert brief_stop(np.zeros(0), 0.3, 1.0) == 0.3
+
+
+def test_a_label_before_a_colon_is_not_taken_for_a_participle_phrase():
+    s = ("Au programme : une réforme des retraites et, surtout, une hausse des salaires, alors que les syndicats "
+         "menacent de faire grève.")
+    out = compress(s, "fr", 20, target_words=12)
+    assert out.startswith("Au programme")
+    assert compress("Interrogé par la presse locale, le maire a confirmé la fermeture du pont.", "fr", 20,
+                    target_words=12) == "Le maire a confirmé la fermeture du pont"
+
+
+def _headline_with_margin(margin: float, gap: float):
+    from briefsum.config import load_config
+    from briefsum.engines.extractive import ExtractiveEngine, Scores
+    from briefsum.grades import grade_specs
+
+    long = ("Les habitants des quartiers nord de la ville attendent depuis des années une ligne de tramway "
+            "reliant la gare centrale aux nouveaux lotissements construits près du fleuve et de la zone industrielle.")
+    text = long + " Le tramway arrivera en 2027. Les travaux coûteront deux cents millions d'euros."
+    doc = segment(text, "fr")
+
+    class Fixed:
+        name = "fixed"
+
+        def score(self, doc):
+            head = np.array([1.0, 1.0 - gap, 0.0])
+            return Scores(head, np.array([1.0, 0.5, 0.2]))
+
+    specs = grade_specs(load_config())
+    return ExtractiveEngine(Fixed(), headline_target=12, headline_fit_margin=margin).run(
+        doc, specs, None, None, False).grades["headline"]
+
+
+def test_headline_prefers_a_sentence_that_fits_within_the_margin():
+    cut = _headline_with_margin(0.0, 0.1)
+    assert cut.source_indices == [0] and cut.truncated  # the best-scored sentence, cut to 20 words
+    whole = _headline_with_margin(0.25, 0.1)
+    assert whole.source_indices == [1] and not whole.truncated
+    assert whole.text == "Le tramway arrivera en 2027"
+    far = _headline_with_margin(0.25, 0.5)  # the fitting sentence scores too far below
+    assert far.source_indices == [0] and far.truncated

@@ -15,6 +15,7 @@ import math
 import re
 import warnings
 from dataclasses import dataclass
+from typing import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -33,7 +34,7 @@ _NUM = re.compile(r"\d")
 _QUOTE = re.compile(r"[«»\"“”]")
 _PAREN = re.compile(r"[()]")
 
-FEATURE_NAMES: tuple[str, ...] = (
+BASE_FEATURES: tuple[str, ...] = (
     "pos_frac", "pos_inv", "is_first", "is_second", "is_third", "log_pos",
     "para_frac", "para_inv", "first_in_para", "pos_in_para", "para_len",
     "words", "log_words", "words_rel", "short", "long",
@@ -43,6 +44,25 @@ FEATURE_NAMES: tuple[str, ...] = (
     "doc_log_sents", "doc_log_words", "doc_log_paras",
     "kw_density", "mean_df", "head_words", "head_ratio", "head_fits",
 )
+
+# Sentence features from the word models: how many of the words a title / an abstract would use the sentence
+# (or, for the title, its compressed form) holds, as expected counts, precision and F1 against a typical length.
+LEXICAL_FEATURES: tuple[str, ...] = (
+    "lex_t_sum", "lex_t_prec", "lex_t_max", "lex_tc_sum", "lex_tc_prec", "lex_tc_f1", "lex_tc_rank", "lex_tc_cov",
+    "lex_a_sum", "lex_a_prec", "lex_a_f1", "lex_a_rank", "lex_a_cov", "lex_tc_bi",
+)
+FEATURE_NAMES: tuple[str, ...] = BASE_FEATURES + LEXICAL_FEATURES
+
+# One row per distinct word (lower-case \w+ token, as ROUGE counts them) of a document, for the word models
+# that predict whether the human title / abstract will use the word.
+WORD_FEATURES: tuple[str, ...] = (
+    "w_log_tf", "w_tf_rank", "w_sent_frac", "w_first_frac", "w_log_first", "w_in_first", "w_in_second",
+    "w_in_lead3", "w_cap", "w_num", "w_log_chars", "w_stop", "w_cent_max", "w_cent_mean", "w_first_para",
+    "w_in_head0", "w_log_sents", "w_log_vocab",
+)
+# Typical reference lengths (words) the F1-like lexical features assume: OrangeSum titles and abstracts.
+TITLE_WORDS = 12.0
+ABSTRACT_WORDS = 35.0
 
 # The headline shape the head_* features assume (the default headline grade: 20 words, compressed towards 12).
 HEAD_MAX_WORDS = 20
@@ -60,12 +80,12 @@ def _rank01(x: np.ndarray) -> np.ndarray:
     return 1.0 - r / (n - 1)
 
 
-def sentence_features(doc: Document) -> np.ndarray:
-    """One row of FEATURE_NAMES per sentence of the document (float64)."""
+def _base_features(doc: Document) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """One row of BASE_FEATURES per sentence; also the centrality and each sentence's compressed headline form."""
     sents = doc.sentences
     n = len(sents)
     if n == 0:
-        return np.zeros((0, len(FEATURE_NAMES)))
+        return np.zeros((0, len(BASE_FEATURES))), np.zeros(0), []
     texts = [s.text for s in sents]
     idx = np.arange(n, dtype=float)
     words = np.array([max(0, s.words) for s in sents], dtype=float)
@@ -127,8 +147,8 @@ def sentence_features(doc: Document) -> np.ndarray:
     # What the sentence becomes as a headline (the engine compresses the chosen one the same way).
     from ..compress import compress
 
-    head_words = np.array([count_words(compress(t, doc.lang, HEAD_MAX_WORDS, target_words=HEAD_TARGET_WORDS))
-                           for t in texts], dtype=float)
+    head_texts = [compress(t, doc.lang, HEAD_MAX_WORDS, target_words=HEAD_TARGET_WORDS) for t in texts]
+    head_words = np.array([count_words(h) for h in head_texts], dtype=float)
     f = np.column_stack([
         idx / max(1, n - 1) if n > 1 else np.zeros(n),
         1.0 / (1.0 + idx),
@@ -171,7 +191,149 @@ def sentence_features(doc: Document) -> np.ndarray:
         head_words / np.maximum(1.0, words),
         head_words <= HEAD_MAX_WORDS,
     ]).astype(np.float64)
-    return f
+    return f, cent, head_texts
+
+
+
+def word_features(doc: Document, cent: np.ndarray | None = None,
+                  head_texts: Sequence[str] | None = None) -> tuple[list[str], np.ndarray, list[np.ndarray]]:
+    """The document's distinct words (lower-case \\w+), one row of WORD_FEATURES per word, and each sentence's
+    word ids. `cent` (sentence centrality) and `head_texts` (compressed sentences) are recomputed if absent."""
+    sents = doc.sentences
+    n = len(sents)
+    if cent is None or head_texts is None:
+        _, cent, head_texts = _base_features(doc)
+    index: dict[str, int] = {}
+    tf: list[int] = []
+    first: list[int] = []
+    nsent: list[int] = []
+    cap: list[int] = []
+    noninit: list[int] = []
+    cmax: list[float] = []
+    csum: list[float] = []
+    in_second: list[bool] = []
+    first_para: list[bool] = []
+    sent_ids: list[np.ndarray] = []
+    for i, s in enumerate(sents):
+        raw = _WORD.findall(s.text)
+        ids = []
+        seen: set[int] = set()
+        for k, w in enumerate(raw):
+            key = w.lower()
+            j = index.get(key)
+            if j is None:
+                j = index[key] = len(tf)
+                tf.append(0); first.append(i); nsent.append(0); cap.append(0); noninit.append(0)
+                cmax.append(0.0); csum.append(0.0); in_second.append(False); first_para.append(False)
+            tf[j] += 1
+            if k > 0:
+                noninit[j] += 1
+                cap[j] += bool(_CAP.match(w))
+            if j not in seen:
+                seen.add(j)
+                nsent[j] += 1
+                c = float(cent[i]) if i < len(cent) else 0.0
+                cmax[j] = max(cmax[j], c)
+                csum[j] += c
+                in_second[j] = in_second[j] or i == 1
+                first_para[j] = first_para[j] or s.paragraph == 0
+            ids.append(j)
+        sent_ids.append(np.array(ids, dtype=np.intp))
+    vocab = list(index)
+    v = len(vocab)
+    if v == 0:
+        return vocab, np.zeros((0, len(WORD_FEATURES))), sent_ids
+    from .extractive import _STOP
+
+    tf_a = np.array(tf, dtype=float)
+    first_a = np.array(first, dtype=float)
+    nsent_a = np.array(nsent, dtype=float)
+    head0 = {w.lower() for w in _WORD.findall(head_texts[0])} if head_texts else set()
+    x = np.column_stack([
+        np.log1p(tf_a),
+        _rank01(tf_a),
+        nsent_a / max(1, n),
+        first_a / max(1, n - 1),
+        np.log1p(first_a),
+        first_a == 0,
+        np.array(in_second),
+        first_a <= 2,
+        np.array(cap, dtype=float) / np.maximum(1.0, np.array(noninit, dtype=float)),
+        np.array([any(ch.isdigit() for ch in w) for w in vocab]),
+        np.log1p(np.array([len(w) for w in vocab], dtype=float)),
+        np.array([w in _STOP for w in vocab]),
+        np.array(cmax),
+        np.array(csum) / np.maximum(1.0, nsent_a),
+        np.array(first_para),
+        np.array([w in head0 for w in vocab]),
+        np.full(v, math.log1p(n)),
+        np.full(v, math.log1p(v)),
+    ]).astype(np.float64)
+    return vocab, x, sent_ids
+
+
+def _lexical_features(sent_ids: list[np.ndarray], head_ids: list[np.ndarray], p_title: np.ndarray,
+                      p_abs: np.ndarray) -> np.ndarray:
+    """LEXICAL_FEATURES per sentence from the word models' probabilities."""
+    n = len(sent_ids)
+    out = np.zeros((n, len(LEXICAL_FEATURES)))
+    tot_t = max(1e-9, float(p_title.sum()))
+    tot_a = max(1e-9, float(p_abs.sum()))
+    for i in range(n):
+        ids, hid = sent_ids[i], head_ids[i]
+        if ids.size == 0:
+            continue
+        u = np.unique(ids)
+        hu = np.unique(hid) if hid.size else hid
+        t_sum = float(p_title[u].sum())
+        tc_sum = float(p_title[hu].sum()) if hu.size else 0.0
+        a_sum = float(p_abs[u].sum())
+        out[i, 0] = t_sum
+        out[i, 1] = t_sum / ids.size
+        out[i, 2] = float(p_title[u].max())
+        out[i, 3] = tc_sum
+        out[i, 4] = tc_sum / max(1, hid.size)
+        out[i, 5] = 2 * tc_sum / (hid.size + TITLE_WORDS)
+        out[i, 7] = tc_sum / tot_t
+        out[i, 8] = a_sum
+        out[i, 9] = a_sum / ids.size
+        out[i, 10] = 2 * a_sum / (ids.size + ABSTRACT_WORDS)
+        out[i, 12] = a_sum / tot_a
+        if hid.size > 1:  # adjacent word pairs both likely in the title: a proxy for shared bigrams
+            out[i, 13] = 2 * float((p_title[hid[:-1]] * p_title[hid[1:]]).sum()) / (hid.size - 1 + TITLE_WORDS - 1)
+    out[:, 6] = _rank01(out[:, 5])
+    out[:, 11] = _rank01(out[:, 10])
+    return out
+
+
+@dataclass
+class WordModels:
+    """The two word models: will the title / the abstract use this word of the article (log-odds out)."""
+
+    title: "Head"
+    abstract: "Head"
+
+    def probabilities(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if x.shape[0] == 0:
+            return np.zeros(0), np.zeros(0)
+        sig = lambda r: 1.0 / (1.0 + np.exp(-r))  # noqa: E731
+        return sig(self.title.predict(x)), sig(self.abstract.predict(x))
+
+
+def sentence_features(doc: Document, words: WordModels | None = None) -> np.ndarray:
+    """One row per sentence of the document (float64): BASE_FEATURES, then LEXICAL_FEATURES when word models
+    are given."""
+    base, cent, head_texts = _base_features(doc)
+    if words is None:
+        return base
+    if base.shape[0] == 0:
+        return np.zeros((0, len(FEATURE_NAMES)))
+    vocab, wx, sent_ids = word_features(doc, cent, head_texts)
+    p_t, p_a = words.probabilities(wx)
+    index = {w: j for j, w in enumerate(vocab)}
+    head_ids = [np.array([index[w.lower()] for w in _WORD.findall(h) if w.lower() in index], dtype=np.intp)
+                for h in head_texts]
+    return np.hstack([base, _lexical_features(sent_ids, head_ids, p_t, p_a)])
 
 
 # ---- numpy evaluators for the exported models ----------------------------------------------------------------
@@ -217,7 +379,7 @@ class Head:
         return self.trees.predict(x)
 
 
-def _head_from_arrays(z, prefix: str) -> Head:
+def _head_from_arrays(z, prefix: str, n_features: int = len(FEATURE_NAMES)) -> Head:
     g = lambda k: z[f"{prefix}/{k}"]  # noqa: E731
     t = TreeEnsemble(
         feature=g("feature").astype(np.intp), threshold=g("threshold").astype(np.float64),
@@ -228,7 +390,7 @@ def _head_from_arrays(z, prefix: str) -> Head:
     for name, arr in (("left", t.left), ("right", t.right), ("roots", t.roots)):
         if arr.size and (arr.min() < 0 or arr.max() >= n):
             raise ValueError(f"{prefix}/{name} points outside the tree arrays")
-    if t.feature[~t.leaf].size and t.feature[~t.leaf].max() >= len(FEATURE_NAMES):
+    if t.feature[~t.leaf].size and t.feature[~t.leaf].max() >= n_features:
         raise ValueError(f"{prefix}/feature refers to an unknown feature")
     return Head(t)
 
@@ -269,9 +431,10 @@ class LearnedScorer:
 
     name = "learned"
 
-    def __init__(self, headline: Head, body: Head, meta: dict):
+    def __init__(self, headline: Head, body: Head, meta: dict, words: WordModels | None = None):
         self.headline_head = headline
         self.body_head = body
+        self.words = words
         self.meta = meta
         self.stop = meta.get("brief_stop")
         self.margin = meta.get("brief_margin")
@@ -283,9 +446,17 @@ class LearnedScorer:
             meta = json.loads(str(z["meta"]))
             if meta.get("format") != MODEL_FORMAT or int(meta.get("version", -1)) != MODEL_VERSION:
                 raise ValueError(f"not a {MODEL_FORMAT} v{MODEL_VERSION} file")
-            if tuple(meta.get("features", ())) != FEATURE_NAMES:
+            feats = tuple(meta.get("features", ()))
+            words = None
+            if feats == FEATURE_NAMES:
+                if tuple(meta.get("word_features", ())) != WORD_FEATURES:
+                    raise ValueError("the model's word models use a different feature set")
+                words = WordModels(_head_from_arrays(z, "title_words", len(WORD_FEATURES)),
+                                   _head_from_arrays(z, "abstract_words", len(WORD_FEATURES)))
+            elif feats != BASE_FEATURES:
                 raise ValueError("the model was trained on a different feature set")
-            return cls(_head_from_arrays(z, "headline"), _head_from_arrays(z, "body"), meta)
+            return cls(_head_from_arrays(z, "headline", len(feats)), _head_from_arrays(z, "body", len(feats)), meta,
+                       words)
 
     @classmethod
     def load(cls, path: str | Path | None = None):
@@ -309,7 +480,7 @@ class LearnedScorer:
             fallback.notes.append(f"document of {len(doc.sentences)} sentences: scored by centrality "
                                   f"(the learned scorer takes up to {MAX_SENTENCES})")
             return fallback
-        x = sentence_features(doc)
+        x = sentence_features(doc, self.words)
         if x.shape[0] == 0:
             return Scores(np.zeros(0), np.zeros(0))
         raw = self.body_head.predict(x)
