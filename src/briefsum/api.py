@@ -80,7 +80,7 @@ def _offline_engine(cfg: Config):
         opts["model_path"] = str(cfg.resolve_path(opts["model_path"]))
     target = opts.get("headline_target")
     return ExtractiveEngine(make_scorer(opts.get("scorer", "centrality"), opts), float(opts.get("redundancy", 0.6)),
-                            int(target) if target else None)
+                            int(target) if target else None, float(opts.get("headline_fit_margin") or 0.0))
 
 
 def _prestart(cfg: Config, lang: str | None, target: str | None, engine: str):

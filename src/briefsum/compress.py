@@ -19,11 +19,11 @@ _LEADING = {
     "fr": re.compile(
         r"^(?:(?:mais|et|or|donc|ainsi|alors|pourtant|cependant|toutefois|néanmoins|en effet|de fait|"
         r"par ailleurs|en outre|de plus|d'ailleurs|en revanche|autrement dit|en d'autres termes|"
-        r"dans le même temps|au final|finalement|enfin|aussi|bref|certes|"
+        r"dans le même temps|au final|finalement|enfin|aussi|bref|certes|surtout|"
         r"(?:selon|d'après|pour) [^,]{1,60}|"
         r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd'hui|ce matin|ce soir)(?: \d{1,2}(?: \w+)?)?|"
         r"le (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} \w+|"
-        r"[A-ZÀ-Ý][\wéèêàâîôûç'-]*(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|ant|u|ue|us|ues) [^,]{1,80})"
+        r"[A-ZÀ-Ý][\wéèêàâîôûç'-]{2,}(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|ant|u|ue|us|ues) [^,:;]{1,80}(?<! et)(?<! ou))"
         r"\s*,\s*|(?:mais|et|or|donc|pourtant)\s+)",
         re.I,
     ),

@@ -149,10 +149,14 @@ class ExtractiveEngine:
 
     name = "offline"
 
-    def __init__(self, scorer: SentenceScorer, redundancy: float = 0.6, headline_target: int | None = None):
+    def __init__(self, scorer: SentenceScorer, redundancy: float = 0.6, headline_target: int | None = None,
+                 headline_fit_margin: float = 0.0):
         self.scorer = scorer
         self.redundancy = redundancy
         self.headline_target = headline_target  # compress the headline while it is longer than this
+        # A sentence that compresses within the headline budget wins over a better-scored one that would have
+        # to be cut, when its headline score is at most this much lower (the scorer's units).
+        self.headline_fit_margin = headline_fit_margin
 
     def run(self, doc: Document, grades: Sequence[GradeSpec], target: str | None,
             translator: Translator | None, want_translation: bool) -> EngineResult:
@@ -182,7 +186,16 @@ class ExtractiveEngine:
         if head_spec is not None:
             room = min([b for g, b in zip(grades, budgets) if g is not head_spec] or [10**9])
             pool = [i for i in cands if sents[i].words <= room] or cands
-            head_idx = max(pool, key=lambda i: (scores.headline[i], -i))
+            ranked = sorted(pool, key=lambda i: (-scores.headline[i], i))
+            head_idx = ranked[0]
+            if head_spec.compress and self.headline_fit_margin > 0:
+                for i in ranked[:8]:
+                    if scores.headline[ranked[0]] - scores.headline[i] > self.headline_fit_margin:
+                        break
+                    if count_words(compress(sents[i].text, src, head_spec.max_words,
+                                            target_words=self.headline_target)) <= head_spec.max_words:
+                        head_idx = i
+                        break
 
         src_len = {s.index: s.words for s in sents}
         nb = [b for g, b in zip(grades, budgets) if g is not head_spec]
