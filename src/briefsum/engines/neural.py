@@ -700,7 +700,7 @@ class NeuralSummariser:
         gpu = model.device.startswith(("cuda", "mps"))
         bs = cfg.get("neural", "summary_batch_size", default="auto")
         bt = cfg.get("neural", "summary_batch_tokens", default="auto")
-        self.batch_size = (64 if gpu else 8) if bs in (None, "auto") else max(1, int(bs))
+        self.batch_size = (64 if gpu else 2) if bs in (None, "auto") else max(1, int(bs))
         self.batch_tokens = (262144 if gpu else 16384) if bt in (None, "auto") else max(1, int(bt))
 
     def settings_for(self, grade: str) -> dict:
