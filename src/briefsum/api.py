@@ -124,6 +124,18 @@ def _neural_or_none(engine: str, build, what: str, fallback: str, warnings: list
     return None
 
 
+def _call_settings(config, grades, engine, target):
+    """The configuration, grade specs, engine name and target language of one call, checked."""
+    cfg = load_config(config)
+    specs = grade_specs(cfg, list(grades) if grades is not None else None)
+    engine = (engine or cfg.get("engine", "default") or "auto").lower()
+    if engine not in ("auto", "offline", "neural"):
+        raise InputError(f"unknown engine '{engine}' (use auto, offline or neural)")
+    if target is not None:
+        target = _check_lang(str(target), "target") if str(target).strip() else None
+    return cfg, specs, engine, target
+
+
 def summarise(
     text: str,
     lang: str = "auto",
@@ -138,13 +150,7 @@ def summarise(
     Raises InputError (and its subclasses) for unusable input, ConfigError for a bad configuration,
     ModelUnavailable when engine='neural' cannot load its models, BackendError when a backend fails.
     """
-    cfg = load_config(config)
-    specs = grade_specs(cfg, list(grades) if grades is not None else None)
-    engine = (engine or cfg.get("engine", "default") or "auto").lower()
-    if engine not in ("auto", "offline", "neural"):
-        raise InputError(f"unknown engine '{engine}' (use auto, offline or neural)")
-    if target is not None:
-        target = _check_lang(str(target), "target") if str(target).strip() else None
+    cfg, specs, engine, target = _call_settings(config, grades, engine, target)
     early = _prestart(cfg, lang, target, engine)
     try:
         doc, conf, detected, meta, warnings = _prepare(text, lang, cfg)
@@ -209,13 +215,7 @@ def summarise_many(
     texts = list(texts)
     if errors not in ("raise", "return"):
         raise InputError(f"unknown errors mode '{errors}' (use raise or return)")
-    cfg = load_config(config)
-    specs = grade_specs(cfg, list(grades) if grades is not None else None)
-    engine = (engine or cfg.get("engine", "default") or "auto").lower()
-    if engine not in ("auto", "offline", "neural"):
-        raise InputError(f"unknown engine '{engine}' (use auto, offline or neural)")
-    if target is not None:
-        target = _check_lang(str(target), "target") if str(target).strip() else None
+    cfg, specs, engine, target = _call_settings(config, grades, engine, target)
     out: list = [None] * len(texts)
     prepared: dict[int, tuple] = {}
     for i, text in enumerate(texts):
