@@ -127,8 +127,9 @@ def word_rows(r: dict, lang: str = "fr"):
     if not doc.sentences:
         return None
     vocab, x, _ = word_features(doc)
-    title = set(_WORD.findall(r.get("title", "").lower()))
-    abstract = set(_WORD.findall(r.get("abstract", "").lower()))
+    # Lower-cased as the vocabulary is (word by word), so that no title word is missed.
+    title = {w.lower() for w in _WORD.findall(r.get("title", ""))}
+    abstract = {w.lower() for w in _WORD.findall(r.get("abstract", ""))}
     return (vocab, x, np.array([w in title for w in vocab]), np.array([w in abstract for w in vocab]),
             bool(title), bool(abstract))
 
@@ -151,7 +152,15 @@ def fit_word_models(rows: list[dict], params: dict, iters: int, jobs: int = 1) -
         y = np.concatenate([t[k] for t in keep]).astype(int)
         booster = lgb.train({**params, "objective": "binary"}, lgb.Dataset(x, y), iters)
         print(f"  {name}: {x.shape[0]} words of {len(keep)} documents, positive rate {y.mean():.3f}", flush=True)
-        out.update(export_lgb(booster, name))
+        arrays = export_lgb(booster, name)
+        from briefsum.engines.learned import WORD_FEATURES, _head_from_arrays
+
+        sample = x[:: max(1, len(x) // 20000)]
+        gap = np.abs(_head_from_arrays(arrays, name, len(WORD_FEATURES)).predict(sample)
+                     - booster.predict(sample, raw_score=True)).max()
+        if gap > 1e-9:
+            raise SystemExit(f"exported {name} trees do not reproduce the fitted model ({gap:.2e})")
+        out.update(arrays)
     return out
 
 
@@ -204,7 +213,12 @@ def featurise_cached(rows: list[dict], cache: str | None, jobs: int = 1):
             for a in (head.trees.feature, head.trees.threshold, head.trees.value):
                 h.update(np.ascontiguousarray(a).tobytes())
         words = h.hexdigest()
-    key = json.dumps({"ids": [r.get("id") for r in rows], "features": list(FEATURE_NAMES), "words": words})
+    import briefsum.compress
+
+    # The compression rules shape the head_* features and the headline labels: a change to them invalidates.
+    rules = hashlib.sha256(Path(briefsum.compress.__file__).read_bytes()).hexdigest()
+    key = json.dumps({"ids": [r.get("id") for r in rows], "features": list(FEATURE_NAMES), "words": words,
+                      "compress": rules})
     if cache and Path(cache).exists():
         with np.load(cache, allow_pickle=False) as z:
             if str(z["key"]) == key:
@@ -269,9 +283,10 @@ def headline_grades(yh: np.ndarray, gid: np.ndarray, levels: int = 31) -> np.nda
 # ---- tuning the brief's length decision on held-out documents -------------------------------------------------
 
 class _Fixed:
-    """A scorer that returns precomputed scores (for tuning the stop threshold through the real engine)."""
+    """A scorer that returns precomputed scores (for tuning the stop threshold through the real engine). It stands
+    in for the learned scorer, so the engine applies the learned scorer's settings (the headline fit margin)."""
 
-    name = "fixed"
+    name = "learned"
 
     def __init__(self, head: np.ndarray, body: np.ndarray, stop: float | None):
         from briefsum.engines.extractive import Scores
@@ -282,7 +297,8 @@ class _Fixed:
         return self.scores
 
 
-def brief_rouge(docs, rows, heads, bodies, stop, specs, margin=None) -> tuple[float, float, float]:
+def brief_rouge(docs, rows, heads, bodies, stop, specs, margin=None, fit_margin: float = 0.0
+                ) -> tuple[float, float, float]:
     """Mean R1, R2 (F1 x100) of the brief against abstracts, and mean brief length, at one stop rule."""
     from briefsum.engines.extractive import ExtractiveEngine
     from briefsum.engines.learned import brief_stop
@@ -292,7 +308,8 @@ def brief_rouge(docs, rows, heads, bodies, stop, specs, margin=None) -> tuple[fl
     for doc, r, h, b in zip(docs, rows, heads, bodies):
         if not r.get("abstract", "").strip() or not doc.sentences:
             continue
-        res = ExtractiveEngine(_Fixed(h, b, brief_stop(b, stop, margin)), headline_target=12).run(
+        res = ExtractiveEngine(_Fixed(h, b, brief_stop(b, stop, margin)), headline_target=12,
+                               headline_fit_margin=fit_margin).run(
             doc, specs, None, None, False)
         text = res.grades["brief"].text
         u, bi = grams(text)
@@ -347,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     params = dict(learning_rate=args.lr, num_leaves=args.leaves, min_data_in_leaf=40, lambda_l2=1.0, seed=args.seed,
                   num_threads=args.jobs, deterministic=True, force_row_wise=True, verbose=-1)
     global _WORDS
+    _WORDS = None
     word_arrays: dict[str, np.ndarray] = {}
     if n_words:
         word_arrays = fit_word_models(word_rows_, params, args.iters, jobs=args.jobs)
@@ -395,7 +413,10 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("exported trees do not reproduce the fitted model")
 
     docs_h, *_ = featurise(held_rows)
-    specs = grade_specs(load_config())
+    cfg = load_config()
+    specs = grade_specs(cfg)
+    # Tune as the engine will run: the packaged config's headline fit margin included.
+    fit_margin = float((cfg.get("engine", "offline") or {}).get("headline_fit_margin") or 0.0)
     heads, bodies = [], []
     for d in docs_h:
         s = scorer.score(d)
@@ -404,7 +425,8 @@ def main(argv: list[str] | None = None) -> int:
     hr1, hn = 0.0, 0
     for d, r, h in zip(docs_h, held_rows, heads):
         if r.get("title", "").strip() and d.sentences:
-            res = ExtractiveEngine(_Fixed(h, np.zeros(len(h)), None), headline_target=12).run(d, specs[:1], None,
+            res = ExtractiveEngine(_Fixed(h, np.zeros(len(h)), None), headline_target=12,
+                                   headline_fit_margin=fit_margin).run(d, specs[:1], None,
                                                                                                None, False)
             hr1 += f1(grams(res.grades["headline"].text)[0], grams(r["title"])[0])
             hn += 1
@@ -415,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     grid = np.quantile(np.concatenate(bodies), [0.7, 0.8]).round(4)
     for stop in (None, *map(float, grid)):
         for margin in (None, 0.75, 1.0, 1.5):
-            r1, r2, w = brief_rouge(docs_h, held_rows, heads, bodies, stop, specs, margin)
+            r1, r2, w = brief_rouge(docs_h, held_rows, heads, bodies, stop, specs, margin, fit_margin)
             results[(stop, margin)] = (r1, r2, w)
             print(f"  stop {stop} margin {margin}: brief R1 {r1:.2f} R2 {r2:.2f} words {w:.1f}", flush=True)
     best = max(results, key=lambda k: results[k][0] + results[k][1])

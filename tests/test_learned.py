@@ -258,7 +258,7 @@ def _headline_with_margin(margin: float, gap: float):
     doc = segment(text, "fr")
 
     class Fixed:
-        name = "fixed"
+        name = "learned"  # the margin is in the learned scorer's units; other scorers ignore it
 
         def score(self, doc):
             head = np.array([1.0, 1.0 - gap, 0.0])
@@ -277,3 +277,83 @@ def test_headline_prefers_a_sentence_that_fits_within_the_margin():
     assert whole.text == "Le tramway arrivera en 2027"
     far = _headline_with_margin(0.25, 0.5)  # the fitting sentence scores too far below
     assert far.source_indices == [0] and far.truncated
+
+
+def test_the_headline_fit_margin_is_ignored_by_the_centrality_scorer():
+    from briefsum.config import load_config
+    from briefsum.engines.extractive import ExtractiveEngine
+    from briefsum.grades import grade_specs
+
+    long = ("Les habitants des quartiers nord de la ville attendent depuis des années une ligne de tramway "
+            "reliant la gare centrale aux nouveaux lotissements construits près du fleuve et de la zone industrielle.")
+    doc = segment(long + " Le tramway arrivera en 2027. Les travaux coûteront deux cents millions d'euros.", "fr")
+    specs = grade_specs(load_config())
+    a = ExtractiveEngine(CentralityScorer(), headline_target=12, headline_fit_margin=0.0).run(doc, specs, None, None,
+                                                                                                False)
+    b = ExtractiveEngine(CentralityScorer(), headline_target=12, headline_fit_margin=100.0).run(doc, specs, None,
+                                                                                                  None, False)
+    assert a.grades["headline"].source_indices == b.grades["headline"].source_indices == [0]
+    assert b.grades["headline"].truncated
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Élu en 2017 avec une large majorité, le maire a promis une réforme des transports.",
+     "Le maire a promis une réforme des transports"),
+    ("Né à Lyon en 1950, le chanteur a sorti trente albums.", "Le chanteur a sorti trente albums"),
+])
+def test_short_participles_still_open_a_phrase_that_compression_removes(sentence, expected):
+    assert compress(sentence, "fr", 20, target_words=12) == expected
+
+
+def _stump(prefix: str, feature: int) -> dict:
+    """One tree: x[feature] <= 0.5 gives -1, else +1."""
+    arrays = {"feature": np.array([feature, 0, 0], dtype=np.int32), "threshold": np.array([0.5, 0.0, 0.0]),
+              "left": np.array([1, 0, 0], dtype=np.int32), "right": np.array([2, 0, 0], dtype=np.int32),
+              "value": np.array([0.0, -1.0, 1.0]), "leaf": np.array([False, True, True]),
+              "roots": np.array([0], dtype=np.int32), "depth": np.array(2), "base": np.array(0.0)}
+    return {f"{prefix}/{k}": v for k, v in arrays.items()}
+
+
+def _write_model(path, meta_extra: dict | None = None, **arrays):
+    meta = {"format": "briefsum-learned-scorer", "version": 1, "features": list(BASE_FEATURES),
+            "brief_stop": None, "brief_margin": None, "body_label": "oracle"}
+    meta.update(meta_extra or {})
+    np.savez(path, meta=np.array(json.dumps(meta)), **arrays)
+    return path
+
+
+def test_a_base_feature_model_without_word_models_still_loads(tmp_path):
+    # "is_first" (feature 2) splits both heads: the first sentence scores highest.
+    path = _write_model(tmp_path / "base.npz", **_stump("headline", 2), **_stump("body", 2))
+    scorer = LearnedScorer.from_file(path)
+    assert scorer.words is None
+    s = scorer.score(segment(ARTICLE, "fr"))
+    assert s.headline[0] == 1.0 and (s.headline[1:] == -1.0).all()
+
+
+@pytest.mark.parametrize("meta_extra,match", [
+    ({"features": list(FEATURE_NAMES), "word_features": None}, "word models"),
+    ({"features": list(FEATURE_NAMES), "word_features": list(WORD_FEATURES)[:-1]}, "word models"),
+    ({"version": None}, "briefsum-learned-scorer"),
+])
+def test_malformed_model_files_fall_back_with_a_warning(tmp_path, meta_extra, match):
+    arrays = {**_stump("headline", 2), **_stump("body", 2), **_stump("title_words", 0), **_stump("abstract_words", 0)}
+    path = _write_model(tmp_path / "m.npz", meta_extra, **arrays)
+    with pytest.warns(RuntimeWarning, match=match):
+        assert isinstance(LearnedScorer.load(path), CentralityScorer)
+
+
+def test_truncated_model_file_falls_back(tmp_path):
+    data = packaged_model_path().read_bytes()
+    cut = tmp_path / "cut.npz"
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.warns(RuntimeWarning, match="could not be loaded"):
+        assert isinstance(LearnedScorer.load(cut), CentralityScorer)
+
+
+def test_a_leaf_carrying_any_feature_index_is_harmless(tmp_path):
+    head = _stump("headline", 2)
+    head["headline/feature"] = np.array([2, 999, 999], dtype=np.int32)  # leaves are never split on
+    path = _write_model(tmp_path / "leaf.npz", **head, **_stump("body", 2))
+    scorer = LearnedScorer.from_file(path)
+    assert scorer.score(segment(ARTICLE, "fr")).headline[0] == 1.0

@@ -23,7 +23,9 @@ _LEADING = {
         r"(?:selon|d'après|pour) [^,]{1,60}|"
         r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd'hui|ce matin|ce soir)(?: \d{1,2}(?: \w+)?)?|"
         r"le (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} \w+|"
-        r"[A-ZÀ-Ý][\wéèêàâîôûç'-]{2,}(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|ant|u|ue|us|ues) [^,:;]{1,80}(?<! et)(?<! ou))"
+        r"(?!(?:au|du|plus|puis|sous|tous|nous|vous|jadis|depuis|avant|devant|pourtant|cependant|maintenant|"
+        r"durant|pendant|tant|quant|lui|qui|mais|très|après)\b)"
+        r"[A-ZÀ-Ý][\wéèêàâîôûç'-]*(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|ant|u|ue|us|ues) [^,:;]{1,80}(?<! et)(?<! ou))"
         r"\s*,\s*|(?:mais|et|or|donc|pourtant)\s+)",
         re.I,
     ),

@@ -188,9 +188,11 @@ class ExtractiveEngine:
             pool = [i for i in cands if sents[i].words <= room] or cands
             ranked = sorted(pool, key=lambda i: (-scores.headline[i], i))
             head_idx = ranked[0]
-            if head_spec.compress and self.headline_fit_margin > 0:
+            # The margin is in the learned scorer's units (its headline ranker); other scorers ignore it.
+            margin = self.headline_fit_margin if self.scorer.name == "learned" else 0.0
+            if head_spec.compress and margin > 0:
                 for i in ranked[:8]:
-                    if scores.headline[ranked[0]] - scores.headline[i] > self.headline_fit_margin:
+                    if scores.headline[ranked[0]] - scores.headline[i] > margin:
                         break
                     if count_words(compress(sents[i].text, src, head_spec.max_words,
                                             target_words=self.headline_target)) <= head_spec.max_words:

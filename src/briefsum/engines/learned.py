@@ -14,6 +14,8 @@ import json
 import math
 import re
 import warnings
+import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Sequence
 from importlib import resources
@@ -387,6 +389,11 @@ def _head_from_arrays(z, prefix: str, n_features: int = len(FEATURE_NAMES)) -> H
         leaf=g("leaf").astype(bool), roots=g("roots").astype(np.intp), depth=int(g("depth")), base=float(g("base")),
     )
     n = t.feature.size
+    if not (t.threshold.size == t.left.size == t.right.size == t.value.size == t.leaf.size == n):
+        raise ValueError(f"{prefix}: tree arrays differ in length")
+    t.feature[t.leaf] = 0  # leaves are never split on; keep their index in range for the vectorised walk
+    if t.feature.size and t.feature.min() < 0:
+        raise ValueError(f"{prefix}/feature holds a negative index")
     for name, arr in (("left", t.left), ("right", t.right), ("roots", t.roots)):
         if arr.size and (arr.min() < 0 or arr.max() >= n):
             raise ValueError(f"{prefix}/{name} points outside the tree arrays")
@@ -444,12 +451,14 @@ class LearnedScorer:
         """Read a model file; raise ValueError/OSError when it is missing or not a valid model."""
         with np.load(Path(path), allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
-            if meta.get("format") != MODEL_FORMAT or int(meta.get("version", -1)) != MODEL_VERSION:
+            if not isinstance(meta, dict):
+                raise ValueError("the model's metadata is not an object")
+            if meta.get("format") != MODEL_FORMAT or meta.get("version") != MODEL_VERSION:
                 raise ValueError(f"not a {MODEL_FORMAT} v{MODEL_VERSION} file")
-            feats = tuple(meta.get("features", ()))
+            feats = tuple(meta.get("features") or ())
             words = None
             if feats == FEATURE_NAMES:
-                if tuple(meta.get("word_features", ())) != WORD_FEATURES:
+                if tuple(meta.get("word_features") or ()) != WORD_FEATURES:
                     raise ValueError("the model's word models use a different feature set")
                 words = WordModels(_head_from_arrays(z, "title_words", len(WORD_FEATURES)),
                                    _head_from_arrays(z, "abstract_words", len(WORD_FEATURES)))
@@ -464,7 +473,7 @@ class LearnedScorer:
         p = Path(path) if path else packaged_model_path()
         try:
             return _cached_model(str(p.resolve()), _mtime(p))
-        except (OSError, ValueError, KeyError, json.JSONDecodeError, EOFError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
             msg = (f"learned scorer model {p} could not be loaded ({type(exc).__name__}: {exc}); "
                    "used the centrality scorer")
             warnings.warn(msg, RuntimeWarning, stacklevel=2)
