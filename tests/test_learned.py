@@ -357,3 +357,11 @@ def test_a_leaf_carrying_any_feature_index_is_harmless(tmp_path):
     path = _write_model(tmp_path / "leaf.npz", **head, **_stump("body", 2))
     scorer = LearnedScorer.from_file(path)
     assert scorer.score(segment(ARTICLE, "fr")).headline[0] == 1.0
+
+
+def test_a_phrase_set_off_on_both_sides_goes_without_the_rest_of_the_clause():
+    s = ("Selon un rapport publié hier, les trois communes et leurs voisines ont lancé, à la faveur des "
+         "crues de l'hiver dernier, un vaste programme de digues le long de la rivière.")
+    out = compress(s, "fr", 20, target_words=12)
+    assert out == "Les trois communes et leurs voisines ont lancé un vaste programme de digues le long de la rivière"
+    assert count_words(out) <= 20

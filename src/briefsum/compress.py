@@ -164,10 +164,16 @@ def compress(sentence: str, lang: str, max_words: int, min_words: int = 4, targe
         text = _apply(rule, text, repl, max(min_words, 5))
     # Still too long: drop trailing prepositional phrases set off by commas, last first.
     while count_words(text) > max_words:
-        cuts = [m.start() for m in _TRAILING_PP[key].finditer(text)]
-        if not cuts or count_words(text[: cuts[-1]]) < max(min_words, 5):
+        cuts = list(_TRAILING_PP[key].finditer(text))
+        if not cuts or count_words(text[: cuts[-1].start()]) < max(min_words, 5):
             break
-        text = _tidy(text[: cuts[-1]])
+        close = text.find(",", cuts[-1].end())
+        if close >= 0:
+            # The phrase is set off on both sides ("ont entamé, à la faveur de la guerre, un recalibrage"): what
+            # follows it belongs to the main clause, so only the phrase goes.
+            text = _tidy(text[: cuts[-1].start()] + " " + text[close + 1:])
+        else:
+            text = _tidy(text[: cuts[-1].start()])
     if count_words(text) > max_words:
         parts = [p for p in _CLAUSE_BOUNDARY.split(text) if p]
         if len(parts) > 1:
