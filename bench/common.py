@@ -148,6 +148,21 @@ def params(folder: Path) -> dict[str, int]:
     return {"total": total, "encoder": enc, "decoder_with_projection": dec, "embedding": emb}
 
 
+def count_generated_tokens(translator: Any) -> list[int]:
+    """Wrap a NeuralTranslator's model so that every generation adds its new tokens to the returned one-item
+    list (reset it to 0 before a timed run)."""
+    counted = [0]
+    real = translator.model.finish
+
+    def finish(*a, **k):
+        out = real(*a, **k)
+        counted[0] += sum(g.new_tokens for g in out)
+        return out
+
+    translator.model.finish = finish
+    return counted
+
+
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     """Wall time of one call, and its result."""
     t = time.perf_counter()

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import build_model, median, params, synthetic_french  # noqa: E402
+from common import build_model, count_generated_tokens, median, params, synthetic_french  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 # Dense bf16 tensor-core peaks (TFLOP/s) from NVIDIA's data sheets, by a substring of the device name.
@@ -76,15 +76,7 @@ def through_briefsum(folder: Path, sents: list[str], L: int, device: str, beams:
                                   "batch_size": batch_size, "batch_tokens": batch_tokens},
                        "models": {"translation": {"fr-en": {"model": str(folder), "generate": gen}}}})
     tr = NeuralTranslator.from_config(cfg, "fr", "en")
-    counted = [0]
-    real = tr.model.finish
-
-    def finish(*a, **k):
-        out = real(*a, **k)
-        counted[0] += sum(g.new_tokens for g in out)
-        return out
-
-    tr.model.finish = finish
+    counted = count_generated_tokens(tr)
     tr.translate(sents[: min(len(sents), 64)])  # warm-up
     times = []
     for _ in range(repeats):

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import build_model, median, params, peak_rss_mb, timed  # noqa: E402
+from common import build_model, count_generated_tokens, median, params, peak_rss_mb, timed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("BRIEFSUM_DATA") or ROOT.parent / "shared" / "data")  # as in tests/conftest.py
@@ -139,15 +139,7 @@ def work_translate(args: argparse.Namespace, paths: dict[str, Path], cache: Path
         backend = "transformers" if args.system == "briefsum-transformers" else "default"
         cfg = load_config(briefsum_config(args, backend, cache, paths))
         tr = NeuralTranslator.from_config(cfg, "fr", "en")
-        counted = [0]
-        real_finish = tr.model.finish
-
-        def finish(*a, **k):
-            out = real_finish(*a, **k)
-            counted[0] += sum(g.new_tokens for g in out)
-            return out
-
-        tr.model.finish = finish  # count generated tokens
+        counted = count_generated_tokens(tr)
 
         def run(items: list[str]) -> tuple[list[str], int]:
             counted[0] = 0

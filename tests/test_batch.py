@@ -6,7 +6,7 @@ import pytest
 
 import briefsum
 from briefsum.errors import BackendError, BatchError, EmptyInputError, InputError
-from test_neural import config, loaded, spy_generate
+from test_neural import config, loaded, spy_encoder, spy_generate
 from tiny_models import CORPUS, no_network, tiny_models  # noqa: F401  (fixtures)
 
 needs_ct2 = pytest.mark.skipif(__import__("importlib").util.find_spec("ctranslate2") is None,
@@ -65,15 +65,7 @@ def test_transformers_beam_batch_equals_one_by_one(no_network, tiny_models):
 def test_each_article_is_encoded_once_for_all_grades_in_a_batch(no_network, tiny_models, monkeypatch):
     cfg = config(summarisation=("en", tiny_models["bart"]))
     m = loaded(cfg, tiny_models["bart"])
-    encoder = m.model.get_encoder()
-    rows = []
-    real = encoder.forward
-
-    def counted(*a, **k):
-        rows.append(k["input_ids"].shape[0])
-        return real(*a, **k)
-
-    monkeypatch.setattr(encoder, "forward", counted)
+    rows = spy_encoder(monkeypatch, m)
     short = ARTICLES[:-1]
     m._encodings.clear()
     briefsum.summarise_many(short, lang="en", target=None, engine="neural", config=cfg)

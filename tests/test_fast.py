@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import briefsum
-from test_neural import EN, FR, GREEDY_TR, config, loaded, naive_greedy
+from test_neural import EN, FR, GREEDY_TR, config, loaded, naive_greedy, spy_encoder
 from tiny_models import no_network, tiny_models  # noqa: F401  (fixtures)
 
 needs_ct2 = pytest.mark.skipif(__import__("importlib").util.find_spec("ctranslate2") is None,
@@ -100,15 +100,7 @@ def test_each_document_is_encoded_once_for_all_grades(no_network, tiny_models, m
     """transformers path: the grades reuse one encoder pass, and give the same text as encoding every time."""
     cfg = config(summarisation=("en", tiny_models["bart"]))
     m = loaded(cfg, tiny_models["bart"])
-    encoder = m.model.get_encoder()
-    calls = []
-    real = encoder.forward
-
-    def counted(*a, **k):
-        calls.append(1)
-        return real(*a, **k)
-
-    monkeypatch.setattr(encoder, "forward", counted)
+    calls = spy_encoder(monkeypatch, m)
     short = "Unions called for a national strike on Thursday. The mayor of Lyon presented a new plan."
     reused = briefsum.summarise(short, lang="en", target=None, engine="neural", config=cfg)
     assert reused.stats["chunks"] == 1 and len(calls) == 1

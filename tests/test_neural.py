@@ -100,6 +100,20 @@ def loaded(cfg_map, path):
     return load_model(load_config(cfg_map), Located(str(path), Path(path)))
 
 
+def spy_encoder(monkeypatch, m) -> list[int]:
+    """Record the batch size (rows) of every encoder pass of a loaded transformers model."""
+    encoder = m.model.get_encoder()
+    rows: list[int] = []
+    real = encoder.forward
+
+    def counted(*a, **k):
+        rows.append(k["input_ids"].shape[0])
+        return real(*a, **k)
+
+    monkeypatch.setattr(encoder, "forward", counted)
+    return rows
+
+
 # -- no heavy imports, fast fallback ------------------------------------------------------------------
 
 def _python(code: str, env: dict | None = None) -> subprocess.CompletedProcess:

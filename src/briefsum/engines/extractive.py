@@ -183,6 +183,13 @@ class ExtractiveEngine:
         head_spec = next((g for g in grades if g.max_sentences == 1 or g.compress), None)
         non_head = [g for g in grades if g is not head_spec]
         head_idx: int | None = None
+        compressed: dict[int, str] = {}
+
+        def headline_form(i: int) -> str:
+            if i not in compressed:
+                compressed[i] = compress(sents[i].text, src, head_spec.max_words, target_words=self.headline_target)
+            return compressed[i]
+
         if head_spec is not None:
             room = min([b for g, b in zip(grades, budgets) if g is not head_spec] or [10**9])
             pool = [i for i in cands if sents[i].words <= room] or cands
@@ -194,8 +201,7 @@ class ExtractiveEngine:
                 for i in ranked[:8]:
                     if scores.headline[ranked[0]] - scores.headline[i] > margin:
                         break
-                    if count_words(compress(sents[i].text, src, head_spec.max_words,
-                                            target_words=self.headline_target)) <= head_spec.max_words:
+                    if count_words(headline_form(i)) <= head_spec.max_words:
                         head_idx = i
                         break
 
@@ -238,8 +244,7 @@ class ExtractiveEngine:
             needed = sorted(needed_set)
         head_src = None
         if head_spec is not None and head_idx is not None:
-            head_src = compress(sents[head_idx].text, src, head_spec.max_words,
-                                target_words=self.headline_target) if head_spec.compress else sents[head_idx].text
+            head_src = headline_form(head_idx) if head_spec.compress else sents[head_idx].text
         tr: dict[int, str] = {}
         head_out = head_src
         if translate:

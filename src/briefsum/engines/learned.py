@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..text.segment import Document, count_words
-from .extractive import CentralityScorer, Scores, cosine_matrix, tokens
+from .extractive import _STOP, CentralityScorer, Scores, cosine_matrix, tokens
 
 MODEL_FORMAT = "briefsum-learned-scorer"
 MODEL_VERSION = 1
@@ -245,8 +245,6 @@ def word_features(doc: Document, cent: np.ndarray | None = None,
     v = len(vocab)
     if v == 0:
         return vocab, np.zeros((0, len(WORD_FEATURES))), sent_ids
-    from .extractive import _STOP
-
     tf_a = np.array(tf, dtype=float)
     first_a = np.array(first, dtype=float)
     nsent_a = np.array(nsent, dtype=float)
