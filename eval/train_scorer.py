@@ -267,6 +267,12 @@ def doc_groups(gid: np.ndarray) -> np.ndarray:
     return np.diff(np.r_[starts, len(gid)])
 
 
+# The headline ranker's objective: LambdaRank on 0..31 graded relevance with linear gains.
+LEVELS = 31
+RANK_PARAMS = {"objective": "lambdarank", "label_gain": [float(i) for i in range(LEVELS + 1)],
+               "lambdarank_truncation_level": 10}
+
+
 def headline_grades(yh: np.ndarray, gid: np.ndarray, levels: int = 31) -> np.ndarray:
     """Graded relevance for the headline ranker: each sentence's compressed ROUGE against the title, relative to
     the document's best sentence, in 0..levels (the best sentence gets `levels`)."""
@@ -283,33 +289,29 @@ def headline_grades(yh: np.ndarray, gid: np.ndarray, levels: int = 31) -> np.nda
 # ---- tuning the brief's length decision on held-out documents -------------------------------------------------
 
 class _Fixed:
-    """A scorer that returns precomputed scores (for tuning the stop threshold through the real engine). It stands
-    in for the learned scorer, so the engine applies the learned scorer's settings (the headline fit margin)."""
+    """A scorer that returns precomputed scores (for tuning through the real engine). It stands in for the learned
+    scorer, so the engine applies the learned scorer's settings (the headline fit margin)."""
 
     name = "learned"
 
-    def __init__(self, head: np.ndarray, body: np.ndarray, stop: float | None):
-        from briefsum.engines.extractive import Scores
-
-        self.scores = Scores(head, body, stop)
+    def __init__(self, scores):
+        self.scores = scores
 
     def score(self, doc):
         return self.scores
 
 
-def brief_rouge(docs, rows, heads, bodies, stop, specs, margin=None, fit_margin: float = 0.0
-                ) -> tuple[float, float, float]:
-    """Mean R1, R2 (F1 x100) of the brief against abstracts, and mean brief length, at one stop rule."""
+def brief_rouge(docs, rows, scores, specs, fit_margin: float = 0.0) -> tuple[float, float, float]:
+    """Mean R1, R2 (F1 x100) of the brief against abstracts, and mean brief length, with the given Scores per
+    document run through the engine."""
     from briefsum.engines.extractive import ExtractiveEngine
-    from briefsum.engines.learned import brief_stop
 
     r1 = r2 = words = 0.0
     n = 0
-    for doc, r, h, b in zip(docs, rows, heads, bodies):
+    for doc, r, sc in zip(docs, rows, scores):
         if not r.get("abstract", "").strip() or not doc.sentences:
             continue
-        res = ExtractiveEngine(_Fixed(h, b, brief_stop(b, stop, margin)), headline_target=12,
-                               headline_fit_margin=fit_margin).run(
+        res = ExtractiveEngine(_Fixed(sc), headline_target=12, headline_fit_margin=fit_margin).run(
             doc, specs, None, None, False)
         text = res.grades["brief"].text
         u, bi = grams(text)
@@ -320,6 +322,75 @@ def brief_rouge(docs, rows, heads, bodies, stop, specs, margin=None, fit_margin:
         n += 1
     n = max(1, n)
     return 100 * r1 / n, 100 * r2 / n, words / n
+
+
+# ---- the brief head: which candidate brief (set of sentences) to print ----------------------------------------
+
+def out_of_fold(x, oracle, grades_h, gid, has_abs, has_title, params: dict, iters: int, folds: int = 2):
+    """Body probabilities and headline scores for the training sentences from heads fitted on the other folds
+    (documents split by id), so the brief head learns from scores like those of unseen articles. grades_h: the
+    headline ranker's graded relevance per sentence (0 where the document has no title)."""
+    import lightgbm as lgb
+
+    body, head = np.zeros(len(x)), np.zeros(len(x))
+    fold = gid % folds
+    for f in range(folds):
+        fit, out = fold != f, fold == f
+        m = fit & has_abs
+        bst = lgb.train({**params, "objective": "binary"}, lgb.Dataset(x[m], oracle[m]), iters)
+        body[out] = bst.predict(x[out])
+        m = fit & has_title
+        bst = lgb.train({**params, **RANK_PARAMS}, lgb.Dataset(x[m], grades_h[m], group=doc_groups(gid[m])), iters)
+        head[out] = bst.predict(x[out], raw_score=True)
+    return body, head
+
+
+class _Recorder:
+    """Stands in for the learned scorer with given scores; records the candidate briefs the engine offers."""
+
+    name = "learned"
+
+    def __init__(self, head: np.ndarray, body: np.ndarray):
+        self.head, self.body, self.seen = head, body, None
+
+    def score(self, doc):
+        from briefsum.engines.extractive import Scores
+
+        def sets(order, seed, candidates):
+            self.seen = (list(order), list(seed), list(candidates))
+            return np.zeros(len(candidates))
+
+        return Scores(self.head, self.body, None, sets=sets, sets_budget=10**9)
+
+
+_ENGINE: dict = {}  # grade specs and engine settings for set_rows (set before worker processes fork)
+
+
+def set_rows(job):
+    """One document's candidate briefs, as the engine offers them: SET_FEATURES rows and each candidate's
+    R1+R2 F1 against the abstract; None when there is nothing to choose from."""
+    from briefsum.engines.extractive import ExtractiveEngine
+    from briefsum.engines.learned import doc_context, set_features
+    from briefsum.text.normalise import clean
+    from briefsum.text.segment import segment
+
+    r, head, body = job
+    doc = segment(clean(r["article"]).text, "fr")
+    if not doc.sentences or not r.get("abstract", "").strip() or len(head) != len(doc.sentences):
+        return None
+    ctx = doc_context(doc, _WORDS)
+    rec = _Recorder(head, body)
+    ExtractiveEngine(rec, redundancy=_ENGINE["redundancy"], headline_target=_ENGINE["target"],
+                     headline_fit_margin=_ENGINE["fit_margin"]).run(doc, _ENGINE["specs"], None, None, False)
+    if ctx is None or rec.seen is None or len(rec.seen[2]) < 2:
+        return None
+    order, seed, cands = rec.seen
+    ref = grams(r["abstract"])
+    y = []
+    for c in cands:
+        u, b = grams(" ".join(doc.sentences[i].text for i in c))
+        y.append(f1(u, ref[0]) + f1(b, ref[1]))
+    return set_features(ctx, body, order, seed, cands), np.array(y)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -337,15 +408,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--word-docs", type=int, default=6000,
                    help="train documents set apart for the word models behind the lexical features")
     p.add_argument("--no-lexical", action="store_true", help="train on the base features only (no word models)")
+    p.add_argument("--brief-docs", type=int, default=16000,
+                   help="at most this many training documents' candidate briefs train the brief head (0: none)")
     p.add_argument("--cache", default=None, help="an .npz file caching the training features (reused when it matches)")
     args = p.parse_args(argv)
 
     import lightgbm as lgb
 
     from briefsum.config import load_config
-    from briefsum.engines.extractive import ExtractiveEngine
+    from briefsum.engines.extractive import ExtractiveEngine, Scores
     from briefsum.engines.learned import (BASE_FEATURES, FEATURE_NAMES, MODEL_FORMAT, MODEL_VERSION, WORD_FEATURES,
-                                          LearnedScorer, WordModels, _head_from_arrays)
+                                          LearnedScorer, WordModels, _head_from_arrays, brief_stop)
     from briefsum.grades import grade_specs
 
     t0 = time.time()
@@ -381,21 +454,65 @@ def main(argv: list[str] | None = None) -> int:
     body = lgb.train({**params, "objective": "binary"}, lgb.Dataset(x[has_abs], oracle[has_abs]), args.iters)
     # Headline head: a per-document ranker (LambdaRank) whose top sentence should be the one that, compressed
     # as the engine prints it, scores best against the title; graded relevance rewards the near-best too.
-    levels = 31
-    grades_h = headline_grades(yh[has_title], gid[has_title], levels)
-    head = lgb.train({**params, "objective": "lambdarank", "label_gain": [float(i) for i in range(levels + 1)],
-                      "lambdarank_truncation_level": 10},
-                     lgb.Dataset(x[has_title], grades_h, group=doc_groups(gid[has_title])), args.iters)
+    grades_h = np.zeros(len(x), dtype=int)
+    grades_h[has_title] = headline_grades(yh[has_title], gid[has_title], LEVELS)
+    head = lgb.train({**params, **RANK_PARAMS},
+                     lgb.Dataset(x[has_title], grades_h[has_title], group=doc_groups(gid[has_title])), args.iters)
     print(f"fitted in {time.time() - t0:.0f}s", flush=True)
 
-    arrays = {**export_lgb(body, "body"), **export_lgb(head, "headline"), **word_arrays}
+    cfg = load_config()
+    specs = grade_specs(cfg)
+    offline = cfg.get("engine", "offline") or {}
+    # Tune and label as the engine will run: the packaged config's headline settings included.
+    fit_margin = float(offline.get("headline_fit_margin") or 0.0)
+    brief_arrays: dict[str, np.ndarray] = {}
+    brief_meta: dict = {}
+    if n_words and args.brief_docs:
+        # The brief head: among the candidate briefs the engine offers (the headline's sentence plus a few of the
+        # best body sentences), which scores best against the abstract. Its inputs use out-of-fold scores.
+        from briefsum.engines.extractive import BRIEF_MAX_SENTENCES, BRIEF_POOL
+        from briefsum.engines.learned import SET_FEATURES
+
+        body_oof, head_oof = out_of_fold(x, oracle, grades_h, gid, has_abs, has_title, params, args.iters)
+        starts = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])
+        span = {int(gid[a]): (a, b) for a, b in zip(starts, np.r_[starts[1:], len(gid)])}
+        jobs = [(train_rows[d], head_oof[a:b].copy(), body_oof[a:b].copy()) for d, (a, b) in sorted(span.items())
+                if train_rows[d].get("abstract", "").strip()][:args.brief_docs]
+        _ENGINE.update(specs=specs, redundancy=float(offline.get("redundancy", 0.6)),
+                       target=int(offline.get("headline_target") or 12), fit_margin=fit_margin)
+        if args.jobs > 1:
+            import multiprocessing as mp
+
+            with mp.get_context("fork").Pool(args.jobs) as pool:
+                per_doc = pool.map(set_rows, jobs, chunksize=32)
+        else:
+            per_doc = list(map(set_rows, jobs))
+        per_doc = [t for t in per_doc if t is not None]
+        xs = np.vstack([t[0] for t in per_doc])
+        rel = np.concatenate([np.clip(np.floor(t[1] * LEVELS / t[1].max()), 0, LEVELS) if t[1].max() > 0
+                              else np.zeros(len(t[1])) for t in per_doc]).astype(int)
+        brief = lgb.train({**params, **RANK_PARAMS, "lambdarank_truncation_level": 5},
+                          lgb.Dataset(xs, rel, group=[len(t[1]) for t in per_doc]), args.iters)
+        brief_arrays = export_lgb(brief, "brief")
+        sample = xs[:: max(1, len(xs) // 20000)]
+        gap = np.abs(_head_from_arrays(brief_arrays, "brief", len(SET_FEATURES)).predict(sample)
+                     - brief.predict(sample, raw_score=True)).max()
+        if gap > 1e-9:
+            raise SystemExit(f"exported brief trees do not reproduce the fitted model ({gap:.2e})")
+        budget = next((g.max_words for g in specs if g.name == "brief"), 60)
+        brief_meta = {"set_features": list(SET_FEATURES), "brief_budget": budget, "brief_docs": len(per_doc),
+                      "brief_pool": BRIEF_POOL, "brief_max_sentences": BRIEF_MAX_SENTENCES}
+        print(f"brief head: {len(per_doc)} documents, {len(xs)} candidate briefs; {time.time() - t0:.0f}s",
+              flush=True)
+
+    arrays = {**export_lgb(body, "body"), **export_lgb(head, "headline"), **word_arrays, **brief_arrays}
     meta = {"format": MODEL_FORMAT, "version": MODEL_VERSION, "features": list(features),
             "word_features": list(WORD_FEATURES) if n_words else [],
             "trained_on": "OrangeSum train", "train_docs": len(train_rows), "word_docs": len(word_rows_),
             "seed": args.seed,
             "params": {k: v for k, v in params.items() if k not in ("seed", "num_threads", "verbose")},
             "iters": args.iters, "brief_stop": None, "brief_margin": None, "body_label": "oracle",
-            "head_label": "lambdarank"}
+            "head_label": "lambdarank", **brief_meta}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
 
@@ -413,19 +530,14 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("exported trees do not reproduce the fitted model")
 
     docs_h, *_ = featurise(held_rows)
-    cfg = load_config()
-    specs = grade_specs(cfg)
     # Tune as the engine will run: the packaged config's headline fit margin included.
-    fit_margin = float((cfg.get("engine", "offline") or {}).get("headline_fit_margin") or 0.0)
-    heads, bodies = [], []
-    for d in docs_h:
-        s = scorer.score(d)
-        heads.append(s.headline)
-        bodies.append(s.body)
+    scored = [scorer.score(d) for d in docs_h]
+    heads = [sc.headline for sc in scored]
+    bodies = [sc.body for sc in scored]
     hr1, hn = 0.0, 0
     for d, r, h in zip(docs_h, held_rows, heads):
         if r.get("title", "").strip() and d.sentences:
-            res = ExtractiveEngine(_Fixed(h, np.zeros(len(h)), None), headline_target=12,
+            res = ExtractiveEngine(_Fixed(Scores(h, np.zeros(len(h)))), headline_target=12,
                                    headline_fit_margin=fit_margin).run(d, specs[:1], None,
                                                                                                None, False)
             hr1 += f1(grams(res.grades["headline"].text)[0], grams(r["title"])[0])
@@ -437,7 +549,8 @@ def main(argv: list[str] | None = None) -> int:
     grid = np.quantile(np.concatenate(bodies), [0.7, 0.8]).round(4)
     for stop in (None, *map(float, grid)):
         for margin in (None, 0.75, 1.0, 1.5):
-            r1, r2, w = brief_rouge(docs_h, held_rows, heads, bodies, stop, specs, margin, fit_margin)
+            rule = [Scores(h, b, brief_stop(b, stop, margin)) for h, b in zip(heads, bodies)]
+            r1, r2, w = brief_rouge(docs_h, held_rows, rule, specs, fit_margin)
             results[(stop, margin)] = (r1, r2, w)
             print(f"  stop {stop} margin {margin}: brief R1 {r1:.2f} R2 {r2:.2f} words {w:.1f}", flush=True)
     best = max(results, key=lambda k: results[k][0] + results[k][1])
@@ -445,6 +558,14 @@ def main(argv: list[str] | None = None) -> int:
     meta["heldout"] = {"docs": len(held_rows), "headline_r1": round(100 * hr1 / max(1, hn), 2),
                        "brief_r1": round(results[best][0], 2), "brief_r2": round(results[best][1], 2),
                        "brief_words": round(results[best][2], 1)}
+    if brief_arrays:
+        # What ships: the brief head's choice (the stop rule above stays as the fallback for other grade sets).
+        rule = results[best]
+        r1, r2, w = brief_rouge(docs_h, held_rows, scored, specs, fit_margin)
+        print(f"  brief head: brief R1 {r1:.2f} R2 {r2:.2f} words {w:.1f}", flush=True)
+        meta["heldout"].update(brief_r1=round(r1, 2), brief_r2=round(r2, 2), brief_words=round(w, 1),
+                               stop_rule_r1=round(rule[0], 2), stop_rule_r2=round(rule[1], 2),
+                               stop_rule_words=round(rule[2], 1))
     meta["train_seconds"] = round(time.time() - t0)
     save(meta)
     print(f"chose stop {best[0]} margin {best[1]}; wrote {out} ({out.stat().st_size / 1e6:.2f} MB) "

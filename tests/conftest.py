@@ -62,3 +62,21 @@ def assert_well_formed(brief) -> None:
         assert g.source_indices == sorted(g.source_indices)
         assert all(0 <= i < brief.stats["sentences"] for i in g.source_indices)
         assert "\x00" not in g.text
+
+
+def packaged_model_variant(path: Path, edit_meta, drop_prefix: str | None = None) -> Path:
+    """Write the packaged learned-scorer model to `path` with its metadata changed by edit_meta(meta) (in place)
+    and, optionally, the arrays under drop_prefix left out."""
+    import json
+
+    import numpy as np
+
+    from briefsum.engines.learned import packaged_model_path
+
+    with np.load(packaged_model_path(), allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files if not (drop_prefix and k.startswith(drop_prefix))}
+    meta = json.loads(str(arrays["meta"]))
+    edit_meta(meta)
+    arrays["meta"] = np.array(json.dumps(meta))
+    np.savez(path, **arrays)
+    return path

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
@@ -36,6 +37,44 @@ class Scores:
     # body grade (the brief); longer grades still fill their budgets with them. None: fill every budget.
     stop: float | None = None
     notes: list[str] = field(default_factory=list)  # anything the result's warnings should say
+    # A learned choice of the brief: sets(order, seed, candidates) scores candidate sets of sentences (each
+    # holding `seed`; `order` ranks sentences by body score), higher is better. None: fill by `stop`.
+    sets: "Callable[[Sequence[int], Sequence[int], Sequence[Sequence[int]]], np.ndarray] | None" = None
+    sets_budget: int = 0  # ...used for a shortest body grade of at most this many words (what it was trained for)
+
+
+# Candidate briefs for a learned brief choice: the seed (the headline's sentence) plus up to BRIEF_MAX_SENTENCES
+# in all from the BRIEF_POOL best body sentences.
+BRIEF_POOL = 6
+BRIEF_MAX_SENTENCES = 3
+
+
+def brief_candidates(order: Sequence[int], lengths: dict[int, int], budget: int, seed: Sequence[int],
+                     redundant: "Callable[[int, list[int]], bool] | None" = None,
+                     max_sentences: int | None = None) -> list[tuple[int, ...]]:
+    """Every set of sentences that holds `seed`, adds at most a few of the best-ranked others, fits `budget`
+    words and repeats no sentence (redundant(i, chosen)); in a fixed order, sorted indices each."""
+    seed = list(dict.fromkeys(seed))
+    limit = min(BRIEF_MAX_SENTENCES, max_sentences or BRIEF_MAX_SENTENCES)
+    base_words = sum(lengths[i] for i in seed)
+    if len(seed) > limit or base_words > budget:
+        return []
+    top = [i for i in order if i not in seed][:BRIEF_POOL]
+    out: list[tuple[int, ...]] = []
+    for k in range(0 if seed else 1, limit - len(seed) + 1):
+        for extra in itertools.combinations(top, k):
+            if base_words + sum(lengths[i] for i in extra) > budget:
+                continue
+            chosen = list(seed)
+            ok = True
+            for i in extra:
+                if redundant is not None and redundant(i, chosen):
+                    ok = False
+                    break
+                chosen.append(i)
+            if ok:
+                out.append(tuple(sorted(chosen)))
+    return out
 
 
 class SentenceScorer(Protocol):
@@ -211,6 +250,15 @@ class ExtractiveEngine:
         max_sents = [g.max_sentences for g in non_head]
 
         def plan_grades(order: list[int], lengths: dict[int, int], seed: list[int]) -> list[list[int]]:
+            if scores.sets is not None and nb and nb[0] <= scores.sets_budget:
+                # The brief is the best-scored candidate set; the longer grades grow from it.
+                options = brief_candidates(order, lengths, nb[0], seed, redundant, max_sents[0])
+                if options:
+                    best = options[int(np.argmax(scores.sets(order, seed, options)))]
+                    first = [sorted(best)]
+                    rest = fill_nested(order, lengths, nb[1:], seed=first[0], max_sentences=max_sents[1:],
+                                       redundant=redundant) if len(nb) > 1 else []
+                    return first + rest
             if scores.stop is None or not nb:
                 return fill_nested(order, lengths, nb, seed=seed, max_sentences=max_sents, redundant=redundant)
             # The shortest body grade takes only sentences scored at or above `stop` (at least one);
@@ -302,6 +350,7 @@ class ExtractiveEngine:
             text = compress(text, out_lang, limit, target_words=self.headline_target)
         text, cut = truncate_to_words(text, limit)
         if cut:
-            warnings.append(f"{spec.name}: the chosen sentence was cut to {limit} words")
+            warnings.append(f"{spec.name}: the chosen sentence was cut to {count_words(text)} words "
+                            f"to fit its {limit}-word budget")
         return GradeResult(spec.name, text, [idx], count_words(text), limit, out_lang, cut,
                            "extractive+compressed" if spec.compress else "extractive")

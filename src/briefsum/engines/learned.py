@@ -62,6 +62,18 @@ WORD_FEATURES: tuple[str, ...] = (
     "w_in_lead3", "w_cap", "w_num", "w_log_chars", "w_stop", "w_cent_max", "w_cent_mean", "w_first_para",
     "w_in_head0", "w_log_sents", "w_log_vocab",
 )
+# One row per candidate brief (a set of sentences: the headline's sentence plus a few of the best body
+# sentences), for the brief head that chooses among them: what the set holds by the body head's account, its
+# length against a typical abstract, how many words an abstract would use it covers (the abstract word model,
+# over the union of its words), how much its sentences repeat each other, and where they stand.
+SET_FEATURES: tuple[str, ...] = (
+    "set_added", "set_sents", "set_words", "set_len_gap", "set_seed_body", "set_body_sum", "set_body_min",
+    "set_body_max", "set_logit_sum", "doc_body_max", "set_rank_max", "set_rank_mean", "set_pos_min", "set_pos_max",
+    "set_seed_pos", "set_abs_sum", "set_abs_prec", "set_abs_f1", "set_abs_cov", "set_title_sum", "set_title_f1",
+    "set_distinct", "set_sim_max", "doc_log_sents", "doc_log_words", "set_lead3", "set_first", "set_abs_bi_f1",
+    "set_abs_bi", "set_abs_tok_f1", "set_abs_gain", "set_abs_gain_rate",
+)
+
 # Typical reference lengths (words) the F1-like lexical features assume: OrangeSum titles and abstracts.
 TITLE_WORDS = 12.0
 ABSTRACT_WORDS = 35.0
@@ -82,12 +94,20 @@ def _rank01(x: np.ndarray) -> np.ndarray:
     return 1.0 - r / (n - 1)
 
 
-def _base_features(doc: Document) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """One row of BASE_FEATURES per sentence; also the centrality and each sentence's compressed headline form."""
+def _centrality(sim: np.ndarray) -> np.ndarray:
+    """Each sentence's mean cosine similarity to the others."""
+    off = sim.copy()
+    np.fill_diagonal(off, 0.0)
+    return off.sum(axis=1) / max(1, sim.shape[0] - 1)
+
+
+def _base_features(doc: Document, with_sim: bool = False):
+    """One row of BASE_FEATURES per sentence; also the centrality and each sentence's compressed headline form
+    (and, with_sim, the sentences' cosine similarity matrix)."""
     sents = doc.sentences
     n = len(sents)
     if n == 0:
-        return np.zeros((0, len(BASE_FEATURES))), np.zeros(0), []
+        return (np.zeros((0, len(BASE_FEATURES))), np.zeros(0), []) + ((np.zeros((0, 0)),) if with_sim else ())
     texts = [s.text for s in sents]
     idx = np.arange(n, dtype=float)
     words = np.array([max(0, s.words) for s in sents], dtype=float)
@@ -105,7 +125,7 @@ def _base_features(doc: Document) -> tuple[np.ndarray, np.ndarray, list[str]]:
     sim = cosine_matrix(texts)
     off = sim.copy()
     np.fill_diagonal(off, 0.0)
-    cent = off.sum(axis=1) / max(1, n - 1)
+    cent = _centrality(sim)
     sim_first = sim[:, 0].copy()
     sim_first[0] = 1.0 if n == 1 else (off[0, 1:].max() if n > 1 else 1.0)
     doc_vec = sim.sum(axis=0)
@@ -193,7 +213,7 @@ def _base_features(doc: Document) -> tuple[np.ndarray, np.ndarray, list[str]]:
         head_words / np.maximum(1.0, words),
         head_words <= HEAD_MAX_WORDS,
     ]).astype(np.float64)
-    return f, cent, head_texts
+    return (f, cent, head_texts, sim) if with_sim else (f, cent, head_texts)
 
 
 
@@ -320,20 +340,98 @@ class WordModels:
         return sig(self.title.predict(x)), sig(self.abstract.predict(x))
 
 
-def sentence_features(doc: Document, words: WordModels | None = None) -> np.ndarray:
-    """One row per sentence of the document (float64): BASE_FEATURES, then LEXICAL_FEATURES when word models
-    are given."""
-    base, cent, head_texts = _base_features(doc)
+@dataclass
+class DocContext:
+    """What the brief head needs of a document besides the sentence scores: each sentence's word ids (into the
+    document's distinct words), the word models' probabilities for those words, sentence lengths and the
+    sentences' TF-IDF cosine similarities."""
+
+    sent_ids: list[np.ndarray]
+    p_title: np.ndarray
+    p_abs: np.ndarray
+    words: np.ndarray
+    sim: np.ndarray
+
+
+def analyse(doc: Document, words: WordModels | None = None) -> tuple[np.ndarray, DocContext | None]:
+    """Sentence features (as sentence_features) and, when word models are given, the document's DocContext."""
+    base, cent, head_texts, sim = _base_features(doc, with_sim=True)
     if words is None:
-        return base
+        return base, None
     if base.shape[0] == 0:
-        return np.zeros((0, len(FEATURE_NAMES)))
+        return np.zeros((0, len(FEATURE_NAMES))), None
     vocab, wx, sent_ids = word_features(doc, cent, head_texts)
     p_t, p_a = words.probabilities(wx)
     index = {w: j for j, w in enumerate(vocab)}
     head_ids = [np.array([index[w.lower()] for w in _WORD.findall(h) if w.lower() in index], dtype=np.intp)
                 for h in head_texts]
-    return np.hstack([base, _lexical_features(sent_ids, head_ids, p_t, p_a)])
+    ctx = DocContext(sent_ids, p_t, p_a, np.array([max(0, s.words) for s in doc.sentences], dtype=float), sim)
+    return np.hstack([base, _lexical_features(sent_ids, head_ids, p_t, p_a)]), ctx
+
+
+def doc_context(doc: Document, words: WordModels) -> DocContext | None:
+    """The DocContext alone, as analyse() gives it, without computing the sentence features (the word table
+    needs only the first sentence's headline form)."""
+    sents = doc.sentences
+    if not sents:
+        return None
+    from ..compress import compress
+
+    sim = cosine_matrix([s.text for s in sents])
+    head0 = [compress(sents[0].text, doc.lang, HEAD_MAX_WORDS, target_words=HEAD_TARGET_WORDS)]
+    _, wx, sent_ids = word_features(doc, _centrality(sim), head0)
+    p_t, p_a = words.probabilities(wx)
+    return DocContext(sent_ids, p_t, p_a, np.array([max(0, s.words) for s in sents], dtype=float), sim)
+
+
+def sentence_features(doc: Document, words: WordModels | None = None) -> np.ndarray:
+    """One row per sentence of the document (float64): BASE_FEATURES, then LEXICAL_FEATURES when word models
+    are given."""
+    return analyse(doc, words)[0]
+
+
+def set_features(ctx: DocContext, body: np.ndarray, order: Sequence[int], seed: Sequence[int],
+                 candidates: Sequence[Sequence[int]]) -> np.ndarray:
+    """One row of SET_FEATURES per candidate brief. body: the body head's probabilities; order: the candidate
+    sentences ranked by them (best first); seed: the sentences every candidate holds (the headline's)."""
+    n = len(ctx.sent_ids)
+    pa, pt = ctx.p_abs, ctx.p_title
+    rank = {i: r for r, i in enumerate(order)}
+    b = np.clip(body, 1e-9, 1 - 1e-9)
+    logit = np.log(b / (1 - b))
+    tot_a = float(pa.sum()) + 1e-9
+    bmax = max((float(body[i]) for i in order), default=0.0)
+    doc_words = float(ctx.words.sum())
+    seed = list(seed)
+    seed_ids = np.concatenate([ctx.sent_ids[i] for i in seed]) if seed else np.zeros(0, dtype=np.intp)
+    seed_a = float(pa[np.unique(seed_ids)].sum()) if seed_ids.size else 0.0
+    seed_w = float(sum(ctx.words[i] for i in seed))
+    out = np.zeros((len(candidates), len(SET_FEATURES)))
+    for k, cand in enumerate(candidates):
+        cand = sorted(cand)
+        added = [i for i in cand if i not in seed]
+        seq = np.concatenate([ctx.sent_ids[i] for i in cand]) if cand else np.zeros(0, dtype=np.intp)
+        nw = float(sum(ctx.words[i] for i in cand))
+        u = np.unique(seq)
+        ea, et = float(pa[u].sum()), float(pt[u].sum())
+        ba = [float(body[i]) for i in added]
+        pair = [float(ctx.sim[a, c]) for j, a in enumerate(cand) for c in cand[j + 1:]]
+        bi = float((pa[seq[:-1]] * pa[seq[1:]]).sum()) if seq.size > 1 else 0.0
+        ntok = max(1, seq.size)
+        out[k] = (
+            len(added), len(cand), nw, abs(nw - ABSTRACT_WORDS), float(body[seed[0]]) if seed else -1.0,
+            sum(ba), min(ba, default=1.0), max(ba, default=0.0), float(sum(logit[i] for i in cand)), bmax,
+            max((rank.get(i, n) for i in added), default=-1), float(np.mean([rank.get(i, n) for i in added]))
+            if added else -1.0,
+            min((i / n for i in added), default=-1.0), max((i / n for i in added), default=-1.0),
+            seed[0] / n if seed else -1.0,
+            ea, ea / ntok, 2 * ea / (seq.size + ABSTRACT_WORDS), ea / tot_a,
+            et, 2 * et / (seq.size + TITLE_WORDS), u.size / ntok, max(pair, default=0.0),
+            math.log1p(n), math.log1p(doc_words), sum(1 for i in added if i < 3), cand[0] if cand else -1,
+            2 * bi / (max(1, seq.size - 1) + ABSTRACT_WORDS - 1), bi, 2 * float(pa[seq].sum()) / (seq.size + ABSTRACT_WORDS),
+            ea - seed_a, (ea - seed_a) / max(1.0, nw - seed_w),
+        )
+    return out
 
 
 # ---- numpy evaluators for the exported models ----------------------------------------------------------------
@@ -436,10 +534,12 @@ class LearnedScorer:
 
     name = "learned"
 
-    def __init__(self, headline: Head, body: Head, meta: dict, words: WordModels | None = None):
+    def __init__(self, headline: Head, body: Head, meta: dict, words: WordModels | None = None,
+                 brief: Head | None = None):
         self.headline_head = headline
         self.body_head = body
         self.words = words
+        self.brief_head = brief  # chooses the brief among candidate sets of sentences (needs the word models)
         self.meta = meta
         self.stop = meta.get("brief_stop")
         self.margin = meta.get("brief_margin")
@@ -462,8 +562,13 @@ class LearnedScorer:
                                    _head_from_arrays(z, "abstract_words", len(WORD_FEATURES)))
             elif feats != BASE_FEATURES:
                 raise ValueError("the model was trained on a different feature set")
+            brief = None
+            if meta.get("set_features"):
+                if words is None or tuple(meta["set_features"]) != SET_FEATURES:
+                    raise ValueError("the model's brief head uses a different feature set")
+                brief = _head_from_arrays(z, "brief", len(SET_FEATURES))
             return cls(_head_from_arrays(z, "headline", len(feats)), _head_from_arrays(z, "body", len(feats)), meta,
-                       words)
+                       words, brief)
 
     @classmethod
     def load(cls, path: str | Path | None = None):
@@ -487,10 +592,18 @@ class LearnedScorer:
             fallback.notes.append(f"document of {len(doc.sentences)} sentences: scored by centrality "
                                   f"(the learned scorer takes up to {MAX_SENTENCES})")
             return fallback
-        x = sentence_features(doc, self.words)
+        x, ctx = analyse(doc, self.words)
         if x.shape[0] == 0:
             return Scores(np.zeros(0), np.zeros(0))
         raw = self.body_head.predict(x)
         body = 1.0 / (1.0 + np.exp(-raw)) if self.meta.get("body_label", "oracle") == "oracle" else raw
         head = self.headline_head.predict(x)
-        return Scores(head, body, stop=brief_stop(body, self.stop, self.margin))
+        sets = None
+        if self.brief_head is not None and ctx is not None:
+            brief_head = self.brief_head
+
+            def sets(order: Sequence[int], seed: Sequence[int], candidates: Sequence[Sequence[int]]) -> np.ndarray:
+                return brief_head.predict(set_features(ctx, body, order, seed, candidates))
+
+        return Scores(head, body, stop=brief_stop(body, self.stop, self.margin), sets=sets,
+                      sets_budget=int(self.meta.get("brief_budget") or 0))
