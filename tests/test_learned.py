@@ -361,3 +361,22 @@ def test_a_phrase_set_off_on_both_sides_goes_without_the_rest_of_the_clause():
     out = compress(s, "fr", 20, target_words=12)
     assert out == "Les trois communes et leurs voisines ont lancé un vaste programme de digues le long de la rivière"
     assert count_words(out) <= 20
+
+
+@pytest.mark.parametrize("sentence,lang,expected", [
+    ("Les trois communes de la vallée et leurs voisines ont signé, à la suite de la réunion de lundi soir à la "
+     "préfecture, un accord sur la gestion des digues.", "fr",
+     "Les trois communes de la vallée et leurs voisines ont signé un accord sur la gestion des digues"),
+    ("Le gouvernement a présenté, après trois semaines de négociations difficiles avec les syndicats, une réforme "
+     "des retraites très contestée.", "fr", "Le gouvernement a présenté une réforme des retraites très contestée"),
+    ("The council approved, after a long debate on the costs of the project, the new library plan for the north "
+     "district.", "en", "The council approved the new library plan for the north district"),
+])
+def test_a_phrase_before_the_object_goes_alone_not_with_the_object(sentence, lang, expected):
+    assert compress(sentence, lang, 20, target_words=12) == expected
+
+
+def test_a_trailing_clause_after_a_comma_still_goes_to_the_end():
+    s = ("Le maire a inauguré la nouvelle médiathèque du quartier nord, après deux ans de travaux, en présence "
+         "des habitants.")
+    assert compress(s, "fr", 20, target_words=12) == "Le maire a inauguré la nouvelle médiathèque du quartier nord"

@@ -124,6 +124,39 @@ _TRAILING_CLAUSE = {
 }
 
 
+# A phrase set off by commas inside the clause, with the verb's object after it ("ont signé, à la suite de la
+# réunion, un accord"): the trailing-clause rule would cut from the phrase to the end and lose the object, so
+# only the phrase goes.
+_ASIDE_THEN_OBJECT = {
+    "fr": re.compile(
+        r",\s+(?:après|avant|selon|d'après|lors|malgré|contre|sans|notamment|à la suite d[eu']|dans le cadre d[eu']|"
+        r"au lendemain d[eu']|en vue d[eu'])[^,;:«»\"]*,(?=\s*(?:l'|d'|(?:le|la|les|un|une|des|du|son|sa|ses|leur|"
+        r"leurs|ce|cet|cette|ces|plus|près|environ|\d+)\b))",
+        re.I,
+    ),
+    "en": re.compile(
+        r",\s+(?:after|before|according to|despite|following|during|including)[^,;:\"]*,"
+        r"(?=\s*(?:the|a|an|its|their|his|her|more|\d+)\b)",
+        re.I,
+    ),
+}
+
+
+def _trailing_clause(text: str, key: str, min_words: int) -> str:
+    """Cut a trailing adverbial clause; when it is only a phrase set off by commas before the verb's object,
+    cut just that phrase."""
+    m = _TRAILING_CLAUSE[key].search(text)
+    if not m:
+        return text
+    head = text[: m.start()].rstrip()
+    start = len(head) - 1 if head.endswith(",") else m.start()
+    aside = _ASIDE_THEN_OBJECT[key].match(text, start)
+    if aside:
+        new = _tidy(text[: aside.start()] + " " + text[aside.end():])
+        return new if count_words(new) >= min_words else text
+    return _apply(_TRAILING_CLAUSE[key], text, "", min_words)
+
+
 def _tidy(text: str) -> str:
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     text = re.sub(r"\s{2,}", " ", text).strip()
@@ -161,7 +194,10 @@ def compress(sentence: str, lang: str, max_words: int, min_words: int = 4, targe
                        (_TRAILING_CLAUSE[key], ""), (_TRAILING_CLAUSE[key], ""), (_FINAL_RELATIVE[key], "")):
         if count_words(text) <= goal:
             break
-        text = _apply(rule, text, repl, max(min_words, 5))
+        if rule is _TRAILING_CLAUSE[key]:
+            text = _trailing_clause(text, key, max(min_words, 5))
+        else:
+            text = _apply(rule, text, repl, max(min_words, 5))
     # Still too long: drop trailing prepositional phrases set off by commas, last first.
     while count_words(text) > max_words:
         cuts = list(_TRAILING_PP[key].finditer(text))
