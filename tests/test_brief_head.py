@@ -142,3 +142,15 @@ def test_a_model_without_a_brief_head_uses_the_stop_rule(tmp_path):
         scorer = LearnedScorer.from_file(path)
     assert scorer.brief_head is None
     assert scorer.score(segment(ARTICLE, "fr")).sets is None
+
+
+def test_the_trainers_document_context_is_the_one_the_scorer_uses():
+    from briefsum.engines.learned import doc_context
+
+    scorer = LearnedScorer.load()
+    doc = segment(ARTICLE, "fr")
+    _, a = analyse(doc, scorer.words)
+    b = doc_context(doc, scorer.words)
+    assert np.array_equal(a.p_abs, b.p_abs) and np.array_equal(a.p_title, b.p_title)
+    assert np.array_equal(a.sim, b.sim) and np.array_equal(a.words, b.words)
+    assert all(np.array_equal(x, y) for x, y in zip(a.sent_ids, b.sent_ids))

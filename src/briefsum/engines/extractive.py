@@ -250,27 +250,26 @@ class ExtractiveEngine:
         max_sents = [g.max_sentences for g in non_head]
 
         def plan_grades(order: list[int], lengths: dict[int, int], seed: list[int]) -> list[list[int]]:
+            first: list[int] | None = None
             if scores.sets is not None and nb and nb[0] <= scores.sets_budget:
-                # The brief is the best-scored candidate set; the longer grades grow from it.
+                # The shortest body grade (the brief) is the best-scored candidate set.
                 options = brief_candidates(order, lengths, nb[0], seed, redundant, max_sents[0])
                 if options:
-                    best = options[int(np.argmax(scores.sets(order, seed, options)))]
-                    first = [sorted(best)]
-                    rest = fill_nested(order, lengths, nb[1:], seed=first[0], max_sentences=max_sents[1:],
-                                       redundant=redundant) if len(nb) > 1 else []
-                    return first + rest
-            if scores.stop is None or not nb:
-                return fill_nested(order, lengths, nb, seed=seed, max_sentences=max_sents, redundant=redundant)
-            # The shortest body grade takes only sentences scored at or above `stop` (at least one);
-            # the longer grades then grow from it as usual, so nesting holds.
-            keep = [i for i in order if scores.body[i] >= scores.stop] or order[:1]
-            first = fill_nested(keep, lengths, nb[:1], seed=seed, max_sentences=max_sents[:1], redundant=redundant)
-            if not first[0]:
-                first = fill_nested(order, lengths, nb[:1], seed=seed, max_sentences=max_sents[:1],
-                                    redundant=redundant)
-            rest = fill_nested(order, lengths, nb[1:], seed=first[0], max_sentences=max_sents[1:],
+                    first = sorted(options[int(np.argmax(scores.sets(order, seed, options)))])
+            if first is None:
+                if scores.stop is None or not nb:
+                    return fill_nested(order, lengths, nb, seed=seed, max_sentences=max_sents, redundant=redundant)
+                # Or it takes only sentences scored at or above `stop` (at least one).
+                keep = [i for i in order if scores.body[i] >= scores.stop] or order[:1]
+                first = fill_nested(keep, lengths, nb[:1], seed=seed, max_sentences=max_sents[:1],
+                                    redundant=redundant)[0]
+                if not first:
+                    first = fill_nested(order, lengths, nb[:1], seed=seed, max_sentences=max_sents[:1],
+                                        redundant=redundant)[0]
+            # The longer grades then grow from it as usual, so nesting holds.
+            rest = fill_nested(order, lengths, nb[1:], seed=first, max_sentences=max_sents[1:],
                                redundant=redundant) if len(nb) > 1 else []
-            return first + rest
+            return [first] + rest
 
         plan = plan_grades(body_order, src_len, seed)
 
