@@ -180,7 +180,8 @@ def work_summarise(args: argparse.Namespace, paths: dict[str, Path], cache: Path
         import briefsum
         from briefsum.config import load_config
 
-        backend = "transformers" if args.system.startswith("briefsum-transformers") else "default"
+        backend = "transformers" if args.system.startswith("briefsum-transformers") else \
+            "ctranslate2" if args.system.startswith("briefsum-ctranslate2") else "default"
         conf = briefsum_config(args, backend, cache, paths)
         if "-bs" in args.system:  # briefsum-bsN: N articles per generation batch
             conf["neural"]["summary_batch_size"] = int(args.system.split("-bs")[1])
@@ -190,6 +191,8 @@ def work_summarise(args: argparse.Namespace, paths: dict[str, Path], cache: Path
             torch.set_num_threads(args.naive_threads or os.cpu_count() or 1)
         if args.system.endswith("-bf16"):  # bfloat16 weights on CPU (AMX/AVX512-BF16 where the CPU has them)
             conf["neural"]["dtype"] = "bfloat16"
+        if args.system.endswith("-fp32"):  # float32 weights: the exact path, whatever the CPU
+            conf["neural"]["dtype"] = "float32"
         if "-intra" in args.system:  # briefsum-intraN: one ctranslate2 worker of N threads
             conf["neural"].update(inter_threads=1, intra_threads=int(args.system.split("-intra")[1]))
         cfg = load_config(conf)
@@ -267,7 +270,8 @@ def main() -> None:
                     help="also summarise with briefsum's float32 transformers backend")
     ap.add_argument("--summary-systems", default="",
                     help="more briefsum summarisation variants, e.g. briefsum-bs1,briefsum-intra2 (articles per "
-                         "generation batch; one ctranslate2 worker of N threads)")
+                         "generation batch; one ctranslate2 worker of N threads), briefsum-transformers-bf16, "
+                         "briefsum-ctranslate2 (the int8 backend that was the CPU default before)")
     ap.add_argument("--skip", default="", help="comma-separated parts to skip: translate,summarise,seed")
     ap.add_argument("--only", default="", help="comma-separated parts to run (the others are skipped)")
     args = ap.parse_args()

@@ -53,8 +53,21 @@ def pick_device(name: str | None = "auto") -> str:
     return "cpu"
 
 
-def pick_dtype(name: str | None, device: str) -> Any:
-    """The torch dtype: bfloat16 (else float16) on a GPU, float32 on CPU, unless set."""
+def cpu_has_bf16_matrix_units() -> bool:
+    """True when this CPU multiplies bfloat16 matrices in hardware (AMX tiles with AVX512-BF16): there a
+    bfloat16 model runs several times faster than float32; elsewhere bfloat16 is emulated and slower."""
+    import torch
+
+    cpu = getattr(torch, "cpu", None)
+    try:
+        return bool(cpu._is_amx_tile_supported() and cpu._is_avx512_bf16_supported())  # type: ignore[union-attr]
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def pick_dtype(name: str | None, device: str, task: str = "translation") -> Any:
+    """The torch dtype: bfloat16 (else float16) on a GPU; on CPU float32, or bfloat16 for summarisation models
+    where the CPU has bfloat16 matrix units; unless set."""
     import torch
 
     name = (name or "auto").lower()
@@ -68,7 +81,184 @@ def pick_dtype(name: str | None, device: str) -> Any:
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     if device == "mps":
         return torch.float16
+    if task == "summarisation" and device == "cpu" and cpu_has_bf16_matrix_units():
+        return torch.bfloat16
     return torch.float32
+
+
+# -- cross-attention computed once per input ---------------------------------------------------------------
+#
+# In transformers' generate, an encoder-decoder model projects the encoder output to cross-attention keys and
+# values at the first step of every call, once per beam (the encoder output is repeated beam times), and beam
+# search then reorders those identical rows at every step. For the models below, briefsum computes them once per
+# input, keeps them with the input's encoding across its grades, and lets every beam of an input read the same
+# rows: an attention function folds the beams into the query length (cross-attention has no causal mask, so
+# each query row still sees exactly its own keys), and the cache leaves cross-attention alone when beams are
+# reordered. Self-attention is untouched.
+
+_SHARED_CROSS_TYPES = ("bart", "mbart", "marian", "pegasus", "m2m_100")
+_ATTENTION = "briefsum_sdpa"
+
+
+@dataclass
+class _Kept:
+    """One input's encoder output [1, length, width], and its cross-attention keys/values once computed."""
+
+    hidden: Any
+    cross: list | None = None
+    cross_bytes: int = 0
+
+
+def _folded_sdpa(module: Any, query: Any, key: Any, value: Any, attention_mask: Any, **kwargs: Any) -> tuple:
+    """PyTorch's scaled-dot-product attention as transformers calls it, where keys/values may hold one row per
+    input while queries hold one per beam: the beams then become extra query positions of their input."""
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    rows = key.shape[0]
+    if query.shape[0] == rows:
+        return sdpa_attention_forward(module, query, key, value, attention_mask, **kwargs)
+    beams = query.shape[0] // rows
+    n, heads, length, dim = query.shape
+    q = query.view(rows, beams, heads, length, dim).transpose(1, 2).reshape(rows, heads, beams * length, dim)
+    mask = attention_mask
+    if mask is not None:
+        if mask.shape[0] == n:
+            mask = mask[::beams]
+        if mask.shape[2] == length and length > 1:
+            mask = mask.repeat(1, 1, beams, 1)
+    out, _ = sdpa_attention_forward(module, q, key, value, mask, **kwargs)  # [rows, beams * length, heads, dim]
+    return out.reshape(rows, beams, length, heads, dim).reshape(n, length, heads, dim), None
+
+
+def _cross_attention_modules(model: Any) -> list:
+    """The decoder layers' cross-attention modules, when this model's cross-attention is shared across beams
+    (see _share_cross_attention); else []."""
+    cfg = getattr(model, "config", None)
+    if getattr(cfg, "model_type", None) not in _SHARED_CROSS_TYPES or \
+            getattr(cfg, "_attn_implementation", None) != _ATTENTION:
+        return []
+    try:
+        layers = list(model.get_decoder().layers)
+        mods = [layer.encoder_attn for layer in layers]
+    except AttributeError:
+        return []
+    ok = all(hasattr(m, "k_proj") and hasattr(m, "v_proj") and getattr(m, "layer_idx", None) == i
+             and getattr(m, "head_dim", None) for i, m in enumerate(mods))
+    return mods if ok and mods else []
+
+
+def _share_cross_attention(model: Any) -> None:
+    """Switch a loaded model of a family above from sdpa to the beam-folding attention (same kernel)."""
+    cfg = getattr(model, "config", None)
+    if getattr(cfg, "model_type", None) not in _SHARED_CROSS_TYPES or \
+            getattr(cfg, "_attn_implementation", None) != "sdpa":
+        return
+    from transformers import AttentionInterface
+
+    AttentionInterface.register(_ATTENTION, _folded_sdpa)
+    try:
+        model.set_attn_implementation(_ATTENTION)
+    except (AttributeError, ValueError, TypeError):  # an older transformers: plain generate, as before
+        return
+
+
+_SHIFTABLE_TYPES = ("bart", "mbart", "marian", "pegasus")
+
+
+def _shiftable_positions(model: Any) -> Any:
+    """Let the decoder's position embedding start each row's positions later by a per-row shift (its attribute
+    briefsum_shift, a tensor with one entry per input, None by default), so that decoder prompts of different
+    lengths can share a batch, left-padded and masked, each at the positions it has alone. Returns the module,
+    or None for a model this is not known to be right for (its prompts then batch only at equal lengths)."""
+    import torch
+
+    cfg = getattr(model, "config", None)
+    if getattr(cfg, "model_type", None) not in _SHIFTABLE_TYPES:
+        return None
+    try:
+        emb = model.get_decoder().embed_positions
+    except AttributeError:
+        return None
+    if not isinstance(emb, torch.nn.Embedding) or not {"cache_length", "position_ids"} <= \
+            _parameters(type(emb).forward):
+        return None
+    if getattr(emb, "briefsum_shift", "missing") != "missing":
+        return emb
+    plain = emb.forward
+    offset = int(getattr(emb, "offset", 0) or 0)
+
+    def forward(x: Any, cache_length: int = 0, position_ids: Any = None) -> Any:
+        shift = emb.briefsum_shift
+        out = plain(x, cache_length, position_ids=position_ids)
+        if shift is None:
+            return out
+        rows = x.shape[0] if hasattr(x, "shape") else int(x[0])
+        if rows != shift.shape[0]:
+            shift = shift.repeat_interleave(rows // shift.shape[0])  # the beams of each input
+        length = out.shape[-2]
+        if position_ids is None:
+            position_ids = torch.arange(cache_length, cache_length + length, device=emb.weight.device)
+        pos = (position_ids.view(1, -1) - shift.view(-1, 1)).clamp(min=0) + offset
+        return torch.nn.functional.embedding(pos, emb.weight)
+
+    emb.briefsum_shift = None
+    emb.forward = forward
+    return emb
+
+
+def _last_position_head(model: Any) -> Any:
+    """Let the output projection, while its attribute briefsum_last is set, project only the last position of
+    a multi-token decoder input: generate reads only those logits, and a decoder prompt (a shorter grade) would
+    otherwise be projected onto the whole vocabulary at every one of its positions. Returns the module or None."""
+    import torch
+
+    try:
+        head = model.get_output_embeddings()
+    except (AttributeError, NotImplementedError):
+        return None
+    if not isinstance(head, torch.nn.Linear):
+        return None
+    if getattr(head, "briefsum_last", None) is not None:
+        return head
+    plain = head.forward
+
+    def forward(x: Any) -> Any:
+        if head.briefsum_last and x.dim() == 3 and x.shape[1] > 1:
+            x = x[:, -1:]
+        return plain(x)
+
+    head.briefsum_last = False
+    head.forward = forward
+    return head
+
+
+def _parameters(fn: Any) -> frozenset:
+    import inspect
+
+    try:
+        return frozenset(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return frozenset()
+
+
+_CACHE_CLASS: list = []
+
+
+def _shared_cross_cache(layers: Sequence[tuple[Any, Any]]) -> Any:
+    """An encoder-decoder cache whose cross-attention part is filled with (keys, values) per layer, one row per
+    input, and is left as it is when beam search reorders the beams."""
+    from transformers.cache_utils import DynamicCache, EncoderDecoderCache
+
+    if not _CACHE_CLASS:
+        class SharedCrossCache(EncoderDecoderCache):
+            def reorder_cache(self, beam_idx: Any) -> None:
+                self.self_attention_cache.reorder_cache(beam_idx)
+
+        _CACHE_CLASS.append(SharedCrossCache)
+    cross = DynamicCache()
+    for i, (k, v) in enumerate(layers):
+        cross.update(k, v, i)
+    return _CACHE_CLASS[0](DynamicCache(), cross)
 
 
 @dataclass
@@ -83,6 +273,8 @@ class Generated:
 class Seq2Seq:
     """A loaded tokenizer + seq2seq model pair on one device, safe to share between threads."""
 
+    mixed_prefixes = False  # whether decoder prompts of different lengths may share a batch
+
     def __init__(self, ref: str, tokenizer: Any, model: Any, device: str, dtype: Any):
         self.ref = ref
         self.tokenizer = tokenizer
@@ -93,8 +285,19 @@ class Seq2Seq:
         self.model_type = getattr(model.config, "model_type", "")
         # Encoder outputs of single inputs, most recent last: one by default (a document's grades reuse it);
         # keep_encodings() holds more while a batch of documents goes through its grades together.
-        self._encodings: OrderedDict[tuple, Any] = OrderedDict()
+        self._encodings: OrderedDict[tuple, _Kept] = OrderedDict()
         self._keep = 1
+        # Cross-attention keys/values kept with the encodings, within this many bytes (beyond it they are
+        # computed for each generate call, still once per input rather than once per beam).
+        self.cross_budget = 1 << 30
+        self._cross_bytes = 0
+        self._cross_attn = _cross_attention_modules(model)
+        # decoder prompts of different lengths batch together where positions can be shifted per row
+        self._positions = _shiftable_positions(model) if self._cross_attn else None
+        self.mixed_prefixes = self._positions is not None
+        self._head = _last_position_head(model) if self._cross_attn else None
+        # transformers 5 renamed generate's past_key_values to cache (the old name warns until 6)
+        self._cache_kwarg = "cache" if "cache" in _parameters(getattr(model, "forward", None)) else "past_key_values"
 
     @property
     def family(self) -> str | None:
@@ -171,7 +374,8 @@ class Seq2Seq:
 
     def prompts(self, decoder_prefix: "str | Sequence[str | None] | None", n: int, gen: Any) -> list[list[int]]:
         """The decoder prompt of each of n inputs (decoder start, forced BOS, the prefix's tokens), or [] when
-        there is no prefix. Prompts in one batch must have the same length (positions would shift otherwise)."""
+        there is no prefix. Prompts in one batch must have the same length (positions would shift otherwise),
+        unless the model's positions can be shifted per row (mixed_prefixes)."""
         if decoder_prefix is None:
             return []
         prefixes = [decoder_prefix] * n if isinstance(decoder_prefix, str) else list(decoder_prefix)
@@ -185,7 +389,7 @@ class Seq2Seq:
             head.append(int(gen.forced_bos_token_id))
         bodies = self.tokenizer(list(prefixes), add_special_tokens=False)["input_ids"]
         out = [head + list(b) for b in bodies]
-        if len({len(p) for p in out}) > 1:
+        if len({len(p) for p in out}) > 1 and not self.mixed_prefixes:
             raise ValueError("decoder prefixes in one batch must have the same length in tokens")
         return out
 
@@ -216,25 +420,45 @@ class Seq2Seq:
             enc = tok(texts, return_tensors="pt", padding=True, add_special_tokens=True)
             enc = {k: v.to(self.device) for k, v in enc.items()}
             prompts = self.prompts(decoder_prefix, len(texts), gen)
+            width = max((len(p) for p in prompts), default=0)
+            pads = [width - len(p) for p in prompts]
             if prompts:
-                enc["decoder_input_ids"] = torch.tensor(prompts, device=self.device)
+                pad = gen.pad_token_id if gen.pad_token_id is not None else tok.pad_token_id
+                enc["decoder_input_ids"] = torch.tensor([[pad] * n + p for n, p in zip(pads, prompts)],
+                                                        device=self.device)
+                if any(pads):  # left-padded, masked, each row's positions shifted back to where they are alone
+                    enc["decoder_attention_mask"] = torch.tensor([[0] * n + [1] * len(p)
+                                                                  for n, p in zip(pads, prompts)],
+                                                                 device=self.device)
             room = self.output_limit
             if room is not None:
-                room -= len(prompts[0]) if prompts else 1
+                room -= width if prompts else 1
                 if room < 1:
                     return [Generated("", 0, False) for _ in texts]
                 gen.max_new_tokens = min(gen.max_new_tokens or room, room)
                 if gen.min_new_tokens:
                     gen.min_new_tokens = min(gen.min_new_tokens, gen.max_new_tokens)
             try:
-                if len(texts) == 1:  # one document, several grades: its encoding is computed once and reused
-                    enc["encoder_outputs"] = self._encode(texts[0], src_code, enc)
-                elif self._keep > 1:  # documents going through their grades together: each encoded once, alone
-                    enc["encoder_outputs"] = self._encode_batch(texts, src_code, enc)
-                seqs = model.generate(**enc, generation_config=gen)
+                # One document through its grades, or documents going through them together: each encoded
+                # once, alone, and its encoding reused.
+                if len(texts) == 1 or self._keep > 1:
+                    enc.update(self._encoder_inputs(texts, src_code, enc))
+                if any(pads):
+                    assert self._positions is not None
+                    self._positions.briefsum_shift = torch.tensor(pads, device=self.device)
+                if self._head is not None:
+                    self._head.briefsum_last = True
+                try:
+                    seqs = model.generate(**enc, generation_config=gen)
+                finally:
+                    if self._positions is not None:
+                        self._positions.briefsum_shift = None
+                    if self._head is not None:
+                        self._head.briefsum_last = False
             except (RuntimeError, IndexError) as exc:
                 raise BackendError(f"model {self.ref} failed while generating: {str(exc).splitlines()[0]}") from None
-        return self.finish(seqs.tolist(), prompts, gen, limits)
+        return self.finish([row[n:] for row, n in zip(seqs.tolist(), pads)] if any(pads) else seqs.tolist(),
+                           prompts, gen, limits)
 
     @contextlib.contextmanager
     def keep_encodings(self, n: int):
@@ -248,44 +472,82 @@ class Seq2Seq:
         finally:
             with self.lock:
                 self._keep = before
-                while len(self._encodings) > self._keep:
-                    self._encodings.popitem(last=False)
+                self._trim()
 
-    def _encoded(self, text: str, src_code: str | None, ids: Any, mask: Any) -> Any:
+    def _trim(self) -> None:
+        while len(self._encodings) > self._keep:
+            _, gone = self._encodings.popitem(last=False)
+            self._cross_bytes -= gone.cross_bytes
+
+    def _encoded(self, text: str, src_code: str | None, ids: Any, mask: Any) -> "_Kept":
         key = (text, src_code)
         hit = self._encodings.get(key)
         if hit is None:
-            hit = self.model.get_encoder()(input_ids=ids, attention_mask=mask, return_dict=True).last_hidden_state
+            hit = _Kept(self.model.get_encoder()(input_ids=ids, attention_mask=mask, return_dict=True)
+                        .last_hidden_state)
             self._encodings[key] = hit
-            while len(self._encodings) > self._keep:
-                self._encodings.popitem(last=False)
+            self._trim()
         else:
             self._encodings.move_to_end(key)
         return hit
 
-    def _encode(self, text: str, src_code: str | None, enc: Mapping[str, Any]) -> Any:
-        """The encoder output for one input (a fresh wrapper each call: generate expands it in place)."""
-        from transformers.modeling_outputs import BaseModelOutput
+    def _cross(self, kept: "_Kept") -> list[tuple[Any, Any]]:
+        """Each decoder layer's cross-attention (keys, values) for one encoded input, [1, heads, length, dim]:
+        what the layer computes from the encoder output at the first step of every generate call, and for
+        every beam, computed here once."""
+        if kept.cross is not None:
+            return kept.cross
+        h = kept.hidden
+        out = []
+        for attn in self._cross_attn:
+            shape = (*h.shape[:-1], -1, attn.head_dim)
+            out.append((attn.k_proj(h).view(shape).transpose(1, 2), attn.v_proj(h).view(shape).transpose(1, 2)))
+        size = sum(2 * k.numel() * k.element_size() for k, _ in out)
+        if any(v is kept for v in self._encodings.values()) and self._cross_bytes + size <= self.cross_budget:
+            kept.cross, kept.cross_bytes = out, size
+            self._cross_bytes += size
+        return out
 
-        return BaseModelOutput(last_hidden_state=self._encoded(text, src_code, enc["input_ids"],
-                                                               enc.get("attention_mask")))
-
-    def _encode_batch(self, texts: Sequence[str], src_code: str | None, enc: Mapping[str, Any]) -> Any:
-        """The encoder outputs of a padded batch, each row encoded alone (and kept), placed where its mask is 1."""
+    def _encoder_inputs(self, texts: Sequence[str], src_code: str | None, enc: Mapping[str, Any]) -> dict:
+        """generate's encoder_outputs for a batch, each row encoded alone (and kept) and placed where its mask
+        is 1; with a model whose cross-attention can be shared (see _share_cross_attention), also the cache
+        that holds each row's cross-attention keys/values once, for all its beams."""
         import torch
         from transformers.modeling_outputs import BaseModelOutput
 
-        mask = enc["attention_mask"]
-        rows = []
-        for r, text in enumerate(texts):
-            keep = mask[r].bool()
-            ids = enc["input_ids"][r][keep].unsqueeze(0)
-            rows.append((keep, self._encoded(text, src_code, ids, torch.ones_like(ids))))
-        width = rows[0][1].shape[-1]
-        states = torch.zeros(len(texts), mask.shape[1], width, dtype=rows[0][1].dtype, device=rows[0][1].device)
-        for r, (keep, h) in enumerate(rows):
-            states[r, keep] = h[0]
-        return BaseModelOutput(last_hidden_state=states)
+        if len(texts) == 1:
+            rows = [(None, self._encoded(texts[0], src_code, enc["input_ids"], enc.get("attention_mask")))]
+        else:
+            mask = enc["attention_mask"]
+            rows = []
+            for r, text in enumerate(texts):
+                keep = mask[r].bool()
+                ids = enc["input_ids"][r][keep].unsqueeze(0)
+                rows.append((keep, self._encoded(text, src_code, ids, torch.ones_like(ids))))
+        if len(rows) == 1:
+            states = rows[0][1].hidden
+        else:
+            first = rows[0][1].hidden
+            states = first.new_zeros(len(rows), enc["attention_mask"].shape[1], first.shape[-1])
+            for r, (keep, kept) in enumerate(rows):
+                states[r, keep] = kept.hidden[0]
+        out: dict[str, Any] = {"encoder_outputs": BaseModelOutput(last_hidden_state=states)}
+        if self._cross_attn:
+            per_row = [self._cross(kept) for _, kept in rows]
+            layers = []
+            for li in range(len(self._cross_attn)):
+                if len(rows) == 1:
+                    layers.append(per_row[0][li])
+                    continue
+                k0 = per_row[0][li][0]
+                keys = k0.new_zeros(len(rows), k0.shape[1], states.shape[1], k0.shape[3])
+                values = torch.zeros_like(keys)
+                for r, (keep, _) in enumerate(rows):
+                    keys[r, :, keep] = per_row[r][li][0][0]
+                    values[r, :, keep] = per_row[r][li][1][0]
+                layers.append((keys, values))
+            out[self._cache_kwarg] = _shared_cross_cache(layers)
+        return out
 
     def generate_many(self, texts: Sequence[str], settings: Mapping[str, Any], prefixes: Sequence[str | None],
                       src_code: str | None = None, forced_bos: int | None = None, batch_size: int = 8,
@@ -293,13 +555,15 @@ class Seq2Seq:
         """Generate one output per text, each continuing its own decoder prefix (None: none), in batches.
 
         Inputs are grouped by prefix length (a batch shares one prompt length, so every output is the one it
-        gets alone), sorted by input length, and cut into batches of at most batch_size inputs and batch_tokens
-        padded input tokens. A batch that fails is retried input by input, so one bad input costs only its own
+        gets alone; with mixed_prefixes, prompts are left-padded and positions shifted per row instead), sorted
+        by input length, and cut into batches of at most batch_size inputs and batch_tokens padded input tokens. A batch that fails is retried input by input, so one bad input costs only its own
         output: its place holds the BackendError."""
         texts = list(texts)
         if not texts:
             return []
         heads = self.prefix_lengths(prefixes)
+        if self.mixed_prefixes:  # prompts of any length share a batch (left-padded)
+            heads = [min(h, 0) for h in heads]
         lengths = self.count_tokens(texts, src_code)
         groups: dict[int, list[int]] = {}
         for k in sorted(range(len(texts)), key=lambda k: (-lengths[k], k)):
@@ -412,13 +676,15 @@ def _quiet_transformers() -> None:
             log.addFilter(_QuietNotes())
 
 
-def pick_backend(cfg: Config, located: Located, device: str) -> tuple[str, str]:
-    """(backend, compute type): ctranslate2 int8 on CPU when installed and the model converts, else transformers."""
+def pick_backend(cfg: Config, located: Located, device: str, task: str = "translation") -> tuple[str, str]:
+    """(backend, compute type): for translation, ctranslate2 int8 on CPU when installed and the model converts,
+    else transformers; for summarisation, transformers (each article is encoded once for all its grades and
+    beams, which ctranslate2 cannot do: BENCH.md)."""
     name = str(cfg.get("neural", "backend", default="auto") or "auto").lower()
     if name not in ("auto", "transformers", "ctranslate2"):
         raise ConfigError(f"config: neural.backend must be auto, transformers or ctranslate2, got {name!r}")
     compute = str(cfg.get("neural", "compute_type", default="auto") or "auto").lower()
-    if name == "transformers":
+    if name == "transformers" or (name == "auto" and task == "summarisation"):
         return "transformers", ""
     from . import ct2
 
@@ -445,14 +711,15 @@ def pick_backend(cfg: Config, located: Located, device: str) -> tuple[str, str]:
     return "ctranslate2", compute
 
 
-def load_model(cfg: Config, located: Located) -> Seq2Seq:
-    """Load (once per process and device) the tokenizer and model a registry entry points at."""
+def load_model(cfg: Config, located: Located, task: str = "translation") -> Seq2Seq:
+    """Load (once per process, device and precision) the tokenizer and model a registry entry points at, for
+    translation or summarisation (which may pick another backend or precision: pick_backend, pick_dtype)."""
     import torch  # noqa: F401  (fail here, as ImportError, when the extra is not installed)
 
     device = pick_device(cfg.get("neural", "device"))
-    dtype = pick_dtype(cfg.get("neural", "dtype"), device)
+    dtype = pick_dtype(cfg.get("neural", "dtype"), device, task)
     allow_pickle = bool(cfg.get("neural", "allow_pickle", default=False))
-    backend, compute_type = pick_backend(cfg, located, device)
+    backend, compute_type = pick_backend(cfg, located, device, task)
     key = (located.load_from, device, str(dtype), allow_pickle, backend, compute_type)
     with _LOCK:
         lock = _KEY_LOCKS.setdefault(key, threading.Lock())
@@ -485,6 +752,7 @@ def load_model(cfg: Config, located: Located) -> Seq2Seq:
             raise ModelUnavailable(f"cannot load model {located.ref}: {first}") from None
         model.to(device)
         model.eval()
+        _share_cross_attention(model)
         loaded = Seq2Seq(located.ref, tok, model, device, dtype)
         _MODELS[key] = loaded
         return loaded
@@ -700,7 +968,10 @@ class NeuralSummariser:
         gpu = model.device.startswith(("cuda", "mps"))
         bs = cfg.get("neural", "summary_batch_size", default="auto")
         bt = cfg.get("neural", "summary_batch_tokens", default="auto")
-        self.batch_size = (64 if gpu else 2) if bs in (None, "auto") else max(1, int(bs))
+        # On CPU, ctranslate2's int8 encoder is slow on padded batches (BENCH.md), so it gets pairs; transformers
+        # encodes each article alone anyway, and its decoder steps gain from more rows.
+        cpu_bs = 2 if model.backend.startswith("ctranslate2") else 8
+        self.batch_size = (64 if gpu else cpu_bs) if bs in (None, "auto") else max(1, int(bs))
         self.batch_tokens = (262144 if gpu else 16384) if bt in (None, "auto") else max(1, int(bt))
 
     def settings_for(self, grade: str) -> dict:
@@ -916,7 +1187,8 @@ class NeuralEngine:
                     models: Mapping[str, str] | None = None) -> "NeuralEngine":
         """Load the models the configured strategy needs; raise ModelUnavailable saying how to get any missing."""
         strategy, entries, notes = cls.plan(cfg, source, target, models)
-        loaded = {role: (entry, load_model(cfg, loc)) for role, (entry, loc) in entries.items()}
+        loaded = {role: (entry, load_model(cfg, loc, "translation" if role == "translator" else "summarisation"))
+                  for role, (entry, loc) in entries.items()}
         s_entry, s_model = loaded["summariser"]
         sum_lang = target if strategy == "translate-summarise" else source
         summariser = NeuralSummariser(cfg, s_entry, s_model, sum_lang)
@@ -930,9 +1202,10 @@ class NeuralEngine:
 
     @property
     def models(self) -> dict[str, str]:
-        """The models in use, by role; a model run by a quantised backend says so, e.g. 'ID [ctranslate2 int8]'."""
+        """The models in use, by role; a model run other than by transformers in float32 says how, e.g.
+        'ID [ctranslate2 int8]' or 'ID [transformers bfloat16]'."""
         def label(name: str, model: Seq2Seq) -> str:
-            return name if model.backend.startswith("transformers") else f"{name} [{model.backend}]"
+            return name if model.backend == "transformers float32" else f"{name} [{model.backend}]"
 
         out = {}
         if self.translator is not None:
