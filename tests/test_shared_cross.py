@@ -53,7 +53,7 @@ def test_beam_search_through_the_shared_path_equals_plain_generate(no_network, t
     assert m.mixed_prefixes == (name != "nllb")  # M2M100 places its positions otherwise: equal prompts only
     alone = [_view(briefsum.summarise(a, lang="en", target=None, engine="neural", config=cfg)) for a in SHORT]
     # transformers' own path: the encoder and the cross-attention run inside every generate, for every beam
-    monkeypatch.setattr(type(m), "_encoder_inputs", lambda self, texts, code, enc: {})
+    monkeypatch.setattr(type(m), "_encoder_inputs", lambda self, *args: {})
     plain = [_view(briefsum.summarise(a, lang="en", target=None, engine="neural", config=cfg)) for a in SHORT]
     assert alone == plain  # one article at a time: exactly transformers' own result
     if name != "pegasus":
@@ -74,11 +74,21 @@ def test_prompts_of_different_lengths_share_a_batch_and_each_gets_what_it_gets_a
     counts = m.prefix_lengths(prefixes)
     assert len(set(counts)) >= 3  # prompts of different lengths
     calls = _spy(monkeypatch, m)
+    prefilled = []
+    real_prefill = type(m)._prefill
+
+    def prefill(self, cache, kept, cross, prompts, beams):
+        prefilled.append((len(prompts), beams))
+        real_prefill(self, cache, kept, cross, prompts, beams)
+        assert cache.get_seq_length() == max(len(p) for p in prompts) - 1  # all but the last prompt token
+
+    monkeypatch.setattr(type(m), "_prefill", prefill)
     with m.keep_encodings(len(texts)):
         together = m.generate(texts, settings, decoder_prefix=prefixes)
     assert len(calls) == 1 and any(0 in row for row in calls[0]["decoder_attention_mask"])
+    assert prefilled == [(4, 3)]  # the prompts went through the decoder once each, not once per beam
     alone = [m.generate([t], settings, decoder_prefix=[p])[0] for t, p in zip(texts, prefixes)]
-    monkeypatch.setattr(type(m), "_encoder_inputs", lambda self, texts, code, enc: {})
+    monkeypatch.setattr(type(m), "_encoder_inputs", lambda self, *args: {})
     plain = [m.generate([t], settings, decoder_prefix=[p])[0] for t, p in zip(texts, prefixes)]
     assert together == alone == plain
     assert all(g.new_tokens == 10 or g.finished for g in together)

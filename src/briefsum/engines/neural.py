@@ -117,6 +117,8 @@ def _folded_sdpa(module: Any, query: Any, key: Any, value: Any, attention_mask: 
     rows = key.shape[0]
     if query.shape[0] == rows:
         return sdpa_attention_forward(module, query, key, value, attention_mask, **kwargs)
+    import torch
+
     beams = query.shape[0] // rows
     n, heads, length, dim = query.shape
     q = query.view(rows, beams, heads, length, dim).transpose(1, 2).reshape(rows, heads, beams * length, dim)
@@ -126,6 +128,16 @@ def _folded_sdpa(module: Any, query: Any, key: Any, value: Any, attention_mask: 
             mask = mask[::beams]
         if mask.shape[2] == length and length > 1:
             mask = mask.repeat(1, 1, beams, 1)
+    if mask is not None and mask.dtype == torch.bool and mask.shape[0] == rows > 1:
+        # Inputs padded at the end: each row attends to its own keys only, without reading the padding.
+        valid = mask[:, 0, 0, :]
+        ends = valid.sum(-1)
+        if torch.equal(valid, torch.arange(valid.shape[-1], device=valid.device) < ends[:, None]) and \
+                torch.equal(mask, mask[:, :, :1].expand_as(mask)):
+            outs = [sdpa_attention_forward(module, q[r:r + 1], key[r:r + 1, :, :e], value[r:r + 1, :, :e], None,
+                                           **kwargs)[0] for r, e in enumerate(ends.tolist())]
+            out = torch.cat(outs)
+            return out.reshape(rows, beams, length, heads, dim).reshape(n, length, heads, dim), None
     out, _ = sdpa_attention_forward(module, q, key, value, mask, **kwargs)  # [rows, beams * length, heads, dim]
     return out.reshape(rows, beams, length, heads, dim).reshape(n, length, heads, dim), None
 
@@ -246,19 +258,67 @@ _CACHE_CLASS: list = []
 
 def _shared_cross_cache(layers: Sequence[tuple[Any, Any]]) -> Any:
     """An encoder-decoder cache whose cross-attention part is filled with (keys, values) per layer, one row per
-    input, and is left as it is when beam search reorders the beams."""
-    from transformers.cache_utils import DynamicCache, EncoderDecoderCache
+    input, and is left as it is when beam search reorders the beams; its self-attention part defers each
+    reordering to the next append and does both in one copy into a preallocated buffer (transformers' layer
+    allocates and copies the whole cache twice per step: once to reorder it, once to append to it)."""
+    import torch
+    from transformers.cache_utils import DynamicCache, DynamicLayer, EncoderDecoderCache
 
     if not _CACHE_CLASS:
+        class ReorderOnAppend(DynamicLayer):
+            """Keys/values live in the first of two preallocated buffers (capacity doubling when full) and are
+            exposed as views of their filled part; appending writes in place, and a pending reordering is
+            gathered into the other buffer, which then becomes the first. No step allocates or copies the
+            cache otherwise."""
+
+            pending: Any = None
+            buffers: Any = None
+
+            def reorder_cache(self, beam_idx: Any) -> None:
+                if self.get_seq_length() > 0:
+                    idx = beam_idx.to(self.keys.device)
+                    self.pending = idx if self.pending is None else self.pending.index_select(0, idx)
+
+            def update(self, key_states: Any, value_states: Any, *args: Any, **kwargs: Any) -> tuple[Any, Any]:
+                if not self.is_initialized:
+                    self.lazy_initialization(key_states, value_states)
+                idx, self.pending = self.pending, None
+                if self.buffers is None:
+                    self.buffers = {}
+                self.keys = self._append("k", self.keys, key_states, idx)
+                self.values = self._append("v", self.values, value_states, idx)
+                return self.keys, self.values
+
+            def _append(self, name: str, cur: Any, new: Any, idx: Any) -> Any:
+                n = cur.shape[-2] if cur.dim() == new.dim() else 0
+                end = n + new.shape[-2]
+                pair = self.buffers.get(name)
+                if pair is None or pair[0].shape[-2] < end:
+                    cap = max(2 * end, 64)
+                    pair = [new.new_empty(*new.shape[:-2], cap, new.shape[-1]) for _ in range(2)]
+                    if n:
+                        if idx is None:
+                            pair[0][..., :n, :] = cur
+                        else:
+                            torch.index_select(cur, 0, idx, out=pair[0][..., :n, :])
+                elif idx is not None and n:
+                    torch.index_select(cur, 0, idx, out=pair[1][..., :n, :])
+                    pair = [pair[1], pair[0]]
+                pair[0][..., n:end, :] = new
+                self.buffers[name] = pair
+                return pair[0][..., :end, :]
+
         class SharedCrossCache(EncoderDecoderCache):
             def reorder_cache(self, beam_idx: Any) -> None:
                 self.self_attention_cache.reorder_cache(beam_idx)
 
-        _CACHE_CLASS.append(SharedCrossCache)
+        _CACHE_CLASS.extend([SharedCrossCache, ReorderOnAppend])
     cross = DynamicCache()
     for i, (k, v) in enumerate(layers):
         cross.update(k, v, i)
-    return _CACHE_CLASS[0](DynamicCache(), cross)
+    own = DynamicCache()
+    own.layer_class_to_replicate = _CACHE_CLASS[1]
+    return _CACHE_CLASS[0](own, cross)
 
 
 @dataclass
@@ -442,7 +502,10 @@ class Seq2Seq:
                 # One document through its grades, or documents going through them together: each encoded
                 # once, alone, and its encoding reused.
                 if len(texts) == 1 or self._keep > 1:
-                    enc.update(self._encoder_inputs(texts, src_code, enc))
+                    enc.update(self._encoder_inputs(texts, src_code, enc, prompts, max(1, int(gen.num_beams or 1))))
+                    if prompts and width > 1 and self._cache_kwarg in enc and "decoder_attention_mask" not in enc:
+                        # generate starts after a filled cache only when the mask spans the whole prompt
+                        enc["decoder_attention_mask"] = torch.ones_like(enc["decoder_input_ids"])
                 if any(pads):
                     assert self._positions is not None
                     self._positions.briefsum_shift = torch.tensor(pads, device=self.device)
@@ -508,10 +571,13 @@ class Seq2Seq:
             self._cross_bytes += size
         return out
 
-    def _encoder_inputs(self, texts: Sequence[str], src_code: str | None, enc: Mapping[str, Any]) -> dict:
+    def _encoder_inputs(self, texts: Sequence[str], src_code: str | None, enc: Mapping[str, Any],
+                        prompts: Sequence[Sequence[int]] = (), beams: int = 1) -> dict:
         """generate's encoder_outputs for a batch, each row encoded alone (and kept) and placed where its mask
         is 1; with a model whose cross-attention can be shared (see _share_cross_attention), also the cache
-        that holds each row's cross-attention keys/values once, for all its beams."""
+        that holds each row's cross-attention keys/values once, for all its beams, and, given the rows' decoder
+        prompts (which the caller left-pads to one width), their self-attention keys/values but for the last
+        token (_prefill)."""
         import torch
         from transformers.modeling_outputs import BaseModelOutput
 
@@ -540,14 +606,47 @@ class Seq2Seq:
                     layers.append(per_row[0][li])
                     continue
                 k0 = per_row[0][li][0]
-                keys = k0.new_zeros(len(rows), k0.shape[1], states.shape[1], k0.shape[3])
-                values = torch.zeros_like(keys)
+                keys = k0.new_empty(len(rows), k0.shape[1], states.shape[1], k0.shape[3])
+                values = torch.empty_like(keys)
+                for r, (keep, _) in enumerate(rows):  # padding: zeros (masked out, but never garbage)
+                    keys[r, :, ~keep] = 0
+                    values[r, :, ~keep] = 0
                 for r, (keep, _) in enumerate(rows):
                     keys[r, :, keep] = per_row[r][li][0][0]
                     values[r, :, keep] = per_row[r][li][1][0]
                 layers.append((keys, values))
-            out[self._cache_kwarg] = _shared_cross_cache(layers)
+            cache = _shared_cross_cache(layers)
+            if prompts and max(len(p) for p in prompts) > 1:
+                self._prefill(cache, [kept for _, kept in rows], per_row, prompts, beams)
+            out[self._cache_kwarg] = cache
         return out
+
+    def _prefill(self, cache: Any, kept: Sequence["_Kept"], cross: Sequence[list], prompts: Sequence[Sequence[int]],
+                 beams: int) -> None:
+        """Run each input's decoder prompt but its last token through the decoder alone, once (generate would
+        run it for every beam, padded to the longest prompt), and put the self-attention keys/values into the
+        batch cache, left-padded and repeated for the beams: generate then starts at the last prompt token."""
+        import torch
+
+        width = max(len(p) for p in prompts) - 1
+        decoder = self.model.get_decoder()
+        batch: list[list[Any]] = []
+        for r, prompt in enumerate(prompts):
+            n = len(prompt) - 1
+            if n < 1:
+                continue
+            alone = _shared_cross_cache(cross[r])
+            ids = torch.tensor([list(prompt[:-1])], device=self.device)
+            decoder(input_ids=ids, encoder_hidden_states=kept[r].hidden, use_cache=True,
+                    **{self._cache_kwarg: alone})
+            for li, layer in enumerate(alone.self_attention_cache.layers):
+                if len(batch) <= li:
+                    k = layer.keys
+                    batch.append([k.new_zeros(len(prompts), k.shape[1], width, k.shape[3]) for _ in range(2)])
+                batch[li][0][r, :, width - n:] = layer.keys[0]
+                batch[li][1][r, :, width - n:] = layer.values[0]
+        for li, (keys, values) in enumerate(batch):
+            cache.self_attention_cache.update(keys.repeat_interleave(beams, 0), values.repeat_interleave(beams, 0), li)
 
     def generate_many(self, texts: Sequence[str], settings: Mapping[str, Any], prefixes: Sequence[str | None],
                       src_code: str | None = None, forced_bos: int | None = None, batch_size: int = 8,
@@ -556,8 +655,9 @@ class Seq2Seq:
 
         Inputs are grouped by prefix length (a batch shares one prompt length, so every output is the one it
         gets alone; with mixed_prefixes, prompts are left-padded and positions shifted per row instead), sorted
-        by input length, and cut into batches of at most batch_size inputs and batch_tokens padded input tokens. A batch that fails is retried input by input, so one bad input costs only its own
-        output: its place holds the BackendError."""
+        by input length, and cut into batches of at most batch_size inputs and batch_tokens padded input tokens.
+        A batch that fails is retried input by input, so one bad input costs only its own output: its place
+        holds the BackendError."""
         texts = list(texts)
         if not texts:
             return []
