@@ -128,8 +128,9 @@ def _folded_sdpa(module: Any, query: Any, key: Any, value: Any, attention_mask: 
             mask = mask[::beams]
         if mask.shape[2] == length and length > 1:
             mask = mask.repeat(1, 1, beams, 1)
-    if mask is not None and mask.dtype == torch.bool and mask.shape[0] == rows > 1:
-        # Inputs padded at the end: each row attends to its own keys only, without reading the padding.
+    if mask is not None and mask.dtype == torch.bool and mask.shape[0] == rows > 1 and query.device.type == "cpu":
+        # Inputs padded at the end: each row attends to its own keys only, without reading the padding (on CPU,
+        # where reading memory is the cost; on a GPU one masked kernel beats a kernel per row).
         valid = mask[:, 0, 0, :]
         ends = valid.sum(-1)
         if torch.equal(valid, torch.arange(valid.shape[-1], device=valid.device) < ends[:, None]) and \
