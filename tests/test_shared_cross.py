@@ -6,18 +6,9 @@ from __future__ import annotations
 import pytest
 
 import briefsum
-from test_batch import ARTICLES, _view
+from test_batch import ARTICLES, _view, one_torch_thread  # noqa: F401  (autouse: one torch thread here too)
 from test_neural import config, loaded
 from tiny_models import no_network, tiny_models  # noqa: F401  (fixtures)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_torch_thread():
-    torch = pytest.importorskip("torch")
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 SHORT = ARTICLES[:-1]  # all fit the tiny models' input: no map-reduce, so every grade is one generate per batch
