@@ -132,3 +132,31 @@ def test_a_bfloat16_summariser_is_named_in_the_result(no_network, tiny_models):
     b = briefsum.summarise(ARTICLES[0], lang="en", target=None, engine="neural", config=cfg)
     assert b.models["summariser"] == f"{tiny_models['bart']} [transformers bfloat16]"
     assert b.stats["backend"]["summariser"] == "transformers bfloat16"
+
+
+@pytest.mark.parametrize("name", ["bart", "mbart", "pegasus", "marian", "nllb"])
+def test_padding_stays_masked_with_briefsum_attention(no_network, tiny_models, name):
+    """The model builds its masks by attention name: a padded batch must give each row what it gives alone."""
+    import torch
+
+    m = loaded(config(summarisation=("en", tiny_models[name])), tiny_models[name])
+    assert m.model.config._attn_implementation == "briefsum_sdpa"
+    texts = [SHORT[0], SHORT[2]]
+    enc = m.tokenizer(texts, return_tensors="pt", padding=True)
+    assert (enc["attention_mask"] == 0).any()
+    encoder = m.model.get_encoder()
+    with torch.inference_mode():
+        batch = encoder(**enc).last_hidden_state
+        for r, text in enumerate(texts):
+            alone = encoder(**m.tokenizer([text], return_tensors="pt")).last_hidden_state[0]
+            assert torch.allclose(batch[r][enc["attention_mask"][r].bool()], alone, atol=1e-6, rtol=0)
+
+
+def test_prompt_lookup_decoding_takes_the_plain_path(no_network, tiny_models, monkeypatch):
+    """Assisted decoding reads logits at several positions and crops the cache: none of the levers apply."""
+    cfg = config(summarisation=("en", tiny_models["bart"]))
+    m = loaded(cfg, tiny_models["bart"])
+    settings = {"num_beams": 1, "max_new_tokens": 8, "prompt_lookup_num_tokens": 3}
+    got = m.generate([SHORT[0]], settings, decoder_prefix=["The minister said"])
+    monkeypatch.setattr(type(m), "_encoder_inputs", lambda self, *args: {})
+    assert got == m.generate([SHORT[0]], settings, decoder_prefix=["The minister said"])

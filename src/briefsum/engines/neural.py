@@ -166,9 +166,12 @@ def _share_cross_attention(model: Any) -> None:
     if getattr(cfg, "model_type", None) not in _SHARED_CROSS_TYPES or \
             getattr(cfg, "_attn_implementation", None) != "sdpa":
         return
-    from transformers import AttentionInterface
+    from transformers import AttentionInterface, AttentionMaskInterface
+    from transformers.masking_utils import sdpa_mask
 
     AttentionInterface.register(_ATTENTION, _folded_sdpa)
+    # The model builds its masks by attention implementation name: without this, a new name gets none at all.
+    AttentionMaskInterface.register(_ATTENTION, sdpa_mask)
     try:
         model.set_attn_implementation(_ATTENTION)
     except (AttributeError, ValueError, TypeError):  # an older transformers: plain generate, as before
@@ -502,7 +505,10 @@ class Seq2Seq:
             try:
                 # One document through its grades, or documents going through them together: each encoded
                 # once, alone, and its encoding reused.
-                if len(texts) == 1 or self._keep > 1:
+                # Assisted (prompt-lookup) decoding reads logits at several positions and crops the cache: it
+                # gets the plain path.
+                assisted = getattr(gen, "prompt_lookup_num_tokens", None) is not None
+                if (len(texts) == 1 or self._keep > 1) and not assisted:
                     enc.update(self._encoder_inputs(texts, src_code, enc, prompts, max(1, int(gen.num_beams or 1))))
                     if prompts and width > 1 and self._cache_kwarg in enc and "decoder_attention_mask" not in enc:
                         # generate starts after a filled cache only when the mask spans the whole prompt
@@ -510,7 +516,7 @@ class Seq2Seq:
                 if any(pads):
                     assert self._positions is not None
                     self._positions.briefsum_shift = torch.tensor(pads, device=self.device)
-                if self._head is not None:
+                if self._head is not None and not assisted:
                     self._head.briefsum_last = True
                 try:
                     seqs = model.generate(**enc, generation_config=gen)
