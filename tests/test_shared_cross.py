@@ -160,3 +160,14 @@ def test_prompt_lookup_decoding_takes_the_plain_path(no_network, tiny_models, mo
     got = m.generate([SHORT[0]], settings, decoder_prefix=["The minister said"])
     monkeypatch.setattr(type(m), "_encoder_inputs", lambda self, *args: {})
     assert got == m.generate([SHORT[0]], settings, decoder_prefix=["The minister said"])
+
+
+def test_overlapping_keep_blocks_end_in_any_order(tiny_models):
+    m = loaded(config(summarisation=("en", tiny_models["bart"])), tiny_models["bart"])
+    first, second = m.keep_encodings(5), m.keep_encodings(3)
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first block ends before the second
+    assert m._keep == 3
+    second.__exit__(None, None, None)
+    assert m._keep == 1

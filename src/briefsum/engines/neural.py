@@ -351,6 +351,7 @@ class Seq2Seq:
         # keep_encodings() holds more while a batch of documents goes through its grades together.
         self._encodings: OrderedDict[tuple, _Kept] = OrderedDict()
         self._keep = 1
+        self._holds: list[int] = []  # the n of each keep_encodings block in progress
         # Cross-attention keys/values kept with the encodings, within this many bytes (beyond it they are
         # computed for each generate call, still once per input rather than once per beam).
         self.cross_budget = 1 << 30
@@ -534,14 +535,15 @@ class Seq2Seq:
     def keep_encodings(self, n: int):
         """Within the block, keep the encoder outputs of the last n single inputs (documents batched together
         through their grades), so that each is encoded once, alone, exactly as when it goes through on its own."""
-        with self.lock:
-            before = self._keep
-            self._keep = max(before, int(n))
+        with self.lock:  # blocks of several threads may overlap and end in any order
+            self._holds.append(max(1, int(n)))
+            self._keep = max(self._holds)
         try:
             yield self
         finally:
             with self.lock:
-                self._keep = before
+                self._holds.remove(max(1, int(n)))
+                self._keep = max(self._holds, default=1)
                 self._trim()
 
     def _trim(self) -> None:
