@@ -248,6 +248,21 @@ def _last_position_head(model: Any) -> Any:
     return head
 
 
+def _padded(parts: Sequence[Any], keeps: Sequence[Any], axis: int) -> Any:
+    """Stack one-row tensors [1, ...] into a batch, each row's values at the positions (along axis, counted
+    after the row dimension) where its mask in keeps is True, and zeros at the padding (masked out, but never
+    garbage)."""
+    first = parts[0]
+    shape = list(first.shape)
+    shape[0], shape[axis + 1] = len(parts), keeps[0].shape[0]
+    out = first.new_empty(shape)
+    lead = (slice(None),) * axis
+    for r, (part, keep) in enumerate(zip(parts, keeps)):
+        out[r][lead + (~keep,)] = 0
+        out[r][lead + (keep,)] = part[0]
+    return out
+
+
 def _parameters(fn: Any) -> frozenset:
     import inspect
 
@@ -602,28 +617,14 @@ class Seq2Seq:
         if len(rows) == 1:
             states = rows[0][1].hidden
         else:
-            first = rows[0][1].hidden
-            states = first.new_zeros(len(rows), enc["attention_mask"].shape[1], first.shape[-1])
-            for r, (keep, kept) in enumerate(rows):
-                states[r, keep] = kept.hidden[0]
+            states = _padded([kept.hidden for _, kept in rows], [keep for keep, _ in rows], 0)
         out: dict[str, Any] = {"encoder_outputs": BaseModelOutput(last_hidden_state=states)}
         if self._cross_attn:
             per_row = [self._cross(kept) for _, kept in rows]
-            layers = []
-            for li in range(len(self._cross_attn)):
-                if len(rows) == 1:
-                    layers.append(per_row[0][li])
-                    continue
-                k0 = per_row[0][li][0]
-                keys = k0.new_empty(len(rows), k0.shape[1], states.shape[1], k0.shape[3])
-                values = torch.empty_like(keys)
-                for r, (keep, _) in enumerate(rows):  # padding: zeros (masked out, but never garbage)
-                    keys[r, :, ~keep] = 0
-                    values[r, :, ~keep] = 0
-                for r, (keep, _) in enumerate(rows):
-                    keys[r, :, keep] = per_row[r][li][0][0]
-                    values[r, :, keep] = per_row[r][li][1][0]
-                layers.append((keys, values))
+            keeps = [keep for keep, _ in rows]
+            layers = [per_row[0][li] if len(rows) == 1 else
+                      tuple(_padded([kv[li][j] for kv in per_row], keeps, 1) for j in (0, 1))
+                      for li in range(len(self._cross_attn))]
             cache = _shared_cross_cache(layers)
             if prompts and max(len(p) for p in prompts) > 1:
                 self._prefill(cache, [kept for _, kept in rows], per_row, prompts, beams)
