@@ -45,6 +45,8 @@ def test_beam_search_through_the_shared_path_equals_plain_generate(no_network, t
     alone = [_view(briefsum.summarise(a, lang="en", target=None, engine="neural", config=cfg)) for a in SHORT]
     # transformers' own path: the encoder and the cross-attention run inside every generate, for every beam
     monkeypatch.setattr(type(m), "_encoder_inputs", lambda self, *args: {})
+    monkeypatch.setattr(type(m), "_batch_encoder_inputs", lambda self, *args: {})
+    monkeypatch.setattr(type(m), "lean_beams", False)  # transformers' own beam search
     plain = [_view(briefsum.summarise(a, lang="en", target=None, engine="neural", config=cfg)) for a in SHORT]
     assert alone == plain  # one article at a time: exactly transformers' own result
     if name != "pegasus":
@@ -80,6 +82,8 @@ def test_prompts_of_different_lengths_share_a_batch_and_each_gets_what_it_gets_a
     assert prefilled == [(4, 3)]  # the prompts went through the decoder once each, not once per beam
     alone = [m.generate([t], settings, decoder_prefix=[p])[0] for t, p in zip(texts, prefixes)]
     monkeypatch.setattr(type(m), "_encoder_inputs", lambda self, *args: {})
+    monkeypatch.setattr(type(m), "_batch_encoder_inputs", lambda self, *args: {})
+    monkeypatch.setattr(type(m), "lean_beams", False)  # transformers' own beam search
     plain = [m.generate([t], settings, decoder_prefix=[p])[0] for t, p in zip(texts, prefixes)]
     assert together == alone == plain
     assert all(g.new_tokens == 10 or g.finished for g in together)
@@ -159,6 +163,8 @@ def test_prompt_lookup_decoding_takes_the_plain_path(no_network, tiny_models, mo
     settings = {"num_beams": 1, "max_new_tokens": 8, "prompt_lookup_num_tokens": 3}
     got = m.generate([SHORT[0]], settings, decoder_prefix=["The minister said"])
     monkeypatch.setattr(type(m), "_encoder_inputs", lambda self, *args: {})
+    monkeypatch.setattr(type(m), "_batch_encoder_inputs", lambda self, *args: {})
+    monkeypatch.setattr(type(m), "lean_beams", False)  # transformers' own beam search
     assert got == m.generate([SHORT[0]], settings, decoder_prefix=["The minister said"])
 
 
