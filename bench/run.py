@@ -136,8 +136,14 @@ def work_translate(args: argparse.Namespace, paths: dict[str, Path], cache: Path
         from briefsum.config import load_config
         from briefsum.engines.neural import NeuralTranslator
 
-        backend = "transformers" if args.system == "briefsum-transformers" else "default"
-        cfg = load_config(briefsum_config(args, backend, cache, paths))
+        backend = "transformers" if args.system.startswith("briefsum-transformers") else "default"
+        conf = briefsum_config(args, backend, cache, paths)
+        for part in args.system.split("-")[2:]:  # briefsum-transformers-bf16-bs64: bfloat16, 64 a batch
+            if part in ("bf16", "fp32"):
+                conf["neural"]["dtype"] = {"bf16": "bfloat16", "fp32": "float32"}[part]
+            elif part.startswith("bs"):
+                conf["neural"]["batch_size"] = int(part[2:])
+        cfg = load_config(conf)
         tr = NeuralTranslator.from_config(cfg, "fr", "en")
         counted = count_generated_tokens(tr)
 
@@ -266,6 +272,8 @@ def main() -> None:
                     help="torch threads of the naive loop (0: one per core); 1 ran faster on the loaded machine")
     ap.add_argument("--neural", default="", help="JSON merged over briefsum's neural settings (e.g. threads)")
     ap.add_argument("--ct2-batches", default="8,16,24,32")
+    ap.add_argument("--translate-systems", default="",
+                    help="more translation systems, e.g. briefsum-transformers-bf16-bs64 (dtype, batch size)")
     ap.add_argument("--summarise-transformers", action="store_true",
                     help="also summarise with briefsum's float32 transformers backend")
     ap.add_argument("--summary-systems", default="",
@@ -290,6 +298,7 @@ def main() -> None:
                     "params": {k: params(v) for k, v in paths.items()}}
     if "translate" not in skip:
         systems = ["naive", "briefsum", "briefsum-transformers"] + \
+            [x for x in args.translate_systems.split(",") if x] + \
             [f"ct2-bs{b}" for b in args.ct2_batches.split(",")] + ["ct2-tuned-bs32"]
         report["translate"] = _summary(_rounds(args, "translate", systems))
     if "summarise" not in skip:
