@@ -8,7 +8,8 @@ from typing import Iterable, Mapping
 from .brief import AlignedSentence, Brief, Translation
 from .config import Config, load_config
 from .engines.base import EngineResult, Translator
-from .errors import BatchError, BriefsumError, EmptyInputError, InputError, InputTooLargeError, ModelUnavailable, UnsupportedLanguageError
+from .errors import (BatchError, BriefsumError, ConfigError, EmptyInputError, InputError, InputTooLargeError,
+                     ModelUnavailable, UnsupportedLanguageError)
 from .grades import grade_specs
 from .text.normalise import clean
 from .text.segment import Document, segment
@@ -79,8 +80,22 @@ def _offline_engine(cfg: Config):
     if opts.get("model_path"):
         opts["model_path"] = str(cfg.resolve_path(opts["model_path"]))
     target = opts.get("headline_target")
+    label = opts.get("headline_label")
+    if label is False or str(label).strip().lower() in ("none", "null", "off"):
+        label = None
+    try:
+        label = None if label is None else float(label)
+    except (TypeError, ValueError):
+        raise ConfigError(f"config: engine.offline.headline_label must be a number or null, got {label!r}") from None
+    langs = opts.get("headline_label_langs")
+    if langs is None:
+        langs = ["fr"]
+    elif isinstance(langs, str) or not isinstance(langs, (list, tuple)):
+        raise ConfigError(f"config: engine.offline.headline_label_langs must be a list of language codes, "
+                          f"got {langs!r}")
     return ExtractiveEngine(make_scorer(opts.get("scorer", "centrality"), opts), float(opts.get("redundancy", 0.6)),
-                            int(target) if target else None, float(opts.get("headline_fit_margin") or 0.0))
+                            int(target) if target else None, float(opts.get("headline_fit_margin") or 0.0),
+                            label, tuple(str(x) for x in langs))
 
 
 def _prestart(cfg: Config, lang: str | None, target: str | None, engine: str):

@@ -41,6 +41,8 @@ class Scores:
     # holding `seed`; `order` ranks sentences by body score), higher is better. None: fill by `stop`.
     sets: "Callable[[Sequence[int], Sequence[int], Sequence[Sequence[int]]], np.ndarray] | None" = None
     sets_budget: int = 0  # ...used for a shortest body grade of at most this many words (what it was trained for)
+    # The probability that a human title uses each of the document's words (lower-case), when the scorer knows it.
+    title_words: "dict[str, float] | None" = None
 
 
 # Candidate briefs for a learned brief choice: the seed (the headline's sentence) plus up to BRIEF_MAX_SENTENCES
@@ -183,14 +185,78 @@ def make_scorer(name: str, options: dict | None = None) -> SentenceScorer:
     raise ConfigError(f"config: unknown offline scorer '{name}' (use 'learned' or 'centrality')")
 
 
+_TOPIC_FORM = re.compile(r"^\W*(?:\w+\W+){0,3}?\w+\s*:(?!\d)")  # a headline opening with a few words and a colon
+_AFTER_START = frozenset(".!?:;«»\"“”'‘’([-–—…")
+
+
+_COMPOUND = re.compile(r"\w+(?:-\w+)*")  # a word with its hyphenated parts ("Hauts-de-France")
+
+
+def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozenset[str]" = frozenset(),
+                     longest: int = 3) -> str | None:
+    """How the texts name what `word` (lower-case) belongs to when they treat it as a proper noun: most of its
+    occurrences capitalised, at least one of them inside a sentence (not first, nor after an opening quote, a
+    colon, a dash or a bracket). The name is the word's hyphenated compound with the capitalised compounds right
+    next to it (at most `longest`, none of them a stop word: "Carlos Ghosn", "Hauts-de-France"), or the compound
+    alone where the name would repeat a word of `avoid`. Its most frequent spelling, else None."""
+    forms: Counter = Counter()
+    total = capital = 0
+    inside = False
+
+    def opens(text: str, start: int) -> bool:  # first in its sentence, or after a quote, colon, dash, bracket
+        before = text[:start].rstrip()
+        return not before or before[-1] in _AFTER_START
+
+    # compounds written capitalised inside a sentence somewhere: only those may join a name where a sentence opens
+    inner = {m.group(0).lower() for text in texts for m in _COMPOUND.finditer(text)
+             if m.group(0)[:1].isupper() and not opens(text, m.start())}
+    for text in texts:
+        parts = [(m.start(), m.end(), m.group(0)) for m in _COMPOUND.finditer(text)]
+        for k, (start, end, comp) in enumerate(parts):
+            if word not in comp.lower().split("-"):
+                continue
+            total += 1
+            piece = next(x for x in comp.split("-") if x.lower() == word)
+            if not piece[:1].isupper():
+                continue
+            capital += 1
+            inside = inside or not opens(text, start)
+            lo = hi = k
+
+            def joins(a: int, b: int) -> bool:  # compounds a < b are next to each other, one space apart
+                return text[parts[a][1]:parts[b][0]] == " "
+
+            def name_like(j: int) -> bool:
+                c = parts[j][2]
+                return c[:1].isupper() and c.lower() not in _STOP and (c.lower() in inner or
+                                                                      not opens(text, parts[j][0]))
+            while hi - lo + 1 < longest and hi + 1 < len(parts) and joins(hi, hi + 1) and name_like(hi + 1):
+                hi += 1
+            while hi - lo + 1 < longest and lo > 0 and joins(lo - 1, lo) and name_like(lo - 1):
+                lo -= 1
+            name = text[parts[lo][0]:parts[hi][1]]
+            if avoid and any(w.lower() in avoid for w in _TOKEN.findall(name) if w.lower() != word):
+                name = comp
+            forms[name] += 1
+    if not inside or 2 * capital <= total:
+        return None
+    return forms.most_common(1)[0][0]
+
+
 class ExtractiveEngine:
     """Rank sentences, fill nested grade budgets in the source language, then translate what was chosen."""
 
     name = "offline"
 
     def __init__(self, scorer: SentenceScorer, redundancy: float = 0.6, headline_target: int | None = None,
-                 headline_fit_margin: float = 0.0):
+                 headline_fit_margin: float = 0.0, headline_label: float | None = None,
+                 label_langs: Sequence[str] = ("fr",)):
         self.scorer = scorer
+        # Topic label before the headline ("Ghosn : ..."): the proper noun of the brief that a human title most
+        # likely uses, by the scorer's title-word probabilities, when that is at least headline_label (None: off)
+        # and the article's language is one of label_langs.
+        self.headline_label = headline_label
+        self.label_langs = tuple(label_langs)
         self.redundancy = redundancy
         self.headline_target = headline_target  # compress the headline while it is longer than this
         # A sentence that compresses within the headline budget wins over a better-scored one that would have
@@ -292,14 +358,19 @@ class ExtractiveEngine:
         head_src = None
         if head_spec is not None and head_idx is not None:
             head_src = headline_form(head_idx) if head_spec.compress else sents[head_idx].text
+        label = self._label(doc, scores, plan[0] if plan else [], head_src) if head_src is not None else None
+        label_out = label
         tr: dict[int, str] = {}
         head_out = head_src
         if translate:
-            batch = [sents[i].text for i in needed] + ([head_src] if head_src is not None else [])
+            extra = ([head_src] if head_src is not None else []) + ([label] if label else [])
+            batch = [sents[i].text for i in needed] + extra
             outs = translator.translate_sentences(batch, src, target)
             tr = dict(zip(needed, outs))
             if head_src is not None:
-                head_out = outs[-1]
+                head_out = outs[len(needed)]
+            if label:
+                label_out = outs[-1].strip().strip(".!?:;,") or None
         text_of = (lambda i: tr[i]) if translate else (lambda i: sents[i].text)
         if translate:
             # Re-fill with the target language's lengths: budgets are hard limits on the output.
@@ -310,10 +381,12 @@ class ExtractiveEngine:
             if seed and not seed_t:
                 warnings.append("the headline's sentence no longer fits the shorter grades once translated")
             plan = plan_grades(order_t, out_len, seed_t)
+        if label and not (plan and self._holds(doc, plan[0], label)):
+            label_out = None  # the brief changed with the translation: the label must stay within it
 
         results: dict[str, GradeResult] = {}
         if head_spec is not None and head_idx is not None:
-            results[head_spec.name] = self._headline(head_spec, head_idx, head_out, out_lang, warnings)
+            results[head_spec.name] = self._headline(head_spec, head_idx, head_out, out_lang, warnings, label_out)
         whole: list[str] = []
         for g, budget, idxs in zip(non_head, nb, plan):
             if not idxs:
@@ -343,13 +416,47 @@ class ExtractiveEngine:
                             {"scorer": self.scorer.name, **({"translator": translator.name} if translate else {})},
                             stats)
 
-    def _headline(self, spec: GradeSpec, idx: int, text: str, out_lang: str, warnings: list[str]) -> GradeResult:
+    def _label(self, doc: Document, scores: Scores, brief: Sequence[int], headline: str) -> str | None:
+        """The topic label for the headline (see __init__), or None."""
+        if self.headline_label is None or not scores.title_words or doc.lang not in self.label_langs or not brief:
+            return None
+        if _TOPIC_FORM.match(headline):  # it has a topic already ("Au menu : ...")
+            return None
+        used = {w.lower() for w in _TOKEN.findall(headline)}
+        inside = {w.lower() for i in brief for w in _TOKEN.findall(doc.sentences[i].text)}
+        texts = [s.text for s in doc.sentences]
+        for word, p in sorted(scores.title_words.items(), key=lambda kv: (-kv[1], kv[0])):
+            if p < self.headline_label:
+                break
+            if word in used or word not in inside or word in _STOP or len(word) < 3 or not word.isalpha():
+                continue
+            form = proper_noun_form(word, texts, used)
+            if form and not self._holds(doc, brief, form):  # the name runs outside the brief: its own compound
+                form = proper_noun_form(word, texts, used, longest=1)
+            if form:
+                return form
+        return None
+
+    @staticmethod
+    def _holds(doc: Document, brief: Sequence[int], label: str) -> bool:
+        inside = {w.lower() for i in brief for w in _TOKEN.findall(doc.sentences[i].text)}
+        return all(w.lower() in inside for w in _TOKEN.findall(label))
+
+    def _headline(self, spec: GradeSpec, idx: int, text: str, out_lang: str, warnings: list[str],
+                  label: str | None = None) -> GradeResult:
         limit = spec.max_words
         if spec.compress:
             text = compress(text, out_lang, limit, target_words=self.headline_target)
-        text, cut = truncate_to_words(text, limit)
+        room = limit - (count_words(label) if label else 0)
+        if label and room < 5:
+            label, room = None, limit
+        text, cut = truncate_to_words(text, room)
         if cut:
             warnings.append(f"{spec.name}: the chosen sentence was cut to {count_words(text)} words "
                             f"to fit its {limit}-word budget")
-        return GradeResult(spec.name, text, [idx], count_words(text), limit, out_lang, cut,
-                           "extractive+compressed" if spec.compress else "extractive")
+        method = "extractive+compressed" if spec.compress else "extractive"
+        if label:
+            # French sets a colon off with a space on both sides; English and most others do not
+            text = f"{label}{' : ' if out_lang == 'fr' else ': '}{text}"
+            method += "+label"
+        return GradeResult(spec.name, text, [idx], count_words(text), limit, out_lang, cut, method)

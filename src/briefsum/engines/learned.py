@@ -351,6 +351,7 @@ class DocContext:
     p_abs: np.ndarray
     words: np.ndarray
     sim: np.ndarray
+    vocab: list[str] | None = None  # the distinct words the ids point at (lower-case)
 
 
 def analyse(doc: Document, words: WordModels | None = None) -> tuple[np.ndarray, DocContext | None]:
@@ -365,7 +366,8 @@ def analyse(doc: Document, words: WordModels | None = None) -> tuple[np.ndarray,
     index = {w: j for j, w in enumerate(vocab)}
     head_ids = [np.array([index[w.lower()] for w in _WORD.findall(h) if w.lower() in index], dtype=np.intp)
                 for h in head_texts]
-    ctx = DocContext(sent_ids, p_t, p_a, np.array([max(0, s.words) for s in doc.sentences], dtype=float), sim)
+    ctx = DocContext(sent_ids, p_t, p_a, np.array([max(0, s.words) for s in doc.sentences], dtype=float), sim,
+                     list(vocab))
     return np.hstack([base, _lexical_features(sent_ids, head_ids, p_t, p_a)]), ctx
 
 
@@ -379,9 +381,10 @@ def doc_context(doc: Document, words: WordModels) -> DocContext | None:
 
     sim = cosine_matrix([s.text for s in sents])
     head0 = [compress(sents[0].text, doc.lang, HEAD_MAX_WORDS, target_words=HEAD_TARGET_WORDS)]
-    _, wx, sent_ids = word_features(doc, _centrality(sim), head0)
+    vocab, wx, sent_ids = word_features(doc, _centrality(sim), head0)
     p_t, p_a = words.probabilities(wx)
-    return DocContext(sent_ids, p_t, p_a, np.array([max(0, s.words) for s in sents], dtype=float), sim)
+    return DocContext(sent_ids, p_t, p_a, np.array([max(0, s.words) for s in sents], dtype=float), sim,
+                      list(vocab))
 
 
 def sentence_features(doc: Document, words: WordModels | None = None) -> np.ndarray:
@@ -605,5 +608,6 @@ class LearnedScorer:
             def sets(order: Sequence[int], seed: Sequence[int], candidates: Sequence[Sequence[int]]) -> np.ndarray:
                 return brief_head.predict(set_features(ctx, body, order, seed, candidates))
 
-        return Scores(head, body, stop=brief_stop(body, self.stop, self.margin), sets=sets,
+        title_words = dict(zip(ctx.vocab, ctx.p_title.tolist())) if ctx is not None and ctx.vocab else None
+        return Scores(head, body, stop=brief_stop(body, self.stop, self.margin), sets=sets, title_words=title_words,
                       sets_budget=int(self.meta.get("brief_budget") or 0))

@@ -1,0 +1,126 @@
+"""The headline's topic label: the brief's proper noun most likely in a human title, set before the headline
+("Ghosn : ..."), within the headline's budget, for the languages configured."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from briefsum.config import load_config
+from briefsum.engines.extractive import ExtractiveEngine, Scores, proper_noun_form
+from briefsum.grades import grade_specs
+from briefsum.text.segment import count_words, segment
+
+ARTICLE = ("Le ministre de l'Économie a menacé de légiférer sur la rémunération des dirigeants. "
+           "Le conseil d'administration de Renault se réunit jeudi pour fixer le salaire de Carlos Ghosn. "
+           "Selon le ministre, la part variable de Ghosn devra baisser d'un tiers. "
+           "Les syndicats de l'entreprise réclament un vote des actionnaires.")
+
+
+class Fixed:
+    """Sentence scores and title-word probabilities given by the test."""
+
+    name = "learned"
+
+    def __init__(self, title_words):
+        self.title_words = title_words
+
+    def score(self, doc):
+        n = len(doc.sentences)
+        head = np.array([1.0] + [0.0] * (n - 1))
+        body = np.array([1.0, 0.9, 0.8] + [0.1] * n)[:n]
+        return Scores(head, body, title_words=self.title_words)
+
+
+def _run(text, lang="fr", title_words=None, label=0.1, specs=None, target=None, translator=None, langs=("fr",)):
+    doc = segment(text, lang)
+    words = {"ghosn": 0.55, "renault": 0.5, "ministre": 0.6, "syndicats": 0.3} if title_words is None \
+        else title_words
+    engine = ExtractiveEngine(Fixed(words), headline_target=12, headline_label=label, label_langs=langs)
+    return engine.run(doc, specs or grade_specs(load_config()), target, translator, False)
+
+
+def test_the_brief_s_likeliest_proper_noun_labels_the_headline():
+    res = _run(ARTICLE)
+    head = res.grades["headline"]
+    # "ministre" is likelier but a common noun; Ghosn is the likeliest proper noun the headline lacks
+    assert head.text.startswith("Carlos Ghosn : ") and head.method.endswith("+label")  # the whole name
+    assert head.words == count_words(head.text) <= head.max_words
+    brief = res.grades["brief"]
+    assert "Ghosn" in " ".join(ARTICLE.split(". ")[i] for i in brief.source_indices)  # within the brief
+    assert head.source_indices[0] in brief.source_indices  # nesting as before
+
+
+def test_no_label_below_the_threshold_off_or_in_other_languages():
+    assert "Ghosn" not in _run(ARTICLE, label=0.6).grades["headline"].text
+    assert _run(ARTICLE, label=None).grades["headline"].method == "extractive+compressed"
+    english = ("The minister threatened to legislate on executive pay. Renault's board meets on Thursday to set "
+               "the salary of Carlos Ghosn. According to the minister, Ghosn's bonus must fall by a third.")
+    assert _run(english, lang="en").grades["headline"].method == "extractive+compressed"
+    labelled = _run(english, lang="en", langs=("en", "fr")).grades["headline"]
+    assert labelled.text.startswith("Carlos Ghosn: ")  # the English colon
+
+
+def test_a_word_the_brief_does_not_hold_never_labels_it():
+    res = _run(ARTICLE, title_words={"syndicats": 0.9, "ghosn": 0.05})
+    assert res.grades["headline"].method == "extractive+compressed"  # Syndicats is not a proper noun either
+    outside = (" Les Syndicats Unis de Renault, qui représentent la majorité des salariés des usines de Flins, de "
+               "Douai et de Sandouville, appellent à une grève de vingt-quatre heures le mois prochain pour protester "
+               "contre les écarts de salaires.")
+    res = _run(ARTICLE + outside, title_words={"unis": 0.9})
+    assert 4 not in res.grades["brief"].source_indices  # the sentence that holds the word is not in the brief
+    assert res.grades["headline"].method == "extractive+compressed"
+
+
+def test_a_headline_with_a_topic_already_gets_none():
+    text = "Au menu : un plan de médiation de la Turquie. " + ARTICLE
+    assert _run(text).grades["headline"].method == "extractive+compressed"
+
+
+def test_the_label_takes_its_room_from_the_headline_budget():
+    long = ("Le conseil d'administration de Renault, réuni pendant plus de six heures jeudi soir au siège de "
+            "Boulogne-Billancourt, a fixé la rémunération variable de Carlos Ghosn pour les trois prochaines années. ")
+    res = _run(long + "Selon le ministre, la part de Ghosn baissera. Le ministre veut légiférer.",
+               title_words={"ghosn": 0.5, "boulogne": 0.45, "billancourt": 0.45})
+    head = res.grades["headline"]
+    assert head.words <= head.max_words == 20
+    if head.method.endswith("+label"):
+        assert head.text.split(" : ")[0] in ("Boulogne", "Billancourt") and head.truncated
+
+
+@pytest.mark.parametrize("word,texts,expected", [
+    ("ghosn", ["Le salaire de Carlos Ghosn.", "Ghosn part.", "Ghosn reste."], "Ghosn"),
+    ("ghosn", ["Le salaire de Carlos Ghosn.", "Carlos Ghosn part."], "Carlos Ghosn"),
+    ("hauts", ["La région Hauts-de-France vote.", "Les Hauts-de-France votent."], "Hauts-de-France"),
+    ("progrès", ["Selon Le Progrès, il pleut.", "Il l'a dit au Progrès."], "Progrès"),  # no stop word in a name
+    ("depuis", ["Depuis lundi, rien.", "Il pleut depuis hier."], None),  # capitalised only where a sentence opens
+    ("paris", ["« Paris » a gagné."], None),  # after an opening quote only
+    ("renault", ["Chez Renault et chez renault, RENAULT."], "Renault"),
+    ("lyon", ["Le maire de Lyon et celui de lyon, puis lyon."], None),  # mostly written in lower case
+])
+def test_proper_noun_form(word, texts, expected):
+    assert proper_noun_form(word, texts) == expected
+
+
+def test_translated_output_gets_the_translated_label():
+    class Upper:
+        name = "upper"
+
+        def translate_sentences(self, sentences, source, target):
+            return [s.replace("Ghosn", "GHOSN") for s in sentences]
+
+    res = _run(ARTICLE, target="en", translator=Upper())
+    assert res.grades["headline"].text.startswith("Carlos GHOSN: ")
+
+
+@pytest.mark.parametrize("value", ["sometimes", [0.1]])
+def test_a_bad_label_setting_is_a_config_error(value):
+    from briefsum import summarise
+    from briefsum.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="headline_label"):
+        summarise(ARTICLE, lang="fr", target=None, engine="offline",
+                  config={"engine": {"offline": {"headline_label": value}}})
+    with pytest.raises(ConfigError, match="headline_label_langs"):
+        summarise(ARTICLE, lang="fr", target=None, engine="offline",
+                  config={"engine": {"offline": {"headline_label_langs": "fr"}}})
