@@ -32,11 +32,12 @@ class Fixed:
         return Scores(head, body, title_words=self.title_words)
 
 
-def _run(text, lang="fr", title_words=None, label=0.1, specs=None, target=None, translator=None, langs=("fr",)):
+def _run(text, lang="fr", title_words=None, label=0.1, specs=None, target=None, translator=None, langs=("fr",),
+         headline_target=12):
     doc = segment(text, lang)
     words = {"ghosn": 0.55, "renault": 0.5, "ministre": 0.6, "syndicats": 0.3} if title_words is None \
         else title_words
-    engine = ExtractiveEngine(Fixed(words), headline_target=12, headline_label=label, label_langs=langs)
+    engine = ExtractiveEngine(Fixed(words), headline_target=headline_target, headline_label=label, label_langs=langs)
     return engine.run(doc, specs or grade_specs(load_config()), target, translator, False)
 
 
@@ -88,6 +89,16 @@ def test_the_label_takes_its_room_from_the_headline_budget():
         assert head.text.split(" : ")[0] in ("Boulogne", "Billancourt") and head.truncated
 
 
+def test_a_headline_that_fits_whole_is_never_cut_for_a_label():
+    fits = ("Le conseil de Renault a fixé la rémunération variable de son patron pour les trois prochaines années "
+            "sans vote. ")  # 19 words: the label's two would push it over 20
+    res = _run(fits + "Selon le ministre, la part de Carlos Ghosn baissera. Carlos Ghosn reste.",
+               title_words={"ghosn": 0.5}, headline_target=None)
+    assert count_words(fits) == 19
+    head = res.grades["headline"]
+    assert not head.truncated and head.method == "extractive+compressed" and "Ghosn" not in head.text
+
+
 @pytest.mark.parametrize("word,texts,expected", [
     ("ghosn", ["Le salaire de Carlos Ghosn.", "Ghosn part.", "Ghosn reste."], "Ghosn"),
     ("ghosn", ["Le salaire de Carlos Ghosn.", "Carlos Ghosn part."], "Carlos Ghosn"),
@@ -97,6 +108,8 @@ def test_the_label_takes_its_room_from_the_headline_budget():
     ("paris", ["« Paris » a gagné."], None),  # after an opening quote only
     ("renault", ["Chez Renault et chez renault, RENAULT."], "Renault"),
     ("lyon", ["Le maire de Lyon et celui de lyon, puis lyon."], None),  # mostly written in lower case
+    ("insee", ["Selon l'Insee, les prix montent.", "L'Insee le dit."], "Insee"),  # after an elided article
+    ("air", ["Le patron d'Air France parle."], "Air France"),
 ])
 def test_proper_noun_form(word, texts, expected):
     assert proper_noun_form(word, texts) == expected
@@ -113,7 +126,7 @@ def test_translated_output_gets_the_translated_label():
     assert res.grades["headline"].text.startswith("Carlos GHOSN: ")
 
 
-@pytest.mark.parametrize("value", ["sometimes", [0.1]])
+@pytest.mark.parametrize("value", ["sometimes", [0.1], True, float("nan"), 1.5, -0.2])
 def test_a_bad_label_setting_is_a_config_error(value):
     from briefsum import summarise
     from briefsum.errors import ConfigError
@@ -124,3 +137,12 @@ def test_a_bad_label_setting_is_a_config_error(value):
     with pytest.raises(ConfigError, match="headline_label_langs"):
         summarise(ARTICLE, lang="fr", target=None, engine="offline",
                   config={"engine": {"offline": {"headline_label_langs": "fr"}}})
+
+
+def test_no_label_languages_means_no_label():
+    from briefsum import summarise
+
+    text = ARTICLE + " Carlos Ghosn part."
+    off = summarise(text, lang="fr", target=None, engine="offline",
+                    config={"engine": {"offline": {"headline_label_langs": None}}})
+    assert not off.grades["headline"].method.endswith("+label")

@@ -108,11 +108,16 @@ class EndSoon:
 @pytest.mark.parametrize("settings", range(len(SETTINGS)))
 @pytest.mark.parametrize("ending", [False, True])
 def test_lean_beam_search_gives_the_tokens_of_transformers_beam_search(no_network, tiny_models, name, settings,
-                                                                        ending):
+                                                                        ending, monkeypatch):
     """Whole generate calls, a padded batch, float32: identical sequences (ends, EOS and padding included)."""
     from transformers import LogitsProcessorList
 
+    from briefsum.engines import neural
     from briefsum.engines.neural import lean_beam_applies, lean_beam_search
+
+    # the tiny vocabularies (a few hundred tokens) fit in too few blocks of 128: smaller blocks make the
+    # two-pass top-k run here as it does over a real vocabulary
+    monkeypatch.setattr(neural, "_TOPK_BLOCK", 16)
 
     m = loaded(config(translation=tiny_models[name]), tiny_models[name])
     tok, model = m.tokenizer, m.model
@@ -159,3 +164,46 @@ def test_reuse_freed_memory_is_asked_once_and_says_whether_it_took(monkeypatch):
     first = neural.reuse_freed_memory()
     assert isinstance(first, bool)
     assert neural.reuse_freed_memory() is first and neural._MALLOC_TUNED == [first]
+
+
+@pytest.mark.parametrize("extra", [dict(num_beam_groups=2, diversity_penalty=0.5), dict(force_words_ids=[[5]])])
+def test_settings_it_does_not_implement_stay_with_transformers(no_network, tiny_models, extra):
+    from briefsum.engines.neural import lean_beam_applies
+
+    m = loaded(config(translation=tiny_models["marian"]), tiny_models["marian"])
+    gen = m.generation_config(dict(num_beams=4, max_new_tokens=8))
+    assert lean_beam_applies(m.model, gen)
+    for k, v in extra.items():
+        setattr(gen, k, v)
+    assert not lean_beam_applies(m.model, gen)
+
+
+@pytest.mark.parametrize("value,expected", [(None, "auto"), ("auto", "auto"), (True, "on"), (False, "off"),
+                                            ("on", "on"), ("off", "off"), ("no", "off")])
+def test_reuse_memory_reads_yaml_booleans(value, expected):
+    from briefsum.engines.neural import _on_off_auto
+
+    assert _on_off_auto(value, "neural.reuse_memory") == expected
+
+
+def test_reuse_memory_off_in_a_config_file_leaves_the_allocator_alone(no_network, tiny_models, monkeypatch, tmp_path):
+    from briefsum.config import load_config
+    from briefsum.engines import neural
+    from briefsum.engines.registry import Located
+    from briefsum.errors import ConfigError
+
+    asked: list[int] = []
+    monkeypatch.setattr(neural, "reuse_freed_memory", lambda: asked.append(1) or True)
+    monkeypatch.setattr(neural, "_MODELS", {})
+    path = tmp_path / "c.yaml"
+    path.write_text("neural:\n  reuse_memory: off\n", encoding="utf-8")  # YAML reads this as false
+    cfg = load_config(config(translation=tiny_models["marian"]))
+    cfg_off = load_config(str(path))
+    assert cfg_off.get("neural", "reuse_memory") is False
+    cfg.data.setdefault("neural", {})["reuse_memory"] = False
+    neural.load_model(cfg, Located(str(tiny_models["marian"]), tiny_models["marian"]))
+    assert asked == []
+    monkeypatch.setattr(neural, "_MODELS", {})
+    cfg.data["neural"]["reuse_memory"] = "sometimes"
+    with pytest.raises(ConfigError, match="reuse_memory"):
+        neural.load_model(cfg, Located(str(tiny_models["marian"]), tiny_models["marian"]))

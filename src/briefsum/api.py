@@ -81,15 +81,20 @@ def _offline_engine(cfg: Config):
         opts["model_path"] = str(cfg.resolve_path(opts["model_path"]))
     target = opts.get("headline_target")
     label = opts.get("headline_label")
-    if label is False or str(label).strip().lower() in ("none", "null", "off"):
+    if label is False or (isinstance(label, str) and label.strip().lower() in ("none", "null", "off")):
         label = None
-    try:
-        label = None if label is None else float(label)
-    except (TypeError, ValueError):
-        raise ConfigError(f"config: engine.offline.headline_label must be a number or null, got {label!r}") from None
-    langs = opts.get("headline_label_langs")
+    if label is not None:
+        try:
+            value = float(label) if not isinstance(label, bool) else float("nan")
+        except (TypeError, ValueError):
+            value = float("nan")
+        if not 0.0 <= value <= 1.0:  # NaN fails this too
+            raise ConfigError("config: engine.offline.headline_label must be a probability from 0 to 1, or null "
+                              f"(off), got {label!r}")
+        label = value
+    langs = opts.get("headline_label_langs", ["fr"])
     if langs is None:
-        langs = ["fr"]
+        langs = []
     elif isinstance(langs, str) or not isinstance(langs, (list, tuple)):
         raise ConfigError(f"config: engine.offline.headline_label_langs must be a list of language codes, "
                           f"got {langs!r}")

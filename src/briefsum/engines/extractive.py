@@ -13,6 +13,7 @@ import numpy as np
 
 from ..brief import AlignedSentence, GradeResult, Translation
 from ..compress import compress
+from ..errors import BackendError
 from ..grades import GradeSpec, effective_budgets, fill_nested, truncate_to_words
 from ..text.segment import Document, count_words
 from .base import EngineResult, Translator
@@ -189,6 +190,7 @@ _TOPIC_FORM = re.compile(r"^\W*(?:\w+\W+){0,3}?\w+\s*:(?!\d)")  # a headline ope
 _AFTER_START = frozenset(".!?:;«»\"“”'‘’([-–—…")
 
 
+_LABEL_WORDS = 4  # the longest topic label, in words (a translated one may grow)
 _COMPOUND = re.compile(r"\w+(?:-\w+)*")  # a word with its hyphenated parts ("Hauts-de-France")
 
 
@@ -205,6 +207,8 @@ def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozens
 
     def opens(text: str, start: int) -> bool:  # first in its sentence, or after a quote, colon, dash, bracket
         before = text[:start].rstrip()
+        if len(before) > 1 and before[-1] in "'’" and before[-2].isalpha():
+            return False  # an elided article or preposition ("l'Élysée", "d'Air France"), not a quote
         return not before or before[-1] in _AFTER_START
 
     # compounds written capitalised inside a sentence somewhere: only those may join a name where a sentence opens
@@ -366,6 +370,8 @@ class ExtractiveEngine:
             extra = ([head_src] if head_src is not None else []) + ([label] if label else [])
             batch = [sents[i].text for i in needed] + extra
             outs = translator.translate_sentences(batch, src, target)
+            if len(outs) != len(batch):
+                raise BackendError(f"translator {translator.name} returned {len(outs)} sentences for {len(batch)}")
             tr = dict(zip(needed, outs))
             if head_src is not None:
                 head_out = outs[len(needed)]
@@ -423,7 +429,7 @@ class ExtractiveEngine:
         if _TOPIC_FORM.match(headline):  # it has a topic already ("Au menu : ...")
             return None
         used = {w.lower() for w in _TOKEN.findall(headline)}
-        inside = {w.lower() for i in brief for w in _TOKEN.findall(doc.sentences[i].text)}
+        inside = self._words(doc, brief)
         texts = [s.text for s in doc.sentences]
         for word, p in sorted(scores.title_words.items(), key=lambda kv: (-kv[1], kv[0])):
             if p < self.headline_label:
@@ -438,8 +444,11 @@ class ExtractiveEngine:
         return None
 
     @staticmethod
-    def _holds(doc: Document, brief: Sequence[int], label: str) -> bool:
-        inside = {w.lower() for i in brief for w in _TOKEN.findall(doc.sentences[i].text)}
+    def _words(doc: Document, idxs: Sequence[int]) -> set[str]:
+        return {w.lower() for i in idxs for w in _TOKEN.findall(doc.sentences[i].text)}
+
+    def _holds(self, doc: Document, brief: Sequence[int], label: str) -> bool:
+        inside = self._words(doc, brief)
         return all(w.lower() in inside for w in _TOKEN.findall(label))
 
     def _headline(self, spec: GradeSpec, idx: int, text: str, out_lang: str, warnings: list[str],
@@ -448,7 +457,9 @@ class ExtractiveEngine:
         if spec.compress:
             text = compress(text, out_lang, limit, target_words=self.headline_target)
         room = limit - (count_words(label) if label else 0)
-        if label and room < 5:
+        words = count_words(text)
+        # a label takes its words from the headline's budget, never the words of a headline that fits it whole
+        if label and (count_words(label) > _LABEL_WORDS or room < 5 or room < words <= limit):
             label, room = None, limit
         text, cut = truncate_to_words(text, room)
         if cut:

@@ -364,14 +364,17 @@ class _InPlaceEos:
 
     def __init__(self, eos: Any, shortest: int, skip: int = 0):
         self.eos, self.shortest, self.skip = eos, shortest, skip
-        self._ids: dict = {}  # the end ids within a vocabulary width, per width (found once: no device sync)
+        self._ids: dict = {}  # the end ids within a vocabulary width, per (width, device): copied there once
 
     def __call__(self, input_ids: Any, scores: Any) -> Any:
         if input_ids.shape[-1] - self.skip < self.shortest:
-            width = scores.shape[-1]
-            if width not in self._ids:
-                self._ids[width] = [int(i) for i in self.eos.reshape(-1).tolist() if 0 <= int(i) < width]
-            scores[:, self._ids[width]] = float("-inf")
+            key = (scores.shape[-1], scores.device)
+            if key not in self._ids:
+                import torch
+
+                ids = [int(i) for i in self.eos.reshape(-1).tolist() if 0 <= int(i) < key[0]]
+                self._ids[key] = torch.tensor(ids, dtype=torch.long, device=scores.device)
+            scores.index_fill_(1, self._ids[key], float("-inf"))
         return scores
 
 
@@ -413,18 +416,27 @@ class _InPlaceBadWords:
     def __init__(self, banned: Sequence[tuple[int, ...]]):
         import torch
 
-        self.single = torch.tensor(sorted({b[0] for b in banned if len(b) == 1}), dtype=torch.long)
-        self.longer = [(torch.tensor(b[:-1], dtype=torch.long), b[-1]) for b in banned if len(b) > 1]
+        self.single = sorted({b[0] for b in banned if len(b) == 1})
+        self.longer = [(list(b[:-1]), b[-1]) for b in banned if len(b) > 1]
+        self._on: dict = {}  # the same as tensors, per (width, device): copied there once
 
     def __call__(self, input_ids: Any, scores: Any) -> Any:
         width = scores.shape[-1]
-        single = self.single[self.single < width].to(scores.device)
+        key = (width, scores.device)
+        if key not in self._on:
+            import torch
+
+            single = torch.tensor([t for t in self.single if t < width], dtype=torch.long, device=scores.device)
+            longer = [(torch.tensor(p, dtype=torch.long, device=scores.device), last)
+                      for p, last in self.longer if last < width]
+            self._on[key] = (single, longer)
+        single, longer = self._on[key]
         if single.numel():
-            scores[:, single] = float("-inf")
-        for prefix, last in self.longer:
+            scores.index_fill_(1, single, float("-inf"))
+        for prefix, last in longer:
             n = prefix.shape[0]
-            if n <= input_ids.shape[1] and last < width:
-                rows = (input_ids[:, -n:] == prefix.to(input_ids.device)).all(dim=-1)
+            if n <= input_ids.shape[1]:
+                rows = (input_ids[:, -n:] == prefix).all(dim=-1)
                 scores[:, last].masked_fill_(rows, float("-inf"))
         return scores
 
@@ -453,12 +465,16 @@ def _lean_processors(processors: Sequence[Any]) -> list | None:
     return out
 
 
-def _top_k(x: Any, k: int, block: int = 128) -> tuple[Any, Any]:
+_TOPK_BLOCK = 128  # tokens per block in _top_k's first pass
+
+
+def _top_k(x: Any, k: int, block: int | None = None) -> tuple[Any, Any]:
     """torch.topk(x, k, dim=-1) for a wide x [rows, vocabulary], in two passes over blocks: the k best values
     of a row lie in the k blocks with the best maxima (any block holding one of them has a maximum at least as
     high), so only those blocks are searched. Same values as torch.topk; among exact ties the index may differ."""
     import torch
 
+    block = block or _TOPK_BLOCK
     rows, width = x.shape
     blocks = width // block
     if blocks <= k or x.device.type != "cpu":
@@ -484,6 +500,8 @@ def lean_beam_applies(model: Any, gen: Any) -> bool:
     return (int(gen.num_beams or 1) > 1 and not gen.do_sample and int(gen.num_return_sequences or 1) == 1
             and not gen.return_dict_in_generate and not getattr(gen, "low_memory", False)
             and getattr(gen, "prompt_lookup_num_tokens", None) is None
+            and int(getattr(gen, "num_beam_groups", None) or 1) == 1 and not getattr(gen, "diversity_penalty", None)
+            and not getattr(gen, "force_words_ids", None) and not getattr(gen, "constraints", None)
             and all(hasattr(model, h) for h in _BEAM_HELPERS))
 
 
@@ -1072,6 +1090,19 @@ def pick_backend(cfg: Config, located: Located, device: str, task: str = "transl
     return "ctranslate2", compute
 
 
+def _on_off_auto(value: Any, key: str) -> str:
+    """'on', 'off' or 'auto' from a config value (YAML reads on/off/yes/no as booleans)."""
+    if value is None:
+        return "auto"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    text = str(value).strip().lower()
+    text = {"true": "on", "yes": "on", "false": "off", "no": "off"}.get(text, text)
+    if text not in ("auto", "on", "off"):
+        raise ConfigError(f"config: {key} must be auto, on or off, got {value!r}")
+    return text
+
+
 _MALLOC_TUNED: list[bool] = []
 
 
@@ -1108,6 +1139,7 @@ def load_model(cfg: Config, located: Located, task: str = "translation") -> Seq2
 
     device = pick_device(cfg.get("neural", "device"))
     dtype = pick_dtype(cfg.get("neural", "dtype"), device, task)
+    reuse = _on_off_auto(cfg.get("neural", "reuse_memory", default="auto"), "neural.reuse_memory")
     allow_pickle = bool(cfg.get("neural", "allow_pickle", default=False))
     backend, compute_type = pick_backend(cfg, located, device, task)
     key = (located.load_from, device, str(dtype), allow_pickle, backend, compute_type)
@@ -1142,10 +1174,7 @@ def load_model(cfg: Config, located: Located, task: str = "translation") -> Seq2
             raise ModelUnavailable(f"cannot load model {located.ref}: {first}") from None
         model.to(device)
         model.eval()
-        reuse = str(cfg.get("neural", "reuse_memory", default="auto") or "auto").lower()
-        if reuse not in ("auto", "on", "off", "true", "false"):
-            raise ConfigError(f"config: neural.reuse_memory must be auto, on or off, got {reuse!r}")
-        if reuse in ("on", "true") or (reuse == "auto" and device == "cpu"):
+        if reuse == "on" or (reuse == "auto" and device == "cpu"):
             reuse_freed_memory()
         _share_cross_attention(model)
         loaded = Seq2Seq(located.ref, tok, model, device, dtype)
