@@ -492,7 +492,7 @@ def _top_k(x: Any, k: int, block: int | None = None) -> tuple[Any, Any]:
 
 _BEAM_HELPERS = ("_prefill", "prepare_inputs_for_generation", "_update_model_kwargs_for_generation",
                  "_get_running_beams_for_next_iteration", "_update_finished_beams", "_check_early_stop_heuristic",
-                 "_beam_search_has_unfinished_sequences", "_gather_beams", "_has_unfinished_sequences")
+                 "_beam_search_has_unfinished_sequences", "_gather_beams")
 
 
 def lean_beam_applies(model: Any, gen: Any) -> bool:
@@ -532,7 +532,6 @@ def lean_beam_search(model: Any, input_ids: Any, logits_processor: Any, stopping
     scores = torch.full((batch, beams), -1e9, dtype=torch.float, device=device)
     finished = torch.zeros((batch, beams), dtype=torch.bool, device=device)
     open_ = torch.ones((batch, 1), dtype=torch.bool, device=device)
-    hits = torch.zeros((batch, beams), dtype=torch.bool, device=device)
     running_idx = torch.full((batch, beams, max_length - cur), -1, dtype=torch.int32, device=device)
     indices = running_idx.clone()
     top_mask = torch.arange(keep, device=device) < beams
