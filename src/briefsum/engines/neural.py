@@ -359,22 +359,28 @@ def _shared_cross_cache(layers: Sequence[tuple[Any, Any]]) -> Any:
 # Everything else (finished hypotheses, length penalty, early stopping, the cache) is transformers' own code.
 
 
+def _ids_for(cache: dict, ids: Sequence[int], scores: Any) -> Any:
+    """The token ids within the scores' vocabulary width, as a tensor on their device: made once per (width,
+    device) and kept in cache, so that no step copies them to the device again."""
+    key = (scores.shape[-1], scores.device)
+    if key not in cache:
+        import torch
+
+        cache[key] = torch.tensor([i for i in ids if 0 <= i < key[0]], dtype=torch.long, device=scores.device)
+    return cache[key]
+
+
 class _InPlaceEos:
     """min_length / min_new_tokens, masking the end-of-sequence tokens in place while the output is short."""
 
     def __init__(self, eos: Any, shortest: int, skip: int = 0):
-        self.eos, self.shortest, self.skip = eos, shortest, skip
-        self._ids: dict = {}  # the end ids within a vocabulary width, per (width, device): copied there once
+        self.eos = [int(i) for i in eos.reshape(-1).tolist()]
+        self.shortest, self.skip = shortest, skip
+        self._on: dict = {}
 
     def __call__(self, input_ids: Any, scores: Any) -> Any:
         if input_ids.shape[-1] - self.skip < self.shortest:
-            key = (scores.shape[-1], scores.device)
-            if key not in self._ids:
-                import torch
-
-                ids = [int(i) for i in self.eos.reshape(-1).tolist() if 0 <= int(i) < key[0]]
-                self._ids[key] = torch.tensor(ids, dtype=torch.long, device=scores.device)
-            scores.index_fill_(1, self._ids[key], float("-inf"))
+            scores.index_fill_(1, _ids_for(self._on, self.eos, scores), float("-inf"))
         return scores
 
 
@@ -414,30 +420,26 @@ class _InPlaceBadWords:
     with the rest of it)."""
 
     def __init__(self, banned: Sequence[tuple[int, ...]]):
-        import torch
-
         self.single = sorted({b[0] for b in banned if len(b) == 1})
         self.longer = [(list(b[:-1]), b[-1]) for b in banned if len(b) > 1]
-        self._on: dict = {}  # the same as tensors, per (width, device): copied there once
+        self._on: dict = {}
+        self._prefixes: dict = {}  # the longer sequences' prefixes as tensors, per device
 
     def __call__(self, input_ids: Any, scores: Any) -> Any:
-        width = scores.shape[-1]
-        key = (width, scores.device)
-        if key not in self._on:
-            import torch
-
-            single = torch.tensor([t for t in self.single if t < width], dtype=torch.long, device=scores.device)
-            longer = [(torch.tensor(p, dtype=torch.long, device=scores.device), last)
-                      for p, last in self.longer if last < width]
-            self._on[key] = (single, longer)
-        single, longer = self._on[key]
+        single = _ids_for(self._on, self.single, scores)
         if single.numel():
             scores.index_fill_(1, single, float("-inf"))
-        for prefix, last in longer:
-            n = prefix.shape[0]
-            if n <= input_ids.shape[1]:
-                rows = (input_ids[:, -n:] == prefix).all(dim=-1)
-                scores[:, last].masked_fill_(rows, float("-inf"))
+        if self.longer:
+            if input_ids.device not in self._prefixes:
+                import torch
+
+                self._prefixes[input_ids.device] = [torch.tensor(p, dtype=torch.long, device=input_ids.device)
+                                                    for p, _ in self.longer]
+            for prefix, (_, last) in zip(self._prefixes[input_ids.device], self.longer):
+                n = prefix.shape[0]
+                if n <= input_ids.shape[1] and last < scores.shape[-1]:
+                    rows = (input_ids[:, -n:] == prefix).all(dim=-1)
+                    scores[:, last].masked_fill_(rows, float("-inf"))
         return scores
 
 
