@@ -128,3 +128,36 @@ def test_offline_engine_through_the_same_call(example_text):
 def test_a_single_string_is_refused():
     with pytest.raises(InputError, match="list of texts"):
         briefsum.summarise_many("one article", engine="offline")
+
+
+@pytest.mark.parametrize("memory_gib,vocab,beams,want", [
+    (140, 59514, 4, 2048),   # an H200 and opus-mt: the cap
+    (24, 59514, 4, 1024),
+    (8, 59514, 4, 512),
+    (24, 256206, 4, 256),    # NLLB's vocabulary
+    (24, 59514, 1, 2048),    # greedy holds a quarter of the scores
+    (1, 256206, 8, 64),      # never under the floor
+])
+def test_gpu_batches_fit_the_cards_memory(monkeypatch, memory_gib, vocab, beams, want):
+    import types
+
+    torch = pytest.importorskip("torch")
+    from briefsum.engines import neural
+
+    props = types.SimpleNamespace(total_memory=memory_gib << 30)
+    monkeypatch.setattr(torch.cuda, "get_device_properties", lambda device: props)
+    model = types.SimpleNamespace(device="cuda:0", model=types.SimpleNamespace(config=types.SimpleNamespace(
+        vocab_size=vocab)))
+    size = neural.gpu_batch_size(model, beams)
+    assert size == want
+    assert size * beams * vocab * 4 <= max(memory_gib << 30 >> 4, 64 * beams * vocab * 4)
+
+
+def test_gpu_batch_without_a_card_to_ask_is_the_fixed_default():
+    import types
+
+    from briefsum.engines import neural
+
+    model = types.SimpleNamespace(device="mps", model=types.SimpleNamespace(config=types.SimpleNamespace(
+        vocab_size=59514)))
+    assert neural.gpu_batch_size(model, 4) == 512

@@ -135,7 +135,7 @@ class CT2Seq2Seq(Seq2Seq):
         with self.lock:
             if src_code is not None:
                 tok.src_lang = src_code
-            ids = tok(list(texts), add_special_tokens=True)["input_ids"]
+            ids = self.token_ids(list(texts))
             prompts = self.prompts(decoder_prefix, len(texts), gen)
         source = [tok.convert_ids_to_tokens(x) for x in ids]
         # What CTranslate2 is given as target prefix: the prompt less the decoder start (it adds that itself).

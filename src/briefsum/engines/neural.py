@@ -467,7 +467,10 @@ def _lean_processors(processors: Sequence[Any]) -> list | None:
     return out
 
 
+_COUNTED_TOKENS = 1 << 19  # token ids Seq2Seq.count_tokens keeps for generate, at most
+
 _TOPK_BLOCK = 128  # tokens per block in _top_k's first pass
+_TOPK_TWO_PASS = {"cpu", "cuda"}  # device types where _top_k's two passes beat one torch.topk (BENCH.md)
 
 
 def _top_k(x: Any, k: int, block: int | None = None) -> tuple[Any, Any]:
@@ -479,7 +482,7 @@ def _top_k(x: Any, k: int, block: int | None = None) -> tuple[Any, Any]:
     block = block or _TOPK_BLOCK
     rows, width = x.shape
     blocks = width // block
-    if blocks <= k or x.device.type != "cpu":
+    if blocks <= k or x.device.type not in _TOPK_TWO_PASS:
         return x.topk(k, dim=-1)
     head = x[:, : blocks * block].unflatten(1, (blocks, block))
     best = head.amax(dim=-1).topk(k, dim=-1).indices  # [rows, k]
@@ -628,6 +631,10 @@ class Seq2Seq:
         self._head = _last_position_head(model) if self._cross_attn else None
         # transformers 5 renamed generate's past_key_values to cache (the old name warns until 6)
         self._cache_kwarg = "cache" if "cache" in _parameters(getattr(model, "forward", None)) else "past_key_values"
+        # Token ids that count_tokens found, by (language code, text), until generate takes them: a
+        # translation counts its sentences to batch them, and each is then tokenized only once.
+        self._counted: OrderedDict[tuple, list[int]] = OrderedDict()
+        self._counted_tokens = 0
 
     @property
     def family(self) -> str | None:
@@ -657,14 +664,36 @@ class Seq2Seq:
         mpe = getattr(self.model.config, "max_position_embeddings", None)
         return mpe if isinstance(mpe, int) and mpe > 0 and "t5" not in self.model_type else None
 
-    def count_tokens(self, texts: Sequence[str], src_code: str | None = None) -> list[int]:
-        """Input length in tokens of each text, special tokens included."""
+    def count_tokens(self, texts: Sequence[str], src_code: str | None = None, keep: bool = False) -> list[int]:
+        """Input length in tokens of each text, special tokens included; keep: hold their ids for the generate
+        call that will take them (token_ids), so that they are not tokenized twice."""
         if not texts:
             return []
         with self.lock:
             if src_code is not None:
                 self.tokenizer.src_lang = src_code
-            return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
+            found = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+            lang = getattr(self.tokenizer, "src_lang", None)
+            for text, ids in zip(texts if keep else (), found):
+                old = self._counted.pop((lang, text), None)
+                self._counted_tokens += len(ids) - (len(old) if old is not None else 0)
+                self._counted[(lang, text)] = ids
+            while self._counted_tokens > _COUNTED_TOKENS:  # the oldest go first
+                self._counted_tokens -= len(self._counted.popitem(last=False)[1])
+            return [len(ids) for ids in found]
+
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Each text's input token ids (special tokens included), as the tokenizer gives them: those that
+        count_tokens has just found are taken from it (once), the others tokenized now. Call with the lock held
+        and the tokenizer's source language set."""
+        lang = getattr(self.tokenizer, "src_lang", None)
+        out: list = [self._counted.pop((lang, t), None) for t in texts]
+        self._counted_tokens -= sum(len(ids) for ids in out if ids is not None)
+        missing = [k for k, ids in enumerate(out) if ids is None]
+        if missing:
+            for k, ids in zip(missing, self.tokenizer([texts[k] for k in missing], add_special_tokens=True)["input_ids"]):
+                out[k] = ids
+        return out
 
     def token_id(self, token: str) -> int | None:
         """The id of a token, or None when the vocabulary lacks it."""
@@ -747,7 +776,8 @@ class Seq2Seq:
         with self.lock, torch.inference_mode():
             if src_code is not None:
                 tok.src_lang = src_code
-            enc = tok(texts, return_tensors="pt", padding=True, add_special_tokens=True)
+            # the same tensors as tok(texts, padding=True), without tokenizing counted texts again
+            enc = tok.pad({"input_ids": self.token_ids(texts)}, padding=True, return_tensors="pt")
             enc = {k: v.to(self.device) for k, v in enc.items()}
             prompts = self.prompts(decoder_prefix, len(texts), gen)
             width = max((len(p) for p in prompts), default=0)
@@ -944,7 +974,7 @@ class Seq2Seq:
         heads = self.prefix_lengths(prefixes)
         if self.mixed_prefixes:  # prompts of any length share a batch (left-padded)
             heads = [min(h, 0) for h in heads]
-        lengths = self.count_tokens(texts, src_code)
+        lengths = self.count_tokens(texts, src_code, keep=True)
         groups: dict[int, list[int]] = {}
         for k in sorted(range(len(texts)), key=lambda k: (-lengths[k], k)):
             groups.setdefault(heads[k], []).append(k)
@@ -1211,6 +1241,28 @@ class TranslationRun:
     stats: dict = field(default_factory=dict)
 
 
+_GPU_BATCH = (64, 2048)  # sentences per translation batch on a GPU, at least and at most
+
+
+def gpu_batch_size(model: "Seq2Seq", beams: int) -> int:
+    """Sentences per translation batch on a GPU: as many (a power of two, within _GPU_BATCH) as keep one
+    decoding step's float32 scores (sentences x beams x vocabulary) within 1/16 of the card's memory. Beam search
+    holds a few such tensors at once; larger batches keep the card busier (BENCH.md)."""
+    low, high = _GPU_BATCH
+    try:
+        import torch
+
+        memory = torch.cuda.get_device_properties(torch.device(model.device)).total_memory
+    except Exception:  # noqa: BLE001 - a probe: not CUDA (mps), no device to ask, or a torch that says it otherwise
+        return 512
+    vocab = int(getattr(model.model.config, "vocab_size", 0) or 0) or 65536
+    fit = memory // 16 // (4 * vocab * max(1, beams))
+    size = low
+    while size * 2 <= min(fit, high):
+        size *= 2
+    return size
+
+
 class NeuralTranslator:
     """Sentence-level translation with a seq2seq model: length-sorted batches, clause splits, loop guard."""
 
@@ -1228,9 +1280,10 @@ class NeuralTranslator:
         self.limit = model.input_limit(entry.settings.get("max_input_tokens"))
         gpu = model.device.startswith(("cuda", "mps"))
         bt, bs = cfg.get("neural", "batch_tokens", default="auto"), cfg.get("neural", "batch_size", default="auto")
-        self.batch_tokens = (65536 if gpu else 4096) if bt in (None, "auto") else int(bt)
         cpu_size = 16 if model.backend.startswith("ctranslate2") else 32  # ctranslate2 runs batches in parallel
-        self.batch_size = (512 if gpu else cpu_size) if bs in (None, "auto") else int(bs)
+        self.batch_size = (gpu_batch_size(model, int(self.settings.get("num_beams") or 1)) if gpu else cpu_size) \
+            if bs in (None, "auto") else int(bs)
+        self.batch_tokens = (128 * self.batch_size if gpu else 4096) if bt in (None, "auto") else int(bt)
         self.ratio = float(cfg.get("neural", "max_new_ratio", default=2.0))
         self.loop_guard = str(cfg.get("neural", "loop_guard", default="retry"))
         if self.loop_guard not in ("retry", "repair", "off"):
@@ -1263,7 +1316,7 @@ class NeuralTranslator:
         return self.translate(sentences).texts
 
     def _units(self, sentences: Sequence[str]) -> tuple[list[tuple[int, str]], list[int], int, int]:
-        counts = self.model.count_tokens(sentences, self.src_code)
+        counts = self.model.count_tokens(sentences, self.src_code, keep=True)
         units: list[tuple[int, str]] = []
         lengths: list[int] = []
         split, mid_word = 0, 0
@@ -1276,7 +1329,7 @@ class NeuralTranslator:
             split += 1
             mid_word += int(mw)
             units.extend((i, p) for p in pieces)
-            lengths.extend(self.model.count_tokens(pieces, self.src_code))
+            lengths.extend(self.model.count_tokens(pieces, self.src_code, keep=True))
         return units, lengths, split, mid_word
 
     def _batches(self, lengths: Sequence[int]) -> list[list[int]]:
