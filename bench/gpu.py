@@ -100,9 +100,10 @@ def through_briefsum(folder: Path, sents: list[str], L: int, device: str, beams:
 
 
 def _timed_runs(tr: object, sents: list[str], device: str, beams: int, repeats: int) -> dict:
-    """A warm-up on 64 sentences, then the median of repeats timed translations of all of them."""
+    """A warm-up on one full batch (every first-call cost of its shapes paid), then the median of repeats timed
+    translations of all the sentences."""
     counted = count_generated_tokens(tr)
-    tr.translate(sents[: min(len(sents), 64)])  # warm-up
+    tr.translate(sents[: tr.batch_size])  # warm-up
     times = []
     for _ in range(repeats):
         counted[0] = 0
@@ -232,6 +233,7 @@ def main() -> None:
         flops = 2 * p["decoder_with_projection"] * r["tokens"] * r["beams"] + 2 * p["encoder"] * src
         r["tflops_per_s"] = flops / r["seconds"] / 1e12
         r["fraction_of_bf16_peak"] = (r["tflops_per_s"] / peak) if peak else None
+
     def ratio(name: str) -> float | None:
         a, b = results.get("a_naive_fp32_beam4_bs1", {"error": "not run"}), results.get(name, {"error": "not run"})
         return b["tokens_per_s"] / a["tokens_per_s"] if "error" not in a and "error" not in b else None

@@ -130,27 +130,34 @@ def test_a_single_string_is_refused():
         briefsum.summarise_many("one article", engine="offline")
 
 
-@pytest.mark.parametrize("memory_gib,vocab,beams,want", [
-    (140, 59514, 4, 2048),   # an H200 and opus-mt: the cap
-    (24, 59514, 4, 1024),
-    (8, 59514, 4, 512),
-    (24, 256206, 4, 256),    # NLLB's vocabulary
-    (24, 59514, 1, 2048),    # greedy holds a quarter of the scores
-    (1, 256206, 8, 64),      # never under the floor
+@pytest.mark.parametrize("memory_gib,shape,beams,new_tokens,want", [
+    (140, (59514, 0, 0), 4, 256, 2048),    # scores alone: an H200 and opus-mt's vocabulary, the cap
+    (24, (59514, 0, 0), 4, 256, 1024),
+    (8, (59514, 0, 0), 4, 256, 512),
+    (24, (256206, 0, 0), 4, 256, 256),     # NLLB's vocabulary
+    (24, (59514, 0, 0), 1, 256, 2048),     # greedy holds a quarter of the scores
+    (1, (256206, 0, 0), 8, 256, 64),       # never under the floor
+    (140, (59514, 6, 512), 4, 32, 2048),   # opus-mt with its caches, 32 new tokens (the GPU bench)
+    (140, (59514, 6, 512), 4, 256, 1024),  # ... up to 256 new tokens: the caches bind
+    (140, (256206, 24, 2048), 4, 256, 64),  # NLLB-3.3B's shape: its caches bind hard
 ])
-def test_gpu_batches_fit_the_cards_memory(monkeypatch, memory_gib, vocab, beams, want):
+def test_gpu_batches_fit_the_cards_memory(monkeypatch, memory_gib, shape, beams, new_tokens, want):
     import types
 
     torch = pytest.importorskip("torch")
     from briefsum.engines import neural
 
-    props = types.SimpleNamespace(total_memory=memory_gib << 30)
+    vocab, layers, width = shape
+    memory = memory_gib << 30
+    props = types.SimpleNamespace(total_memory=memory)
     monkeypatch.setattr(torch.cuda, "get_device_properties", lambda device: props)
-    model = types.SimpleNamespace(device="cuda:0", model=types.SimpleNamespace(config=types.SimpleNamespace(
-        vocab_size=vocab)))
-    size = neural.gpu_batch_size(model, beams)
+    config = types.SimpleNamespace(vocab_size=vocab, decoder_layers=layers, d_model=width)
+    model = types.SimpleNamespace(device="cuda:0", dtype=torch.bfloat16, model=types.SimpleNamespace(config=config))
+    size = neural.gpu_batch_size(model, beams, new_tokens)
     assert size == want
-    assert size * beams * vocab * 4 <= max(memory_gib << 30 >> 4, 64 * beams * vocab * 4)
+    if size > neural._GPU_BATCH[0]:  # what it chose fits both shares of the memory
+        assert size * beams * vocab * 4 <= memory // 16
+        assert size * beams * 2 * layers * width * 2 * (new_tokens + neural._GPU_INPUT_TOKENS) <= memory // 4
 
 
 def test_gpu_batch_without_a_card_to_ask_is_the_fixed_default():
@@ -158,6 +165,6 @@ def test_gpu_batch_without_a_card_to_ask_is_the_fixed_default():
 
     from briefsum.engines import neural
 
-    model = types.SimpleNamespace(device="mps", model=types.SimpleNamespace(config=types.SimpleNamespace(
-        vocab_size=59514)))
+    model = types.SimpleNamespace(device="mps", dtype=None, model=types.SimpleNamespace(
+        config=types.SimpleNamespace(vocab_size=59514)))
     assert neural.gpu_batch_size(model, 4) == 512

@@ -84,3 +84,66 @@ def test_generate_after_counting_gives_what_it_gives_alone(tiny_models, no_netwo
     counted = m.generate(TEXTS[:3], settings)
     assert [(g.text, g.new_tokens) for g in counted] == [(g.text, g.new_tokens) for g in alone]
     assert not m._counted
+
+
+def test_a_translation_takes_every_id_it_keeps_even_split_or_failed(tiny_models, no_network, monkeypatch):
+    import briefsum
+    from briefsum.engines import neural
+    from briefsum.errors import BackendError
+
+    cfg = config(translation=tiny_models["marian"])
+    m = fresh(tiny_models["marian"])
+    clauses = [f"les maires de la région {i} ont voté" for i in range(14)]
+    long = "Selon le communiqué, " + ", ".join(clauses) + "."  # over the input limit: translated in pieces
+    text = "Le conseil a voté la loi hier soir. " + long + " Une phrase plus courte."
+    taken: list[str] = []
+    real = neural.Seq2Seq.token_ids
+
+    def spy(self, texts):
+        taken.extend(texts)
+        return real(self, texts)
+
+    monkeypatch.setattr(neural.Seq2Seq, "token_ids", spy)
+    tr = briefsum.translate(text, source="fr", engine="neural", config=cfg)
+    assert len(tr.sentences) == 3 and any("split at clause boundaries" in w for w in tr.warnings)
+    assert long not in taken and len(taken) > 3  # the pieces were encoded, not the whole sentence
+    assert not m._counted and m._counted_tokens == 0
+
+    def fail(self, batches, *a, **k):
+        raise BackendError("the model ran out of memory")
+
+    monkeypatch.setattr(neural.Seq2Seq, "generate_batches", fail)
+    with pytest.raises(BackendError):
+        briefsum.translate("Le conseil a voté la loi. Une phrase plus courte.", source="fr", engine="neural",
+                           config=cfg)
+    assert not m._counted and m._counted_tokens == 0
+
+
+def test_generate_many_leaves_no_ids_behind_when_batches_fail(tiny_models, no_network, monkeypatch):
+    from briefsum.errors import BackendError
+
+    m = fresh(tiny_models["bart"])
+
+    def fail(*a, **k):
+        raise BackendError("boom")
+
+    monkeypatch.setattr(m, "generate_batches", fail)
+    out = m.generate_many(TEXTS[:3], {"num_beams": 1, "max_new_tokens": 4}, [None] * 3, batch_size=2)
+    assert all(isinstance(o, BackendError) for o in out)
+    assert not m._counted and m._counted_tokens == 0
+
+
+@pytest.mark.skipif(__import__("importlib").util.find_spec("ctranslate2") is None,
+                    reason="ctranslate2 (the fast extra) is not installed")
+def test_ctranslate2_takes_the_counted_ids_and_gives_what_it_gives_alone(tiny_models, no_network, tmp_path):
+    cfg = config(backend="ctranslate2", compute_type="float32", fast_cache_dir=str(tmp_path / "ct2"))
+    m = loaded(cfg, tiny_models["marian"])
+    assert m.backend.startswith("ctranslate2")
+    m._counted.clear()
+    m._counted_tokens = 0
+    settings = {"num_beams": 2, "max_new_tokens": 6}
+    alone = m.generate(TEXTS[:3], settings)
+    m.count_tokens(TEXTS[:3], keep=True)
+    counted = m.generate(TEXTS[:3], settings)
+    assert [(g.text, g.new_tokens) for g in counted] == [(g.text, g.new_tokens) for g in alone]
+    assert not m._counted and m._counted_tokens == 0

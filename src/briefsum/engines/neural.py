@@ -682,6 +682,17 @@ class Seq2Seq:
                 self._counted_tokens -= len(self._counted.popitem(last=False)[1])
             return [len(ids) for ids in found]
 
+    def forget(self, texts: Sequence[str], src_code: str | None = None) -> None:
+        """Drop the ids count_tokens kept for these texts (those no generate call took: split, failed)."""
+        with self.lock:
+            if src_code is not None:
+                self.tokenizer.src_lang = src_code
+            lang = getattr(self.tokenizer, "src_lang", None)
+            for text in texts:
+                ids = self._counted.pop((lang, text), None)
+                if ids is not None:
+                    self._counted_tokens -= len(ids)
+
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Each text's input token ids (special tokens included), as the tokenizer gives them: those that
         count_tokens has just found are taken from it (once), the others tokenized now. Call with the lock held
@@ -1021,6 +1032,8 @@ class Seq2Seq:
                     except BackendError as exc:
                         res = alone(b)
                         done.append([exc] if res == [None] else res)
+        finally:  # ids that failed batches left untaken
+            self.forget(texts, src_code)
         for b, res in zip(batches, done):
             for k, g in zip(b, res):
                 out[k] = g
@@ -1242,12 +1255,14 @@ class TranslationRun:
 
 
 _GPU_BATCH = (64, 2048)  # sentences per translation batch on a GPU, at least and at most
+_GPU_INPUT_TOKENS = 128  # padded input tokens a sentence in a GPU batch (its token budget)
 
 
-def gpu_batch_size(model: "Seq2Seq", beams: int) -> int:
-    """Sentences per translation batch on a GPU: as many (a power of two, within _GPU_BATCH) as keep one
-    decoding step's float32 scores (sentences x beams x vocabulary) within 1/16 of the card's memory. Beam search
-    holds a few such tensors at once; larger batches keep the card busier (BENCH.md)."""
+def gpu_batch_size(model: "Seq2Seq", beams: int, new_tokens: int = 256) -> int:
+    """Sentences per translation batch on a GPU: as many (a power of two within _GPU_BATCH) as keep one decoding
+    step's float32 scores (sentences x beams x vocabulary) within 1/16 of the card's memory, and the decoder's
+    key/value caches (self-attention over new_tokens, cross-attention over _GPU_INPUT_TOKENS, for every beam)
+    within 1/4 of it. Larger batches keep the card busier (BENCH.md)."""
     low, high = _GPU_BATCH
     try:
         import torch
@@ -1255,8 +1270,18 @@ def gpu_batch_size(model: "Seq2Seq", beams: int) -> int:
         memory = torch.cuda.get_device_properties(torch.device(model.device)).total_memory
     except Exception:  # noqa: BLE001 - a probe: not CUDA (mps), no device to ask, or a torch that says it otherwise
         return 512
-    vocab = int(getattr(model.model.config, "vocab_size", 0) or 0) or 65536
-    fit = memory // 16 // (4 * vocab * max(1, beams))
+    cfg = model.model.config
+    vocab = int(getattr(cfg, "vocab_size", 0) or 0) or 65536
+    layers = next((int(v) for k in ("decoder_layers", "num_decoder_layers", "num_layers")
+                   if isinstance(v := getattr(cfg, k, None), int) and v > 0), 0)
+    width = next((int(v) for k in ("d_model", "hidden_size")
+                  if isinstance(v := getattr(cfg, k, None), int) and v > 0), 0)
+    itemsize = getattr(model.dtype, "itemsize", 2)  # a torch dtype's bytes; 2 for anything else
+    beams = max(1, beams)
+    fit = memory // 16 // (4 * vocab * beams)
+    cache = 2 * layers * width * itemsize * (new_tokens + _GPU_INPUT_TOKENS) * beams
+    if cache:
+        fit = min(fit, memory // 4 // cache)
     size = low
     while size * 2 <= min(fit, high):
         size *= 2
@@ -1281,9 +1306,10 @@ class NeuralTranslator:
         gpu = model.device.startswith(("cuda", "mps"))
         bt, bs = cfg.get("neural", "batch_tokens", default="auto"), cfg.get("neural", "batch_size", default="auto")
         cpu_size = 16 if model.backend.startswith("ctranslate2") else 32  # ctranslate2 runs batches in parallel
-        self.batch_size = (gpu_batch_size(model, int(self.settings.get("num_beams") or 1)) if gpu else cpu_size) \
-            if bs in (None, "auto") else int(bs)
-        self.batch_tokens = (128 * self.batch_size if gpu else 4096) if bt in (None, "auto") else int(bt)
+        auto = gpu_batch_size(model, int(self.settings.get("num_beams") or 1),
+                              int(self.settings.get("max_new_tokens") or 256)) if gpu else cpu_size
+        self.batch_size = auto if bs in (None, "auto") else int(bs)
+        self.batch_tokens = (_GPU_INPUT_TOKENS * auto if gpu else 4096) if bt in (None, "auto") else int(bt)
         self.ratio = float(cfg.get("neural", "max_new_ratio", default=2.0))
         self.loop_guard = str(cfg.get("neural", "loop_guard", default="retry"))
         if self.loop_guard not in ("retry", "repair", "off"):
@@ -1325,6 +1351,7 @@ class NeuralTranslator:
                 units.append((i, s))
                 lengths.append(n)
                 continue
+            self.model.forget([s], self.src_code)  # translated in pieces: its own ids are not needed
             pieces, mw = split_to_fit(s, lambda t: self.model.count_tokens([t], self.src_code)[0] <= self.limit)
             split += 1
             mid_word += int(mw)
@@ -1372,7 +1399,10 @@ class NeuralTranslator:
         for k, t in enumerate(texts):  # a repeated sentence is translated once
             first.setdefault(t, k)
         once = sorted(set(first.values()))
-        done = dict(zip(once, self._run([texts[k] for k in once], [lengths[k] for k in once], self.settings)))
+        try:
+            done = dict(zip(once, self._run([texts[k] for k in once], [lengths[k] for k in once], self.settings)))
+        finally:  # ids a failed batch left untaken
+            self.model.forget(texts, self.src_code)
         gens = [done[first[t]] for t in texts]
         outs = [g.text.strip() for g in gens]
         bad = [k for k in once if self.loop_guard != "off" and self._loops(texts[k], gens[k])]
