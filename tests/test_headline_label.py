@@ -103,13 +103,24 @@ def test_a_headline_that_fits_whole_is_never_cut_for_a_label():
     ("ghosn", ["Le salaire de Carlos Ghosn.", "Ghosn part.", "Ghosn reste."], "Ghosn"),
     ("ghosn", ["Le salaire de Carlos Ghosn.", "Carlos Ghosn part."], "Carlos Ghosn"),
     ("hauts", ["La région Hauts-de-France vote.", "Les Hauts-de-France votent."], "Hauts-de-France"),
-    ("progrès", ["Selon Le Progrès, il pleut.", "Il l'a dit au Progrès."], "Progrès"),  # no stop word in a name
+    ("progrès", ["Hier, Le Progrès a titré.", "Il l'a dit au Progrès."], "Progrès"),  # no stop word in a name
     ("depuis", ["Depuis lundi, rien.", "Il pleut depuis hier."], None),  # capitalised only where a sentence opens
     ("paris", ["« Paris » a gagné."], None),  # after an opening quote only
     ("renault", ["Chez Renault et chez renault, RENAULT."], "Renault"),
     ("lyon", ["Le maire de Lyon et celui de lyon, puis lyon."], None),  # mostly written in lower case
-    ("insee", ["Selon l'Insee, les prix montent.", "L'Insee le dit."], "Insee"),  # after an elided article
+    ("insee", ["Pour l'Insee, les prix montent.", "L'Insee le dit."], "Insee"),  # after an elided article
     ("air", ["Le patron d'Air France parle."], "Air France"),
+    # a capitalised particle inside a name joins it
+    ("pen", ["Hier, Marine Le Pen a parlé.", "La présidente du RN, Marine Le Pen, a répondu."], "Marine Le Pen"),
+    ("bruno", ["Hier, Bruno Le Maire a parlé.", "Le ministre Bruno Le Maire a dit non."], "Bruno Le Maire"),
+    # a source or an office is no topic: none where half its occurrences or more present one
+    ("parisien", ["Selon Le Parisien, le maire a parlé.", "Le Parisien révèle tout."], None),
+    ("bfmtv", ["Il a confié à BFMTV que tout va bien.", "Interrogé sur BFMTV, il a souri."], None),
+    ("figaro", ["Tout va mal, rapporte Le Figaro.", "Le maire l'a dit au Figaro."], None),
+    ("intérieur", ["Le ministre de l'Intérieur a parlé.", "Pour le ministère de l'Intérieur, tout va bien."], None),
+    ("bfmtv", ["Il a confié à BFMTV que tout va bien.", "Hier, BFMTV a licencié.", "BFMTV vend."], "BFMTV"),
+    ("djouhri", ["Hier, a déclaré Alexandre Djouhri, tout va bien.", "Le juge a vu Alexandre Djouhri."],
+     "Alexandre Djouhri"),  # a speaker named after the verb is no source
 ])
 def test_proper_noun_form(word, texts, expected):
     assert proper_noun_form(word, texts) == expected

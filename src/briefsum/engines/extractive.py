@@ -192,6 +192,17 @@ _AFTER_START = frozenset(".!?:;«»\"“”'‘’([-–—…")
 
 _LABEL_WORDS = 4  # the longest topic label, in words (a translated one may grow)
 _COMPOUND = re.compile(r"\w+(?:-\w+)*")  # a word with its hyphenated parts ("Hauts-de-France")
+# Particles that join the parts of a person's name when written capitalised inside it ("Marine Le Pen").
+_PARTICLES = frozenset("le la de du des di da del della van von der ben el al".split())
+# Words that present a source rather than a topic: right before the name ("selon Le Parisien", "sur RTL",
+# "rapporte Le Figaro")...
+_SOURCE_BEFORE = frozenset("""selon sur micro antenne auprès après rapporte rapportent révèle révèlent écrit
+titre""".split())
+# ...or a verb of saying a few words before it, then "à"/"au" ("a confié à BFMTV", "a indiqué au Figaro"); and
+# the offices a name completes ("ministre de l'Intérieur", "président de la République")
+_SOURCE_NEAR = frozenset("""confié confiée déclaré déclarée expliqué expliquée indiqué indiquée raconté racontée
+affirmé affirmée assuré assurée précisé précisée""".split())
+_OFFICE_NEAR = frozenset("ministre ministère ministres secrétaire président présidente garde".split())
 
 
 def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozenset[str]" = frozenset(),
@@ -199,10 +210,13 @@ def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozens
     """How the texts name what `word` (lower-case) belongs to when they treat it as a proper noun: most of its
     occurrences capitalised, at least one of them inside a sentence (not first, nor after an opening quote, a
     colon, a dash or a bracket). The name is the word's hyphenated compound with the capitalised compounds right
-    next to it (at most `longest`, none of them a stop word: "Carlos Ghosn", "Hauts-de-France"), or the compound
-    alone where the name would repeat a word of `avoid`. Its most frequent spelling, else None."""
+    next to it (at most `longest`, none of them a stop word but a capitalised particle inside a name: "Carlos
+    Ghosn", "Hauts-de-France", "Marine Le Pen"), or the compound alone where the name would repeat a word of
+    `avoid`. Its most frequent spelling, else None. None too where at least half its capitalised occurrences
+    present a source or an office rather than a topic: a medium cited ("selon Le Parisien", "sur RTL", "a confié
+    à BFMTV", "rapporte Le Figaro"), part of an office ("ministre de l'Intérieur")."""
     forms: Counter = Counter()
-    total = capital = 0
+    total = capital = aside = 0
     inside = False
 
     def opens(text: str, start: int) -> bool:  # first in its sentence, or after a quote, colon, dash, bracket
@@ -234,15 +248,40 @@ def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozens
                 c = parts[j][2]
                 return c[:1].isupper() and c.lower() not in _STOP and (c.lower() in inner or
                                                                       not opens(text, parts[j][0]))
-            while hi - lo + 1 < longest and hi + 1 < len(parts) and joins(hi, hi + 1) and name_like(hi + 1):
-                hi += 1
-            while hi - lo + 1 < longest and lo > 0 and joins(lo - 1, lo) and name_like(lo - 1):
-                lo -= 1
+
+            def particle(j: int) -> bool:  # a capitalised particle inside the sentence ("Le" of "Le Pen")
+                c = parts[j][2]
+                return c[:1].isupper() and c.lower() in _PARTICLES and not opens(text, parts[j][0])
+            while hi - lo + 1 < longest and hi + 1 < len(parts) and joins(hi, hi + 1):
+                if name_like(hi + 1):
+                    hi += 1
+                elif (hi - lo + 2 < longest and hi + 2 < len(parts) and particle(hi + 1) and joins(hi + 1, hi + 2)
+                      and name_like(hi + 2)):
+                    hi += 2
+                else:
+                    break
+            while hi - lo + 1 < longest and lo > 0 and joins(lo - 1, lo):
+                if name_like(lo - 1):
+                    lo -= 1
+                elif hi - lo + 2 < longest and lo > 1 and particle(lo - 1) and joins(lo - 2, lo - 1) and \
+                        name_like(lo - 2):
+                    lo -= 2
+                else:
+                    break
+            before = [c.lower() for _, _, c in parts[max(0, lo - 4):lo]]
+            told = next((k for k in range(len(before) - 1, -1, -1) if before[k] in _SOURCE_NEAR), None)
+            cue = before[:-1] if before[-1:] and before[-1] in ("le", "la", "les", "l") else before
+            if (cue and cue[-1] in _SOURCE_BEFORE) \
+                    or (told is not None and {"à", "au", "aux"}.intersection(before[told + 1:])) \
+                    or (before[-2:-1] and before[-2] in _OFFICE_NEAR and before[-1] in ("de", "du", "des")) \
+                    or (before[-3:-2] and before[-3] in _OFFICE_NEAR and before[-2] == "de"
+                        and before[-1] in ("l", "la")):
+                aside += 1  # "selon Le Parisien", "sur RTL", "a confié à BFMTV", "ministre de l'Intérieur"
             name = text[parts[lo][0]:parts[hi][1]]
             if avoid and any(w.lower() in avoid for w in _TOKEN.findall(name) if w.lower() != word):
                 name = comp
             forms[name] += 1
-    if not inside or 2 * capital <= total:
+    if not inside or 2 * capital <= total or 2 * aside >= capital:
         return None
     return forms.most_common(1)[0][0]
 
