@@ -137,7 +137,8 @@ def profile(folder: Path, sents: list[str], L: int, device: str, backend: str, o
         sync(device)
     lines = []
     key = "cuda_time_total" if device.startswith("cuda") else "cpu_time_total"
-    lines += ["# operators by device time", prof.key_averages().table(sort_by=key, row_limit=30, max_name_column_width=60)]
+    lines += ["# operators by device time",
+              prof.key_averages().table(sort_by=key, row_limit=30, max_name_column_width=60)]
     lines += ["# operators by host self time",
               prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=30, max_name_column_width=60)]
     pr = cProfile.Profile()

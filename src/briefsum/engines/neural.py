@@ -702,7 +702,8 @@ class Seq2Seq:
         self._counted_tokens -= sum(len(ids) for ids in out if ids is not None)
         missing = [k for k, ids in enumerate(out) if ids is None]
         if missing:
-            for k, ids in zip(missing, self.tokenizer([texts[k] for k in missing], add_special_tokens=True)["input_ids"]):
+            found = self.tokenizer([texts[k] for k in missing], add_special_tokens=True)["input_ids"]
+            for k, ids in zip(missing, found):
                 out[k] = ids
         return out
 
