@@ -108,7 +108,7 @@ def test_a_headline_that_fits_whole_is_never_cut_for_a_label():
     ("paris", ["« Paris » a gagné."], None),  # after an opening quote only
     ("renault", ["Chez Renault et chez renault, RENAULT."], "Renault"),
     ("lyon", ["Le maire de Lyon et celui de lyon, puis lyon."], None),  # mostly written in lower case
-    ("insee", ["Pour l'Insee, les prix montent.", "L'Insee le dit."], "Insee"),  # after an elided article
+    ("insee", ["Selon l'Insee, les prix montent.", "L'Insee le dit."], "Insee"),  # after an elided article
     ("air", ["Le patron d'Air France parle."], "Air France"),
     # a capitalised particle inside a name joins it
     ("pen", ["Hier, Marine Le Pen a parlé.", "La présidente du RN, Marine Le Pen, a répondu."], "Marine Le Pen"),
@@ -116,14 +116,34 @@ def test_a_headline_that_fits_whole_is_never_cut_for_a_label():
     # a source or an office is no topic: none where half its occurrences or more present one
     ("parisien", ["Selon Le Parisien, le maire a parlé.", "Le Parisien révèle tout."], None),
     ("bfmtv", ["Il a confié à BFMTV que tout va bien.", "Interrogé sur BFMTV, il a souri."], None),
+    ("rtl", ["Il a confié à RTL que tout va bien."], None),  # a verb of saying, then "à"
+    ("twitter", ["Il a annoncé sur Twitter sa démission."], None),
+    ("rtl", ["Il parlait au micro de RTL hier.", "Hier, il a parlé au micro de RTL."], None),
+    ("rtl", ["D'après RTL, il pleut.", "Tout va bien d'après RTL."], None),
     ("figaro", ["Tout va mal, rapporte Le Figaro.", "Le maire l'a dit au Figaro."], None),
     ("intérieur", ["Le ministre de l'Intérieur a parlé.", "Pour le ministère de l'Intérieur, tout va bien."], None),
+    ("travail", ["Le ministère du Travail a tranché.", "Hier, le ministre du Travail a parlé."], None),
     ("bfmtv", ["Il a confié à BFMTV que tout va bien.", "Hier, BFMTV a licencié.", "BFMTV vend."], "BFMTV"),
+    # ... and these are topics: a speaker after the verb, a person's full name, a word after "sur" or "après"
     ("djouhri", ["Hier, a déclaré Alexandre Djouhri, tout va bien.", "Le juge a vu Alexandre Djouhri."],
-     "Alexandre Djouhri"),  # a speaker named after the verb is no source
+     "Alexandre Djouhri"),
+    ("griset", ["Tout va bien, selon Alain Griset.", "Hier, Alain Griset a ri."], "Alain Griset"),
+    ("macron", ["Des rumeurs courent sur Brigitte Macron.", "Hier, Brigitte Macron a ri."], "Brigitte Macron"),
+    ("parcoursup", ["Les élèves inscrits sur Parcoursup attendent.", "Hier, Parcoursup a planté."], "Parcoursup"),
+    ("eddy", ["Après Eddy Mitchell, il chante.", "Hier, Eddy Mitchell a ri."], "Eddy Mitchell"),
+    # an office's word does not join the name after it
+    ("castaner", ["Le ministre de l'Intérieur Christophe Castaner a parlé.", "Hier, Christophe Castaner a ri."],
+     "Christophe Castaner"),
 ])
 def test_proper_noun_form(word, texts, expected):
     assert proper_noun_form(word, texts) == expected
+
+
+def test_a_particle_joins_a_name_only_within_its_longest_and_in_title_case():
+    texts = ["Hier, Marine Le Pen a parlé.", "Hier, Marine Le Pen a ri."]
+    assert proper_noun_form("pen", texts, longest=3) == "Marine Le Pen"
+    assert proper_noun_form("pen", texts, longest=2) == "Pen"  # the particle and the name need three
+    assert proper_noun_form("pen", ["Hier, MARINE LE PEN a parlé.", "Puis MARINE LE PEN a ri."]) == "PEN"
 
 
 def test_translated_output_gets_the_translated_label():

@@ -194,16 +194,34 @@ _LABEL_WORDS = 4  # the longest topic label, in words (a translated one may grow
 _COMPOUND = re.compile(r"\w+(?:-\w+)*")  # a word with its hyphenated parts ("Hauts-de-France")
 # Particles that join the parts of a person's name when written capitalised inside it ("Marine Le Pen").
 _PARTICLES = frozenset("le la de du des di da del della van von der ben el al".split())
-# Words that present a source rather than a topic: right before the name ("selon Le Parisien", "sur RTL",
-# "rapporte Le Figaro")...
-_SOURCE_BEFORE = frozenset("""selon sur micro antenne auprès après rapporte rapportent révèle révèlent écrit
-titre""".split())
-# ...or a verb of saying a few words before it, then "à"/"au" ("a confié à BFMTV", "a indiqué au Figaro"); and
-# the offices a name completes ("ministre de l'Intérieur", "président de la République")
-_SOURCE_NEAR = frozenset("""confié confiée déclaré déclarée expliqué expliquée indiqué indiquée raconté racontée
-affirmé affirmée assuré assurée précisé précisée""".split())
-_OFFICE_NEAR = frozenset("ministre ministère ministres secrétaire président présidente garde".split())
+# A medium cited rather than a topic: a one-word name or a title with its article right after these words
+# ("selon Le Parisien", "rapporte Le Figaro", "d'après RTL"), after these and "de" ("au micro de RTL"), or after a
+# verb of saying or showing and then "à"/"au"/"sur" ("a confié à BFMTV", "a annoncé sur Twitter").
+_SOURCE_BEFORE = frozenset("selon rapporte rapportent révèle révèlent écrit titre".split())
+_SOURCE_OF = frozenset("micro antenne auprès".split())
+_SOURCE_VERBS = frozenset("""confié confiée déclaré déclarée expliqué expliquée indiqué indiquée raconté racontée
+affirmé affirmée assuré assurée précisé précisée interrogé interrogée invité invitée annoncé annoncée publié
+publiée""".split())
+# Offices a name completes ("ministre de l'Intérieur", "ministère du Travail", "secrétaire d'État").
+_OFFICES = frozenset("ministre ministère ministres secrétaire".split())
 
+
+def _source_cue(before: Sequence[str]) -> bool:
+    """Whether the lower-case words right before a name present it as a source (see _SOURCE_BEFORE)."""
+    if not before:
+        return False
+    if before[-1] in _SOURCE_BEFORE or list(before[-2:]) == ["d", "après"]:
+        return True
+    if len(before) > 1 and before[-1] in ("de", "du", "d") and before[-2] in _SOURCE_OF:
+        return True
+    verb = next((i for i in range(len(before) - 1, -1, -1) if before[i] in _SOURCE_VERBS), None)
+    return verb is not None and bool({"à", "au", "aux", "sur"}.intersection(before[verb + 1:]))
+
+
+def _office_cue(before: Sequence[str]) -> bool:
+    """Whether the lower-case words right before a name make it part of an office (see _OFFICES)."""
+    return (len(before) > 1 and before[-2] in _OFFICES and before[-1] in ("de", "du", "des", "d")) or \
+        (len(before) > 2 and before[-3] in _OFFICES and before[-2] == "de" and before[-1] in ("l", "la"))
 
 def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozenset[str]" = frozenset(),
                      longest: int = 3) -> str | None:
@@ -244,39 +262,41 @@ def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozens
             def joins(a: int, b: int) -> bool:  # compounds a < b are next to each other, one space apart
                 return text[parts[a][1]:parts[b][0]] == " "
 
-            def name_like(j: int) -> bool:
+            def words_before(j: int) -> list[str]:
+                return [c.lower() for _, _, c in parts[max(0, j - 4):j]]
+
+            def name_like(j: int) -> bool:  # not a word that completes an office ("l'Intérieur Christophe ...")
                 c = parts[j][2]
                 return c[:1].isupper() and c.lower() not in _STOP and (c.lower() in inner or
-                                                                      not opens(text, parts[j][0]))
+                                                                      not opens(text, parts[j][0])) \
+                    and not _office_cue(words_before(j))
 
-            def particle(j: int) -> bool:  # a capitalised particle inside the sentence ("Le" of "Le Pen")
+            def particle(j: int) -> bool:  # a particle in title case ("Le" of "Le Pen", not "LE")
                 c = parts[j][2]
-                return c[:1].isupper() and c.lower() in _PARTICLES and not opens(text, parts[j][0])
+                return c[:1].isupper() and c[1:].islower() and c.lower() in _PARTICLES
+
+            def joined_by_particle(a: int, p: int, b: int) -> bool:  # a particle p between a and b, in title case
+                return particle(p) and joins(min(a, b), p) and joins(p, max(a, b)) and name_like(b) \
+                    and not parts[a][2].isupper() and not parts[b][2].isupper()
             while hi - lo + 1 < longest and hi + 1 < len(parts) and joins(hi, hi + 1):
                 if name_like(hi + 1):
                     hi += 1
-                elif (hi - lo + 2 < longest and hi + 2 < len(parts) and particle(hi + 1) and joins(hi + 1, hi + 2)
-                      and name_like(hi + 2)):
+                elif hi - lo + 2 < longest and hi + 2 < len(parts) and joined_by_particle(hi, hi + 1, hi + 2):
                     hi += 2
                 else:
                     break
             while hi - lo + 1 < longest and lo > 0 and joins(lo - 1, lo):
                 if name_like(lo - 1):
                     lo -= 1
-                elif hi - lo + 2 < longest and lo > 1 and particle(lo - 1) and joins(lo - 2, lo - 1) and \
-                        name_like(lo - 2):
+                elif hi - lo + 2 < longest and lo > 1 and joined_by_particle(lo, lo - 1, lo - 2):
                     lo -= 2
                 else:
                     break
-            before = [c.lower() for _, _, c in parts[max(0, lo - 4):lo]]
-            told = next((k for k in range(len(before) - 1, -1, -1) if before[k] in _SOURCE_NEAR), None)
-            cue = before[:-1] if before[-1:] and before[-1] in ("le", "la", "les", "l") else before
-            if (cue and cue[-1] in _SOURCE_BEFORE) \
-                    or (told is not None and {"à", "au", "aux"}.intersection(before[told + 1:])) \
-                    or (before[-2:-1] and before[-2] in _OFFICE_NEAR and before[-1] in ("de", "du", "des")) \
-                    or (before[-3:-2] and before[-3] in _OFFICE_NEAR and before[-2] == "de"
-                        and before[-1] in ("l", "la")):
-                aside += 1  # "selon Le Parisien", "sur RTL", "a confié à BFMTV", "ministre de l'Intérieur"
+            # a title with its article ("Le Parisien") reads the cue before the article
+            titled = lo > 0 and joins(lo - 1, lo) and particle(lo - 1) and parts[lo - 1][2].lower() in ("le", "la")
+            if ((lo == hi or titled) and _source_cue(words_before(lo - 1 if titled else lo))) \
+                    or _office_cue(words_before(lo)):
+                aside += 1  # "selon Le Parisien", "a confié à BFMTV", "ministre de l'Intérieur"
             name = text[parts[lo][0]:parts[hi][1]]
             if avoid and any(w.lower() in avoid for w in _TOKEN.findall(name) if w.lower() != word):
                 name = comp
