@@ -673,33 +673,34 @@ class Seq2Seq:
             if src_code is not None:
                 self.tokenizer.src_lang = src_code
             found = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
-            lang = getattr(self.tokenizer, "src_lang", None)
             for text, ids in zip(texts if keep else (), found):
-                old = self._counted.pop((lang, text), None)
-                self._counted_tokens += len(ids) - (len(old) if old is not None else 0)
-                self._counted[(lang, text)] = ids
+                self._take(text)
+                self._counted[(getattr(self.tokenizer, "src_lang", None), text)] = ids
+                self._counted_tokens += len(ids)
             while self._counted_tokens > _COUNTED_TOKENS:  # the oldest go first
                 self._counted_tokens -= len(self._counted.popitem(last=False)[1])
             return [len(ids) for ids in found]
+
+    def _take(self, text: str) -> list[int] | None:
+        """The ids count_tokens kept for a text in the tokenizer's source language, removed; None if none."""
+        ids = self._counted.pop((getattr(self.tokenizer, "src_lang", None), text), None)
+        if ids is not None:
+            self._counted_tokens -= len(ids)
+        return ids
 
     def forget(self, texts: Sequence[str], src_code: str | None = None) -> None:
         """Drop the ids count_tokens kept for these texts (those no generate call took: split, failed)."""
         with self.lock:
             if src_code is not None:
                 self.tokenizer.src_lang = src_code
-            lang = getattr(self.tokenizer, "src_lang", None)
             for text in texts:
-                ids = self._counted.pop((lang, text), None)
-                if ids is not None:
-                    self._counted_tokens -= len(ids)
+                self._take(text)
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Each text's input token ids (special tokens included), as the tokenizer gives them: those that
         count_tokens has just found are taken from it (once), the others tokenized now. Call with the lock held
         and the tokenizer's source language set."""
-        lang = getattr(self.tokenizer, "src_lang", None)
-        out: list = [self._counted.pop((lang, t), None) for t in texts]
-        self._counted_tokens -= sum(len(ids) for ids in out if ids is not None)
+        out: list = [self._take(t) for t in texts]
         missing = [k for k, ids in enumerate(out) if ids is None]
         if missing:
             found = self.tokenizer([texts[k] for k in missing], add_special_tokens=True)["input_ids"]
