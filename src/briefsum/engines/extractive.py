@@ -189,7 +189,6 @@ def make_scorer(name: str, options: dict | None = None) -> SentenceScorer:
 _TOPIC_FORM = re.compile(r"^\W*(?:\w+\W+){0,3}?\w+\s*:(?!\d)")  # a headline opening with a few words and a colon
 _AFTER_START = frozenset(".!?:;«»\"“”'‘’([-–—…")
 
-
 _LABEL_WORDS = 4  # the longest topic label, in words (a translated one may grow)
 _COMPOUND = re.compile(r"\w+(?:-\w+)*")  # a word with its hyphenated parts ("Hauts-de-France")
 # Particles that join the parts of a person's name when written capitalised inside it ("Marine Le Pen").
@@ -223,6 +222,7 @@ def _office_cue(before: Sequence[str]) -> bool:
     return (len(before) > 1 and before[-2] in _OFFICES and before[-1] in ("de", "du", "des", "d")) or \
         (len(before) > 2 and before[-3] in _OFFICES and before[-2] == "de" and before[-1] in ("l", "la"))
 
+
 def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozenset[str]" = frozenset(),
                      longest: int = 3) -> str | None:
     """How the texts name what `word` (lower-case) belongs to when they treat it as a proper noun: most of its
@@ -248,6 +248,27 @@ def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozens
              if m.group(0)[:1].isupper() and not opens(text, m.start())}
     for text in texts:
         parts = [(m.start(), m.end(), m.group(0)) for m in _COMPOUND.finditer(text)]
+
+        def joins(a: int, b: int) -> bool:  # compounds a < b are next to each other, one space apart
+            return text[parts[a][1]:parts[b][0]] == " "
+
+        def words_before(j: int) -> list[str]:
+            return [c.lower() for _, _, c in parts[max(0, j - 4):j]]
+
+        def name_like(j: int) -> bool:  # not a word that completes an office ("l'Intérieur Christophe ...")
+            c = parts[j][2]
+            return c[:1].isupper() and c.lower() not in _STOP and (c.lower() in inner or
+                                                                  not opens(text, parts[j][0])) \
+                and not _office_cue(words_before(j))
+
+        def particle(j: int) -> bool:  # a particle in title case ("Le" of "Le Pen", not "LE")
+            c = parts[j][2]
+            return c[:1].isupper() and c[1:].islower() and c.lower() in _PARTICLES
+
+        def joined_by_particle(a: int, p: int, b: int) -> bool:  # a particle p between a and b, in title case
+            return particle(p) and joins(min(a, b), p) and joins(p, max(a, b)) and name_like(b) \
+                and not parts[a][2].isupper() and not parts[b][2].isupper()
+
         for k, (start, end, comp) in enumerate(parts):
             if word not in comp.lower().split("-"):
                 continue
@@ -258,26 +279,6 @@ def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozens
             capital += 1
             inside = inside or not opens(text, start)
             lo = hi = k
-
-            def joins(a: int, b: int) -> bool:  # compounds a < b are next to each other, one space apart
-                return text[parts[a][1]:parts[b][0]] == " "
-
-            def words_before(j: int) -> list[str]:
-                return [c.lower() for _, _, c in parts[max(0, j - 4):j]]
-
-            def name_like(j: int) -> bool:  # not a word that completes an office ("l'Intérieur Christophe ...")
-                c = parts[j][2]
-                return c[:1].isupper() and c.lower() not in _STOP and (c.lower() in inner or
-                                                                      not opens(text, parts[j][0])) \
-                    and not _office_cue(words_before(j))
-
-            def particle(j: int) -> bool:  # a particle in title case ("Le" of "Le Pen", not "LE")
-                c = parts[j][2]
-                return c[:1].isupper() and c[1:].islower() and c.lower() in _PARTICLES
-
-            def joined_by_particle(a: int, p: int, b: int) -> bool:  # a particle p between a and b, in title case
-                return particle(p) and joins(min(a, b), p) and joins(p, max(a, b)) and name_like(b) \
-                    and not parts[a][2].isupper() and not parts[b][2].isupper()
             while hi - lo + 1 < longest and hi + 1 < len(parts) and joins(hi, hi + 1):
                 if name_like(hi + 1):
                     hi += 1
@@ -446,7 +447,7 @@ class ExtractiveEngine:
             if seed and not seed_t:
                 warnings.append("the headline's sentence no longer fits the shorter grades once translated")
             plan = plan_grades(order_t, out_len, seed_t)
-        if label and not (plan and self._holds(doc, plan[0], label)):
+        if label and not (plan and self._within(self._words(doc, plan[0]), label)):
             label_out = None  # the brief changed with the translation: the label must stay within it
 
         results: dict[str, GradeResult] = {}
@@ -496,7 +497,7 @@ class ExtractiveEngine:
             if word in used or word not in inside or word in _STOP or len(word) < 3 or not word.isalpha():
                 continue
             form = proper_noun_form(word, texts, used)
-            if form and not self._holds(doc, brief, form):  # the name runs outside the brief: its own compound
+            if form and not self._within(inside, form):  # the name runs outside the brief: its own compound
                 form = proper_noun_form(word, texts, used, longest=1)
             if form:
                 return form
@@ -506,9 +507,10 @@ class ExtractiveEngine:
     def _words(doc: Document, idxs: Sequence[int]) -> set[str]:
         return {w.lower() for i in idxs for w in _TOKEN.findall(doc.sentences[i].text)}
 
-    def _holds(self, doc: Document, brief: Sequence[int], label: str) -> bool:
-        inside = self._words(doc, brief)
-        return all(w.lower() in inside for w in _TOKEN.findall(label))
+    @staticmethod
+    def _within(words: set[str], label: str) -> bool:
+        """Whether every word of the label is among these (lower-case) words."""
+        return all(w.lower() in words for w in _TOKEN.findall(label))
 
     def _headline(self, spec: GradeSpec, idx: int, text: str, out_lang: str, warnings: list[str],
                   label: str | None = None) -> GradeResult:
