@@ -274,6 +274,8 @@ def main() -> None:
     ap.add_argument("--ct2-batches", default="8,16,24,32")
     ap.add_argument("--translate-systems", default="",
                     help="more translation systems, e.g. briefsum-transformers-bf16-bs64 (dtype, batch size)")
+    ap.add_argument("--only-systems", default="",
+                    help="comma-separated: run only these systems (e.g. naive,briefsum,ct2-bs16), in every part")
     ap.add_argument("--summarise-transformers", action="store_true",
                     help="also summarise with briefsum's float32 transformers backend")
     ap.add_argument("--summary-systems", default="",
@@ -300,11 +302,11 @@ def main() -> None:
         systems = ["naive", "briefsum", "briefsum-transformers"] + \
             [x for x in args.translate_systems.split(",") if x] + \
             [f"ct2-bs{b}" for b in args.ct2_batches.split(",")] + ["ct2-tuned-bs32"]
-        report["translate"] = _summary(_rounds(args, "translate", systems))
+        report["translate"] = _summary(_rounds(args, "translate", _keep(args, systems)))
     if "summarise" not in skip:
         systems = ["naive", "briefsum"] + (["briefsum-transformers"] if args.summarise_transformers else []) + \
             [x for x in args.summary_systems.split(",") if x]
-        report["summarise"] = _summary(_rounds(args, "summarise", systems))
+        report["summarise"] = _summary(_rounds(args, "summarise", _keep(args, systems)))
     if "seed" not in skip:
         exe = str(Path(sys.executable).with_name("briefsum"))
         cfg_file = args.cache / "seed-neural.json"
@@ -325,6 +327,12 @@ def main() -> None:
     (args.out / "cpu.json").write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
     (args.out / "cpu.md").write_text(markdown(report), encoding="utf-8")
     print(markdown(report))
+
+
+def _keep(args: argparse.Namespace, systems: list[str]) -> list[str]:
+    """The systems to run: all, or those --only-systems names (in their usual order)."""
+    only = [x for x in args.only_systems.split(",") if x]
+    return [s for s in systems if s in only] if only else systems
 
 
 def _summary(runs: dict[str, list[dict]]) -> dict:
