@@ -164,6 +164,67 @@ def fit_word_models(rows: list[dict], params: dict, iters: int, jobs: int = 1) -
     return out
 
 
+PHRASE_LANGS = ("fr",)
+
+
+def phrase_rows(r: dict, lang: str = "fr") -> tuple[list[str], list[float]]:
+    """A document's sentences and, for each, the share of its word pairs the abstract holds (none without an
+    abstract)."""
+    from briefsum.text.normalise import clean
+    from briefsum.text.segment import segment
+
+    if not r.get("abstract", "").strip():
+        return [], []
+    ref = grams(r["abstract"])[1]
+    texts, ys = [], []
+    for s in segment(clean(r["article"]).text, lang).sentences:
+        b = grams(s.text)[1]
+        n = sum(b.values())
+        texts.append(s.text)
+        ys.append(sum((b & ref).values()) / n if n else 0.0)
+    return texts, ys
+
+
+def fit_phrase_model(rows: list[dict], jobs: int = 1, min_docs: int = 5, alpha: float = 3.0
+                     ) -> tuple[dict[str, np.ndarray], dict]:
+    """The phrase model, fitted on its own documents: ridge regression of each sentence's abstract bigram
+    precision on the words and word pairs it holds (present or not, unit length); exported arrays and metadata."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import Ridge
+    from sklearn.preprocessing import normalize
+
+    if jobs > 1:
+        import multiprocessing as mp
+
+        with mp.get_context("fork").Pool(jobs) as pool:
+            per_doc = pool.map(phrase_rows, rows, chunksize=64)
+    else:
+        per_doc = list(map(phrase_rows, rows))
+    texts = [t for d in per_doc for t in d[0]]
+    y = np.array([v for d in per_doc for v in d[1]])
+    vec = CountVectorizer(lowercase=True, token_pattern=r"(?u)\w+", ngram_range=(1, 2), min_df=min_docs,
+                          binary=True, dtype=np.float64)
+    x = normalize(vec.fit_transform(texts))
+    model = Ridge(alpha=alpha).fit(x, y)
+    terms = vec.get_feature_names_out()
+    if any("\n" in t for t in terms):
+        raise SystemExit("a phrase holds a line break")
+    print(f"  phrase model: {x.shape[0]} sentences, {len(terms)} words and word pairs", flush=True)
+    arrays = {"phrase/terms": np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8),
+              "phrase/weights": model.coef_.astype(np.float64)}
+    meta = {"intercept": float(model.intercept_), "langs": list(PHRASE_LANGS), "alpha": alpha, "min_docs": min_docs,
+            "label": "share of the sentence's word pairs in the abstract"}
+    # The exported model must give what the fitted one gives.
+    from briefsum.engines.learned import PhraseModel
+
+    sample = texts[:: max(1, len(texts) // 5000)]
+    gap = np.abs(PhraseModel.from_arrays(arrays, meta).score(sample, "fr")
+                 - model.predict(normalize(vec.transform(sample)))).max()
+    if gap > 1e-9:
+        raise SystemExit(f"the exported phrase model does not reproduce the fitted one ({gap:.2e})")
+    return arrays, meta
+
+
 def _row_arrays(r: dict):
     _, x, body, head = featurise_row(r)
     return x, body, head
@@ -212,6 +273,9 @@ def featurise_cached(rows: list[dict], cache: str | None, jobs: int = 1):
         for head in (_WORDS.title, _WORDS.abstract):
             for a in (head.trees.feature, head.trees.threshold, head.trees.value):
                 h.update(np.ascontiguousarray(a).tobytes())
+        if _WORDS.phrases is not None:
+            h.update(json.dumps(sorted(_WORDS.phrases.weights.items())).encode("utf-8"))
+            h.update(repr(_WORDS.phrases.intercept).encode("utf-8"))
         words = h.hexdigest()
     import briefsum.compress
 
@@ -418,7 +482,8 @@ def main(argv: list[str] | None = None) -> int:
     from briefsum.config import load_config
     from briefsum.engines.extractive import ExtractiveEngine, Scores
     from briefsum.engines.learned import (BASE_FEATURES, FEATURE_NAMES, MODEL_FORMAT, MODEL_VERSION, WORD_FEATURES,
-                                          LearnedScorer, WordModels, _head_from_arrays, brief_stop)
+                                          LearnedScorer, PhraseModel, WordModels, _head_from_arrays,
+                                          brief_stop)
     from briefsum.grades import grade_specs
 
     t0 = time.time()
@@ -439,11 +504,15 @@ def main(argv: list[str] | None = None) -> int:
     global _WORDS
     _WORDS = None
     word_arrays: dict[str, np.ndarray] = {}
+    phrase_meta: dict | None = None
     if n_words:
         word_arrays = fit_word_models(word_rows_, params, args.iters, jobs=args.jobs)
+        phrase_arrays, phrase_meta = fit_phrase_model(word_rows_, jobs=args.jobs)
+        word_arrays.update(phrase_arrays)
         _WORDS = WordModels(_head_from_arrays(word_arrays, "title_words", len(WORD_FEATURES)),
-                            _head_from_arrays(word_arrays, "abstract_words", len(WORD_FEATURES)))
-        print(f"word models fitted in {time.time() - t0:.0f}s", flush=True)
+                            _head_from_arrays(word_arrays, "abstract_words", len(WORD_FEATURES)),
+                            PhraseModel.from_arrays(phrase_arrays, phrase_meta))
+        print(f"word and phrase models fitted in {time.time() - t0:.0f}s", flush=True)
     features = FEATURE_NAMES if n_words else BASE_FEATURES
 
     _, x, yb, yh, gid, has_abs, has_title = featurise_cached(train_rows, args.cache, jobs=args.jobs)
@@ -507,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
 
     arrays = {**export_lgb(body, "body"), **export_lgb(head, "headline"), **word_arrays, **brief_arrays}
     meta = {"format": MODEL_FORMAT, "version": MODEL_VERSION, "features": list(features),
-            "word_features": list(WORD_FEATURES) if n_words else [],
+            "word_features": list(WORD_FEATURES) if n_words else [], "phrase_model": phrase_meta,
             "trained_on": "OrangeSum train", "train_docs": len(train_rows), "word_docs": len(word_rows_),
             "seed": args.seed,
             "params": {k: v for k, v in params.items() if k not in ("seed", "num_threads", "verbose")},

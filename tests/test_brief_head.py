@@ -10,7 +10,7 @@ import pytest
 from briefsum.config import load_config
 from briefsum.engines.extractive import (BRIEF_MAX_SENTENCES, BRIEF_POOL, CentralityScorer, ExtractiveEngine,
                                          Scores, brief_candidates)
-from briefsum.engines.learned import SET_FEATURES, LearnedScorer, analyse, set_features
+from briefsum.engines.learned import SET_FEATURES, LearnedScorer, PhraseModel, analyse, set_features
 from briefsum.grades import GradeSpec, grade_specs
 from briefsum.text.segment import segment
 
@@ -154,3 +154,38 @@ def test_the_trainers_document_context_is_the_one_the_scorer_uses():
     assert np.array_equal(a.p_abs, b.p_abs) and np.array_equal(a.p_title, b.p_title)
     assert np.array_equal(a.sim, b.sim) and np.array_equal(a.words, b.words)
     assert all(np.array_equal(x, y) for x, y in zip(a.sent_ids, b.sent_ids))
+    assert a.phrase is not None and np.array_equal(a.phrase, b.phrase)
+
+
+def test_the_phrase_model_adds_the_weights_of_the_words_and_pairs_a_sentence_holds():
+    m = PhraseModel({"le maire": 0.5, "maire": 0.25, "a": -0.1, "annoncé": 0.2}, 0.1, ("fr",))
+    # "Le maire a annoncé" holds le maire, maire, a, annoncé (and unknown phrases): 4 hits, unit-length vector.
+    got = m.score(["Le maire a annoncé, le maire a dit.", "Rien de connu ici.", ""], "fr")
+    assert got[0] == pytest.approx(0.1 + (0.5 + 0.25 - 0.1 + 0.2) / 2)  # each phrase once, however often
+    assert got[1] == got[2] == 0.1  # nothing known: the intercept
+    assert list(m.score(["Le maire a annoncé"], "en")) == [0.1]  # not a language it was trained on
+
+
+def test_the_packaged_phrase_model_is_french_and_reads_the_article():
+    scorer = LearnedScorer.load()
+    phrases = scorer.words.phrases
+    assert phrases is not None and phrases.langs == ("fr",) and len(phrases.weights) > 10000
+    doc = segment(ARTICLE, "fr")
+    _, ctx = analyse(doc, scorer.words)
+    assert ctx.phrase.shape == (len(doc.sentences),) and np.isfinite(ctx.phrase).all()
+    assert len(set(ctx.phrase.round(9))) > 1  # sentences are told apart
+    en = segment("The mayor presented a plan on Monday. It will cost twelve million euros.", "en")
+    assert set(analyse(en, scorer.words)[1].phrase) == {phrases.intercept}
+    col = {name: j for j, name in enumerate(SET_FEATURES)}
+    x = set_features(ctx, np.linspace(0.9, 0.1, len(doc.sentences)), list(range(len(doc.sentences))), [0],
+                     [(0,), (0, 2)])
+    assert x[0, col["set_phrase_mean"]] == pytest.approx(ctx.phrase[0])
+    assert x[1, col["set_phrase_mean"]] == pytest.approx((ctx.phrase[0] + ctx.phrase[2]) / 2)
+    assert x[1, col["set_phrase_added_min"]] == pytest.approx(ctx.phrase[2])
+
+
+def test_a_brief_head_without_its_phrase_model_falls_back(tmp_path):
+    path = packaged_model_variant(tmp_path / "no-phrases.npz", lambda m: m.pop("phrase_model"),
+                                  drop_prefix="phrase/")
+    with pytest.warns(RuntimeWarning, match="phrase model"):
+        assert isinstance(LearnedScorer.load(path), CentralityScorer)

@@ -53,7 +53,10 @@ LEXICAL_FEATURES: tuple[str, ...] = (
     "lex_t_sum", "lex_t_prec", "lex_t_max", "lex_tc_sum", "lex_tc_prec", "lex_tc_f1", "lex_tc_rank", "lex_tc_cov",
     "lex_a_sum", "lex_a_prec", "lex_a_f1", "lex_a_rank", "lex_a_cov", "lex_tc_bi",
 )
-FEATURE_NAMES: tuple[str, ...] = BASE_FEATURES + LEXICAL_FEATURES
+# Sentence features from the phrase model: its score of the sentence (how much of its wording an abstract would
+# share) and that score less the document's best.
+PHRASE_FEATURES: tuple[str, ...] = ("phrase", "phrase_gap")
+FEATURE_NAMES: tuple[str, ...] = BASE_FEATURES + LEXICAL_FEATURES + PHRASE_FEATURES
 
 # One row per distinct word (lower-case \w+ token, as ROUGE counts them) of a document, for the word models
 # that predict whether the human title / abstract will use the word.
@@ -72,6 +75,7 @@ SET_FEATURES: tuple[str, ...] = (
     "set_seed_pos", "set_abs_sum", "set_abs_prec", "set_abs_f1", "set_abs_cov", "set_title_sum", "set_title_f1",
     "set_distinct", "set_sim_max", "doc_log_sents", "doc_log_words", "set_lead3", "set_first", "set_abs_bi_f1",
     "set_abs_bi", "set_abs_tok_f1", "set_abs_gain", "set_abs_gain_rate",
+    "set_phrase_mean", "set_phrase_wmean", "set_phrase_added_mean", "set_phrase_added_min",
 )
 
 # Typical reference lengths (words) the F1-like lexical features assume: OrangeSum titles and abstracts.
@@ -327,11 +331,54 @@ def _lexical_features(sent_ids: list[np.ndarray], head_ids: list[np.ndarray], p_
 
 
 @dataclass
+class PhraseModel:
+    """A linear model of how an abstract words things: from the words and adjacent word pairs a sentence holds
+    (lower-case \\w+ tokens, each present or not, the vector scaled to unit length), the share of the sentence's
+    word pairs a human abstract shares with it. Unlike the word models it knows words by name, so it is kept
+    to the languages it was trained on (langs); other languages get the intercept, as a sentence with no known
+    word does."""
+
+    weights: dict[str, float]
+    intercept: float
+    langs: tuple[str, ...]
+
+    @classmethod
+    def from_arrays(cls, z, meta: dict) -> "PhraseModel":
+        """Read the phrase list (newline-joined UTF-8 bytes) and its weights from a model file."""
+        phrases = bytes(np.asarray(z["phrase/terms"], dtype=np.uint8)).decode("utf-8").split("\n")
+        w = np.asarray(z["phrase/weights"], dtype=np.float64)
+        if len(phrases) != w.size or not np.isfinite(w).all():
+            raise ValueError("phrase/terms and phrase/weights do not match")
+        return cls(dict(zip(phrases, w.tolist())), float(meta["intercept"]), tuple(meta.get("langs") or ()))
+
+    def score(self, texts: Sequence[str], lang: str | None = None) -> np.ndarray:
+        """One score per text (the expected share of its word pairs an abstract holds)."""
+        out = np.full(len(texts), self.intercept)
+        if lang not in self.langs:
+            return out
+        w = self.weights
+        for k, text in enumerate(texts):
+            toks = _WORD.findall(text.lower())
+            hits = [w[g] for g in {*toks, *(f"{a} {b}" for a, b in zip(toks, toks[1:]))} if g in w]
+            if hits:
+                out[k] += math.fsum(sorted(hits)) / math.sqrt(len(hits))
+        return out
+
+
+@dataclass
 class WordModels:
-    """The two word models: will the title / the abstract use this word of the article (log-odds out)."""
+    """The two word models: will the title / the abstract use this word of the article (log-odds out); and
+    the phrase model the brief head reads, when the model file has one."""
 
     title: "Head"
     abstract: "Head"
+    phrases: PhraseModel | None = None
+
+    def phrase_scores(self, doc: Document) -> np.ndarray | None:
+        """The phrase model's score of each sentence of doc (None without a phrase model)."""
+        if self.phrases is None:
+            return None
+        return self.phrases.score([s.text for s in doc.sentences], doc.lang)
 
     def probabilities(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if x.shape[0] == 0:
@@ -352,6 +399,7 @@ class DocContext:
     words: np.ndarray
     sim: np.ndarray
     vocab: list[str] | None = None  # the distinct words the ids point at (lower-case)
+    phrase: np.ndarray | None = None  # the phrase model's score of each sentence (None without one)
 
 
 def analyse(doc: Document, words: WordModels | None = None) -> tuple[np.ndarray, DocContext | None]:
@@ -367,8 +415,10 @@ def analyse(doc: Document, words: WordModels | None = None) -> tuple[np.ndarray,
     head_ids = [np.array([index[w.lower()] for w in _WORD.findall(h) if w.lower() in index], dtype=np.intp)
                 for h in head_texts]
     ctx = DocContext(sent_ids, p_t, p_a, np.array([max(0, s.words) for s in doc.sentences], dtype=float), sim,
-                     list(vocab))
-    return np.hstack([base, _lexical_features(sent_ids, head_ids, p_t, p_a)]), ctx
+                     list(vocab), words.phrase_scores(doc))
+    ph = ctx.phrase if ctx.phrase is not None else np.zeros(len(doc.sentences))
+    return np.hstack([base, _lexical_features(sent_ids, head_ids, p_t, p_a), ph[:, None],
+                      (ph - ph.max())[:, None]]), ctx
 
 
 def doc_context(doc: Document, words: WordModels) -> DocContext | None:
@@ -384,12 +434,12 @@ def doc_context(doc: Document, words: WordModels) -> DocContext | None:
     vocab, wx, sent_ids = word_features(doc, _centrality(sim), head0)
     p_t, p_a = words.probabilities(wx)
     return DocContext(sent_ids, p_t, p_a, np.array([max(0, s.words) for s in sents], dtype=float), sim,
-                      list(vocab))
+                      list(vocab), words.phrase_scores(doc))
 
 
 def sentence_features(doc: Document, words: WordModels | None = None) -> np.ndarray:
-    """One row per sentence of the document (float64): BASE_FEATURES, then LEXICAL_FEATURES when word models
-    are given."""
+    """One row per sentence of the document (float64): BASE_FEATURES, then LEXICAL_FEATURES and
+    PHRASE_FEATURES when word models are given."""
     return analyse(doc, words)[0]
 
 
@@ -409,6 +459,7 @@ def set_features(ctx: DocContext, body: np.ndarray, order: Sequence[int], seed: 
     seed_ids = np.concatenate([ctx.sent_ids[i] for i in seed]) if seed else np.zeros(0, dtype=np.intp)
     seed_a = float(pa[np.unique(seed_ids)].sum()) if seed_ids.size else 0.0
     seed_w = float(sum(ctx.words[i] for i in seed))
+    ph = ctx.phrase if ctx.phrase is not None else np.zeros(n)
     out = np.zeros((len(candidates), len(SET_FEATURES)))
     for k, cand in enumerate(candidates):
         cand = sorted(cand)
@@ -433,6 +484,9 @@ def set_features(ctx: DocContext, body: np.ndarray, order: Sequence[int], seed: 
             math.log1p(n), math.log1p(doc_words), sum(1 for i in added if i < 3), cand[0] if cand else -1,
             2 * bi / (max(1, seq.size - 1) + ABSTRACT_WORDS - 1), bi, 2 * float(pa[seq].sum()) / (seq.size + ABSTRACT_WORDS),
             ea - seed_a, (ea - seed_a) / max(1.0, nw - seed_w),
+            float(ph[cand].mean()) if cand else 0.0,
+            float((ph[cand] * ctx.words[cand]).sum() / max(1.0, nw)) if cand else 0.0,
+            float(ph[added].mean()) if added else 0.0, float(ph[added].min()) if added else 0.0,
         )
     return out
 
@@ -562,13 +616,17 @@ class LearnedScorer:
                 if tuple(meta.get("word_features") or ()) != WORD_FEATURES:
                     raise ValueError("the model's word models use a different feature set")
                 words = WordModels(_head_from_arrays(z, "title_words", len(WORD_FEATURES)),
-                                   _head_from_arrays(z, "abstract_words", len(WORD_FEATURES)))
+                                   _head_from_arrays(z, "abstract_words", len(WORD_FEATURES)),
+                                   PhraseModel.from_arrays(z, meta["phrase_model"]) if meta.get("phrase_model")
+                                   else None)
             elif feats != BASE_FEATURES:
                 raise ValueError("the model was trained on a different feature set")
             brief = None
             if meta.get("set_features"):
                 if words is None or tuple(meta["set_features"]) != SET_FEATURES:
                     raise ValueError("the model's brief head uses a different feature set")
+                if words.phrases is None:
+                    raise ValueError("the model's brief head needs a phrase model, and the file has none")
                 brief = _head_from_arrays(z, "brief", len(SET_FEATURES))
             return cls(_head_from_arrays(z, "headline", len(feats)), _head_from_arrays(z, "body", len(feats)), meta,
                        words, brief)
