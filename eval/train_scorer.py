@@ -3,9 +3,12 @@
 Labels come from ROUGE against the human references: the body head learns which sentences a greedy
 ROUGE oracle picks against the abstract; the headline head learns which sentence, once compressed as the
 engine compresses it, scores best against the title. Both heads are gradient-boosted trees (LightGBM: a binary
-classifier for the body, a per-document LambdaRank ranker for the headline) exported as flat arrays. The brief's
-length decision (a threshold on the body score, absolute and relative to the document's best sentence) is tuned
-on held-out training documents, never on valid.
+classifier for the body, a per-document LambdaRank ranker for the headline) exported as flat arrays. Their inputs
+include two word models (trees: will the title / the abstract use this word of the article) and a phrase model
+(scikit-learn ridge regression over a sentence's words and word pairs: how much of its wording an abstract
+shares), fitted on documents of their own. A third head ranks candidate briefs. The brief's fallback length
+rule (a threshold on the body score, absolute and relative to the document's best sentence) is tuned on
+held-out training documents, never on valid.
 
     python eval/train_scorer.py                                  # ../shared/data/orangesum -> packaged model
     python eval/train_scorer.py --docs 4000 --out /tmp/m.npz     # a quick run on a subsample
