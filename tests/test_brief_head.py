@@ -184,8 +184,49 @@ def test_the_packaged_phrase_model_is_french_and_reads_the_article():
     assert x[1, col["set_phrase_added_min"]] == pytest.approx(ctx.phrase[2])
 
 
-def test_a_brief_head_without_its_phrase_model_falls_back(tmp_path):
-    path = packaged_model_variant(tmp_path / "no-phrases.npz", lambda m: m.pop("phrase_model"),
-                                  drop_prefix="phrase/")
+@pytest.mark.parametrize("edit", [
+    lambda m: m.pop("phrase_model"),
+    lambda m: (m.pop("phrase_model"), m.pop("set_features")),  # no brief head either: the sentence heads need it
+])
+def test_heads_without_their_phrase_model_fall_back(tmp_path, edit):
+    path = packaged_model_variant(tmp_path / "no-phrases.npz", edit, drop_prefix="phrase/")
     with pytest.warns(RuntimeWarning, match="phrase model"):
+        assert isinstance(LearnedScorer.load(path), CentralityScorer)
+
+
+def _phrase_variant(tmp_path, edit_meta=None, edit_arrays=None):
+    import json
+
+    from briefsum.engines.learned import packaged_model_path
+
+    with np.load(packaged_model_path(), allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(str(arrays["meta"]))
+    if edit_meta:
+        edit_meta(meta["phrase_model"])
+    if edit_arrays:
+        edit_arrays(arrays)
+    arrays["meta"] = np.array(json.dumps(meta))
+    np.savez(tmp_path / "phrases.npz", **arrays)
+    return tmp_path / "phrases.npz"
+
+
+def _duplicate_first_term(a):
+    terms = bytes(a["phrase/terms"]).decode("utf-8").split("\n")
+    terms[1] = terms[0]
+    a["phrase/terms"] = np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8)
+
+
+@pytest.mark.parametrize("edit_meta, edit_arrays", [
+    (lambda p: p.update(langs="fr"), None),  # a string, not a list
+    (lambda p: p.pop("langs"), None),
+    (lambda p: p.update(intercept=float("nan")), None),
+    (None, lambda a: a.update({"phrase/weights": a["phrase/weights"][None, :]})),  # 2-D
+    (None, lambda a: a.update({"phrase/terms": a["phrase/terms"].astype(np.float64)})),
+    (None, lambda a: a.update({"phrase/weights": a["phrase/weights"][:-1]})),
+    (None, _duplicate_first_term),
+])
+def test_a_damaged_phrase_model_falls_back(tmp_path, edit_meta, edit_arrays):
+    path = _phrase_variant(tmp_path, edit_meta, edit_arrays)
+    with pytest.warns(RuntimeWarning, match="could not be loaded"):
         assert isinstance(LearnedScorer.load(path), CentralityScorer)

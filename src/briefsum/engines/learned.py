@@ -345,11 +345,19 @@ class PhraseModel:
     @classmethod
     def from_arrays(cls, z, meta: dict) -> "PhraseModel":
         """Read the phrase list (newline-joined UTF-8 bytes) and its weights from a model file."""
-        phrases = bytes(np.asarray(z["phrase/terms"], dtype=np.uint8)).decode("utf-8").split("\n")
-        w = np.asarray(z["phrase/weights"], dtype=np.float64)
-        if len(phrases) != w.size or not np.isfinite(w).all():
+        terms, w = np.asarray(z["phrase/terms"]), np.asarray(z["phrase/weights"])
+        if terms.dtype != np.uint8 or terms.ndim != 1 or w.ndim != 1 or w.dtype.kind != "f":
+            raise ValueError("phrase/terms must be bytes and phrase/weights one float per term")
+        phrases = bytes(terms).decode("utf-8").split("\n")
+        weights = dict(zip(phrases, w.astype(np.float64).tolist()))
+        if len(phrases) != w.size or len(weights) != w.size or not np.isfinite(w).all():
             raise ValueError("phrase/terms and phrase/weights do not match")
-        return cls(dict(zip(phrases, w.tolist())), float(meta["intercept"]), tuple(meta.get("langs") or ()))
+        intercept, langs = float(meta["intercept"]), meta.get("langs")
+        if not math.isfinite(intercept):
+            raise ValueError("the phrase model's intercept is not a finite number")
+        if not isinstance(langs, list) or not langs or not all(isinstance(x, str) and x for x in langs):
+            raise ValueError("the phrase model names no languages")
+        return cls(weights, intercept, tuple(langs))
 
     def score(self, texts: Sequence[str], lang: str | None = None) -> np.ndarray:
         """One score per text (the expected share of its word pairs an abstract holds)."""
@@ -368,7 +376,7 @@ class PhraseModel:
 @dataclass
 class WordModels:
     """The two word models: will the title / the abstract use this word of the article (log-odds out); and
-    the phrase model the brief head reads, when the model file has one."""
+    the phrase model, whose scores the sentence heads and the brief head read."""
 
     title: "Head"
     abstract: "Head"
@@ -615,18 +623,17 @@ class LearnedScorer:
             if feats == FEATURE_NAMES:
                 if tuple(meta.get("word_features") or ()) != WORD_FEATURES:
                     raise ValueError("the model's word models use a different feature set")
+                if not meta.get("phrase_model"):
+                    raise ValueError("the model's heads read a phrase model, and the file has none")
                 words = WordModels(_head_from_arrays(z, "title_words", len(WORD_FEATURES)),
                                    _head_from_arrays(z, "abstract_words", len(WORD_FEATURES)),
-                                   PhraseModel.from_arrays(z, meta["phrase_model"]) if meta.get("phrase_model")
-                                   else None)
+                                   PhraseModel.from_arrays(z, meta["phrase_model"]))
             elif feats != BASE_FEATURES:
                 raise ValueError("the model was trained on a different feature set")
             brief = None
             if meta.get("set_features"):
                 if words is None or tuple(meta["set_features"]) != SET_FEATURES:
                     raise ValueError("the model's brief head uses a different feature set")
-                if words.phrases is None:
-                    raise ValueError("the model's brief head needs a phrase model, and the file has none")
                 brief = _head_from_arrays(z, "brief", len(SET_FEATURES))
             return cls(_head_from_arrays(z, "headline", len(feats)), _head_from_arrays(z, "body", len(feats)), meta,
                        words, brief)
