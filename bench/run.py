@@ -275,7 +275,8 @@ def main() -> None:
     ap.add_argument("--translate-systems", default="",
                     help="more translation systems, e.g. briefsum-transformers-bf16-bs64 (dtype, batch size)")
     ap.add_argument("--only-systems", default="",
-                    help="comma-separated: run only these systems (e.g. naive,briefsum,ct2-bs16), in every part")
+                    help="comma-separated: run only these systems (e.g. naive,briefsum,ct2-bs16) in the translate "
+                         "and summarise parts")
     ap.add_argument("--summarise-transformers", action="store_true",
                     help="also summarise with briefsum's float32 transformers backend")
     ap.add_argument("--summary-systems", default="",
@@ -298,15 +299,19 @@ def main() -> None:
     report: dict = {"settings": vars(args) | {"cache": str(args.cache), "out": str(args.out)},
                     "cpu_count": os.cpu_count(), "load_before": os.getloadavg(),
                     "params": {k: params(v) for k, v in paths.items()}}
-    if "translate" not in skip:
-        systems = ["naive", "briefsum", "briefsum-transformers"] + \
-            [x for x in args.translate_systems.split(",") if x] + \
-            [f"ct2-bs{b}" for b in args.ct2_batches.split(",")] + ["ct2-tuned-bs32"]
-        report["translate"] = _summary(_rounds(args, "translate", _keep(args, systems)))
-    if "summarise" not in skip:
-        systems = ["naive", "briefsum"] + (["briefsum-transformers"] if args.summarise_transformers else []) + \
-            [x for x in args.summary_systems.split(",") if x]
-        report["summarise"] = _summary(_rounds(args, "summarise", _keep(args, systems)))
+    parts = {
+        "translate": ["naive", "briefsum", "briefsum-transformers"] +
+        [x for x in args.translate_systems.split(",") if x] +
+        [f"ct2-bs{b}" for b in args.ct2_batches.split(",")] + ["ct2-tuned-bs32"],
+        "summarise": ["naive", "briefsum"] + (["briefsum-transformers"] if args.summarise_transformers else []) +
+        [x for x in args.summary_systems.split(",") if x],
+    }
+    unknown = {x for x in args.only_systems.split(",") if x} - {s for v in parts.values() for s in v}
+    if unknown:
+        raise SystemExit(f"--only-systems: no part runs {', '.join(sorted(unknown))}")
+    for part, systems in parts.items():
+        if part not in skip:
+            report[part] = _summary(_rounds(args, part, _keep(args, systems)))
     if "seed" not in skip:
         exe = str(Path(sys.executable).with_name("briefsum"))
         cfg_file = args.cache / "seed-neural.json"
@@ -355,17 +360,21 @@ def markdown(rep: dict) -> str:
         if task not in rep:
             continue
         t = rep[task]
+        if not t:
+            continue
         lines += [f"### {task}", "", "| system | n | tokens/s | units/s | peak RSS MiB | runs (s) | load1 |",
                   "|---|---|---|---|---|---|---|"]
         for s, v in t.items():
             lines.append(f"| {s} | {v['n']} {v['unit']} | {v['tokens_per_s']:.1f} | {v['units_per_s']:.2f} | "
                          f"{v['peak_rss_mb']:.0f} | {', '.join(f'{x:.1f}' for x in v['seconds'])} | "
                          f"{', '.join(f'{x:.1f}' for x in v['load1'])} |")
-        b = t["briefsum"]["tokens_per_s"]
-        lines += [""] + [f"- {s} / naive: {v['tokens_per_s'] / t['naive']['tokens_per_s']:.2f}x tokens/s"
-                         for s, v in t.items() if s.startswith("briefsum")]
+        lines.append("")
+        if "naive" in t:
+            lines += [f"- {s} / naive: {v['tokens_per_s'] / t['naive']['tokens_per_s']:.2f}x tokens/s"
+                      for s, v in t.items() if s.startswith("briefsum")]
         ct2 = {s: v["tokens_per_s"] for s, v in t.items() if s.startswith("ct2-bs")}
-        if ct2:
+        if ct2 and "briefsum" in t:
+            b = t["briefsum"]["tokens_per_s"]
             best = max(ct2, key=ct2.get)
             lines.append(f"- briefsum / best plain CTranslate2 ({best}): {b / ct2[best]:.2f}x")
         lines.append("")
