@@ -276,9 +276,8 @@ def featurise_cached(rows: list[dict], cache: str | None, jobs: int = 1):
         for head in (_WORDS.title, _WORDS.abstract):
             for a in (head.trees.feature, head.trees.threshold, head.trees.value):
                 h.update(np.ascontiguousarray(a).tobytes())
-        if _WORDS.phrases is not None:
-            h.update(json.dumps(sorted(_WORDS.phrases.weights.items())).encode("utf-8"))
-            h.update(repr(_WORDS.phrases.intercept).encode("utf-8"))
+        h.update(json.dumps(sorted(_WORDS.phrases.weights.items())).encode("utf-8"))
+        h.update(repr(_WORDS.phrases.intercept).encode("utf-8"))
         words = h.hexdigest()
     import briefsum.compress
 

@@ -380,12 +380,10 @@ class WordModels:
 
     title: "Head"
     abstract: "Head"
-    phrases: PhraseModel | None = None
+    phrases: PhraseModel
 
-    def phrase_scores(self, doc: Document) -> np.ndarray | None:
-        """The phrase model's score of each sentence of doc (None without a phrase model)."""
-        if self.phrases is None:
-            return None
+    def phrase_scores(self, doc: Document) -> np.ndarray:
+        """The phrase model's score of each sentence of doc."""
         return self.phrases.score([s.text for s in doc.sentences], doc.lang)
 
     def probabilities(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -406,8 +404,8 @@ class DocContext:
     p_abs: np.ndarray
     words: np.ndarray
     sim: np.ndarray
+    phrase: np.ndarray  # the phrase model's score of each sentence
     vocab: list[str] | None = None  # the distinct words the ids point at (lower-case)
-    phrase: np.ndarray | None = None  # the phrase model's score of each sentence (None without one)
 
 
 def analyse(doc: Document, words: WordModels | None = None) -> tuple[np.ndarray, DocContext | None]:
@@ -422,9 +420,9 @@ def analyse(doc: Document, words: WordModels | None = None) -> tuple[np.ndarray,
     index = {w: j for j, w in enumerate(vocab)}
     head_ids = [np.array([index[w.lower()] for w in _WORD.findall(h) if w.lower() in index], dtype=np.intp)
                 for h in head_texts]
-    ctx = DocContext(sent_ids, p_t, p_a, np.array([max(0, s.words) for s in doc.sentences], dtype=float), sim,
-                     list(vocab), words.phrase_scores(doc))
-    ph = ctx.phrase if ctx.phrase is not None else np.zeros(len(doc.sentences))
+    ph = words.phrase_scores(doc)
+    ctx = DocContext(sent_ids, p_t, p_a, np.array([max(0, s.words) for s in doc.sentences], dtype=float), sim, ph,
+                     list(vocab))
     return np.hstack([base, _lexical_features(sent_ids, head_ids, p_t, p_a), ph[:, None],
                       (ph - ph.max())[:, None]]), ctx
 
@@ -442,7 +440,7 @@ def doc_context(doc: Document, words: WordModels) -> DocContext | None:
     vocab, wx, sent_ids = word_features(doc, _centrality(sim), head0)
     p_t, p_a = words.probabilities(wx)
     return DocContext(sent_ids, p_t, p_a, np.array([max(0, s.words) for s in sents], dtype=float), sim,
-                      list(vocab), words.phrase_scores(doc))
+                      words.phrase_scores(doc), list(vocab))
 
 
 def sentence_features(doc: Document, words: WordModels | None = None) -> np.ndarray:
@@ -467,7 +465,7 @@ def set_features(ctx: DocContext, body: np.ndarray, order: Sequence[int], seed: 
     seed_ids = np.concatenate([ctx.sent_ids[i] for i in seed]) if seed else np.zeros(0, dtype=np.intp)
     seed_a = float(pa[np.unique(seed_ids)].sum()) if seed_ids.size else 0.0
     seed_w = float(sum(ctx.words[i] for i in seed))
-    ph = ctx.phrase if ctx.phrase is not None else np.zeros(n)
+    ph = ctx.phrase
     out = np.zeros((len(candidates), len(SET_FEATURES)))
     for k, cand in enumerate(candidates):
         cand = sorted(cand)
