@@ -75,6 +75,16 @@ def greedy_oracle(sent_grams: list[tuple[Counter, Counter]], ref: tuple[Counter,
 
 # ---- data -------------------------------------------------------------------------------------------------
 
+def map_docs(fn, items: list, jobs: int = 1, chunksize: int = 64) -> list:
+    """[fn(x) for x in items], in `jobs` forked worker processes when jobs > 1 (same results, same order)."""
+    if jobs <= 1:
+        return list(map(fn, items))
+    import multiprocessing as mp
+
+    with mp.get_context("fork").Pool(jobs) as pool:
+        return pool.map(fn, items, chunksize=chunksize)
+
+
 def read_rows(path: Path) -> list[dict]:
     """OrangeSum rows from a .jsonl.gz file."""
     with gzip.open(path, "rt", encoding="utf-8") as fh:
@@ -141,13 +151,7 @@ def fit_word_models(rows: list[dict], params: dict, iters: int, jobs: int = 1) -
     """Fit the title-word and abstract-word classifiers on their own documents; exported arrays."""
     import lightgbm as lgb
 
-    if jobs > 1:
-        import multiprocessing as mp
-
-        with mp.get_context("fork").Pool(jobs) as pool:
-            per_doc = [t for t in pool.map(word_rows, rows, chunksize=64) if t is not None]
-    else:
-        per_doc = [t for t in map(word_rows, rows) if t is not None]
+    per_doc = [t for t in map_docs(word_rows, rows, jobs) if t is not None]
     out: dict[str, np.ndarray] = {}
     for k, name in ((2, "title_words"), (3, "abstract_words")):
         keep = [t for t in per_doc if t[k + 2]]
@@ -196,13 +200,7 @@ def fit_phrase_model(rows: list[dict], jobs: int = 1, min_docs: int = 5, alpha: 
     from sklearn.linear_model import Ridge
     from sklearn.preprocessing import normalize
 
-    if jobs > 1:
-        import multiprocessing as mp
-
-        with mp.get_context("fork").Pool(jobs) as pool:
-            per_doc = pool.map(phrase_rows, rows, chunksize=64)
-    else:
-        per_doc = list(map(phrase_rows, rows))
+    per_doc = map_docs(phrase_rows, rows, jobs)
     texts = [t for d in per_doc for t in d[0]]
     y = np.array([v for d in per_doc for v in d[1]])
     vec = CountVectorizer(lowercase=True, token_pattern=r"(?u)\w+", ngram_range=(1, 2), min_df=min_docs,
@@ -551,13 +549,7 @@ def main(argv: list[str] | None = None) -> int:
                 if train_rows[d].get("abstract", "").strip()][:args.brief_docs]
         _ENGINE.update(specs=specs, redundancy=float(offline.get("redundancy", 0.6)),
                        target=int(offline.get("headline_target") or 12), fit_margin=fit_margin)
-        if args.jobs > 1:
-            import multiprocessing as mp
-
-            with mp.get_context("fork").Pool(args.jobs) as pool:
-                per_doc = pool.map(set_rows, jobs, chunksize=32)
-        else:
-            per_doc = list(map(set_rows, jobs))
+        per_doc = map_docs(set_rows, jobs, args.jobs, chunksize=32)
         per_doc = [t for t in per_doc if t is not None]
         xs = np.vstack([t[0] for t in per_doc])
         rel = np.concatenate([np.clip(np.floor(t[1] * LEVELS / t[1].max()), 0, LEVELS) if t[1].max() > 0
