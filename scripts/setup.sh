@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES="apertium apertium-fr-es apertium-eng-spa"
+APT_PACKAGES="$APT_PACKAGES chromium chromium-driver"   # headless browser + driver for the web page's test
 PY=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 
