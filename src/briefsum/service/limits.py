@@ -46,7 +46,14 @@ def presented_key(headers: Any) -> str | None:
 
 
 class BodyLimit:
-    """ASGI middleware: a request body over max_bytes is refused (413) before or while it is read, never held."""
+    """ASGI middleware: a request body over max_bytes is refused (413) before or while it is read, never held.
+
+    The rest of a refused body is read and dropped (up to DRAIN_FACTOR times the limit), so that a client still
+    sending gets the 413 instead of a reset connection; a client that asked `Expect: 100-continue` is answered
+    before it sends anything.
+    """
+
+    DRAIN_FACTOR = 8
 
     def __init__(self, app: Callable, max_bytes: int):
         self.app = app
@@ -56,11 +63,22 @@ class BodyLimit:
         return ServiceError(413, f"request body is larger than the service's limit of {self.max_bytes:,} bytes "
                                  "(service.max_request_bytes)", "RequestTooLarge")
 
+    async def _drain(self, receive: Callable, seen: int) -> None:
+        budget = self.DRAIN_FACTOR * self.max_bytes
+        while seen <= budget:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            seen += len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return
+
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
         if declared is not None:
             try:
                 size = int(declared)
@@ -68,6 +86,8 @@ class BodyLimit:
                 size = -1
             if size < 0 or size > self.max_bytes:
                 err = self._too_large() if size > 0 else ServiceError(400, "bad Content-Length header")
+                if headers.get(b"expect", b"").lower() != b"100-continue" and 0 < size <= 64 * self.max_bytes:
+                    await self._drain(receive, 0)
                 await send({"type": "http.response.start", "status": err.status,
                             "headers": [(b"content-type", b"application/json"), (b"connection", b"close")]})
                 await send({"type": "http.response.body", "body": error_payload(err.status, err.message, err.kind)})
@@ -80,6 +100,8 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    if message.get("more_body", False):
+                        await self._drain(receive, seen)
                     raise self._too_large()
             return message
 
