@@ -242,6 +242,10 @@ def test_malformed_bodies_are_400(small_server):
     assert "not valid JSON" in _error(httpx.post(url, content=b"{oops", headers={"content-type": "application/json"}), 400)
     assert "must be a JSON object" in _error(httpx.post(url, json=["a"]), 400)
     assert "request body is empty" in _error(httpx.post(url, content=b"", headers={"content-type": "application/json"}), 400)
+    deep = b"[" * 50_000 + b"]" * 50_000
+    assert "nesting too deep" in _error(httpx.post(url, content=deep, headers={"content-type": "application/json"}), 400)
+    latin = '{"text": "été"}'.encode("latin-1")
+    assert "not usable JSON" in _error(httpx.post(url, content=latin, headers={"content-type": "application/json"}), 400)
     both = httpx.post(url, data={"text": "Bonjour."}, files={"file": ("a.txt", b"Salut.", "text/plain")})
     assert "not both" in _error(both, 400)
     broken = httpx.post(url, content=b"--x\r\nnonsense", headers={"content-type": "multipart/form-data; boundary=x"})

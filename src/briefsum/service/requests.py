@@ -128,10 +128,10 @@ async def _read_json(request: Any) -> dict[str, Any]:
         raise _bad("request body is empty (send a JSON object with a text field)")
     try:
         data = json.loads(body)
-    except UnicodeDecodeError:
-        raise _bad("request body is not UTF-8 JSON") from None
     except json.JSONDecodeError as exc:
         raise _bad(f"request body is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+    except (ValueError, RecursionError):  # not UTF-8, an integer too long, nested too deeply
+        raise _bad("request body is not usable JSON (not UTF-8, a number too long or nesting too deep)") from None
     if not isinstance(data, dict):
         raise _bad("request body must be a JSON object with a text field")
     return data
