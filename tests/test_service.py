@@ -294,20 +294,21 @@ def test_too_many_at_once_is_429_with_retry_after(tmp_path):
 @needs_apertium
 def test_request_over_the_time_budget_is_504_and_frees_its_slot(tmp_path):
     hung = slow_apertium(tmp_path, 60, then_real=False)
-    srv = Server(tmp_path, {"service": {"max_concurrent": 1, "timeout_s": 1.5}, "apertium": {"binary": str(hung)},
+    srv = Server(tmp_path, {"service": {"max_concurrent": 1, "timeout_s": 3}, "apertium": {"binary": str(hung)},
                             "engine": {"default": "offline"}})
     try:
         t0 = time.monotonic()
         resp = httpx.post(srv.url + "/v1/summarise", json={"text": EXAMPLE.read_text(encoding="utf-8"), "lang": "fr"},
                           timeout=120)
-        assert _error(resp, 504) == "the request took longer than the service's time budget of 1.5 s (service.timeout_s)"
+        assert _error(resp, 504) == "the request took longer than the service's time budget of 3 s (service.timeout_s)"
         assert time.monotonic() - t0 < 30
         deadline = time.monotonic() + 30  # Apertium is stopped within the budget, so the job ends
         while httpx.get(srv.url + "/v1/health").json()["running"] and time.monotonic() < deadline:
             time.sleep(0.1)
         assert httpx.get(srv.url + "/v1/health").json()["running"] == 0
-        ok = httpx.post(srv.url + "/v1/summarise", json={"text": "Une phrase courte.", "target": "none"}, timeout=60)
-        assert ok.status_code == 200
+        # the slot is free again: the next job is taken (not 429); on a very busy machine it may itself run late
+        nxt = httpx.post(srv.url + "/v1/summarise", json={"text": "Une phrase courte.", "target": "none"}, timeout=60)
+        assert nxt.status_code in (200, 504), nxt.text
     finally:
         srv.stop()
 

@@ -232,7 +232,7 @@ def create_app(config: Any = None, settings: ServiceSettings | None = None, warm
         return await svc.run(lambda: Response(translate(job.text, config=svc.cfg, **opts).to_json() + "\n",
                                               media_type="application/json", headers=_SECURITY_HEADERS))
 
-    async def not_found(request: Request, exc: Exception) -> Response:
+    async def http_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, HTTPException):
             if exc.status_code == 405:
                 return error_response(405, f"method {request.method} is not allowed on {request.url.path[:100]}",
@@ -261,7 +261,7 @@ def create_app(config: Any = None, settings: ServiceSettings | None = None, warm
         yield
 
     app = Starlette(routes=routes, lifespan=lifespan,
-                    exception_handlers={HTTPException: not_found, Exception: not_found})
+                    exception_handlers={HTTPException: http_error, Exception: http_error})
     if svc.settings.cors_origins:
         from starlette.middleware.cors import CORSMiddleware
 
