@@ -21,6 +21,7 @@ from service_helpers import REPO, Server, slow_apertium  # noqa: E402
 
 import briefsum  # noqa: E402
 
+JSON = {"content-type": "application/json"}
 SMALL = {"service": {"max_request_bytes": 100_000, "max_input_chars": 20_000, "max_concurrent": 2, "timeout_s": 60}}
 
 
@@ -115,6 +116,22 @@ def test_trace_ties_every_grade_to_the_article_sentences(default_server):
 
 
 @needs_apertium
+@pytest.mark.parametrize("translation", [True, False])
+def test_trace_of_translated_grades(default_server, translation):
+    resp = httpx.post(default_server.url + "/v1/summarise", timeout=300,
+                      json={"text": EXAMPLE.read_text(encoding="utf-8"), "engine": "offline", "trace": True,
+                            "translation": translation})
+    data = resp.json()
+    for name in ("brief", "summary"):
+        grade, pieces = data["grades"][name], data["trace"]["grades"][name]
+        assert [p["sources"] for p in pieces] == [[i] for i in grade["source_indices"]]  # one piece a sentence
+        assert " ".join(p["text"] for p in pieces).split() == grade["text"].split()
+        if translation:  # each piece is that sentence's aligned translation
+            targets = {s["index"]: s["target"] for s in data["translation"]["sentences"]}
+            assert [p["text"] for p in pieces] == [targets[i] for i in grade["source_indices"]]
+
+
+@needs_apertium
 def test_translate_gives_what_translate_gives(default_server):
     text = "Les maires ont adopté une déclaration commune. Le texte fixe un objectif."
     resp = httpx.post(default_server.url + "/v1/translate", json={"text": text, "source": "fr"}, timeout=120)
@@ -175,7 +192,7 @@ def test_oversize_body_is_refused_before_it_is_read(small_server):
         for _ in range(200):
             yield b"x" * 1000
 
-    resp = httpx.post(small_server.url + "/v1/summarise", content=chunks(), headers={"content-type": "application/json"})
+    resp = httpx.post(small_server.url + "/v1/summarise", content=chunks(), headers=JSON)
     assert "service.max_request_bytes" in _error(resp, 413)
 
 
@@ -187,7 +204,8 @@ def test_too_many_characters_is_413(small_server):
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", ""])
 def test_wrong_request_type_is_415(small_server, content_type):
-    resp = httpx.post(small_server.url + "/v1/summarise", content=b"text=Bonjour", headers={"content-type": content_type})
+    resp = httpx.post(small_server.url + "/v1/summarise", content=b"text=Bonjour",
+                      headers={"content-type": content_type})
     assert "send application/json, or multipart/form-data" in _error(resp, 415)
 
 
@@ -239,13 +257,13 @@ def test_bad_json_request(small_server, body, status, contains):
 
 def test_malformed_bodies_are_400(small_server):
     url = small_server.url + "/v1/summarise"
-    assert "not valid JSON" in _error(httpx.post(url, content=b"{oops", headers={"content-type": "application/json"}), 400)
+    assert "not valid JSON" in _error(httpx.post(url, content=b"{oops", headers=JSON), 400)
     assert "must be a JSON object" in _error(httpx.post(url, json=["a"]), 400)
-    assert "request body is empty" in _error(httpx.post(url, content=b"", headers={"content-type": "application/json"}), 400)
+    assert "request body is empty" in _error(httpx.post(url, content=b"", headers=JSON), 400)
     deep = b"[" * 50_000 + b"]" * 50_000
-    assert "nesting too deep" in _error(httpx.post(url, content=deep, headers={"content-type": "application/json"}), 400)
+    assert "nesting too deep" in _error(httpx.post(url, content=deep, headers=JSON), 400)
     latin = '{"text": "été"}'.encode("latin-1")
-    assert "not usable JSON" in _error(httpx.post(url, content=latin, headers={"content-type": "application/json"}), 400)
+    assert "not usable JSON" in _error(httpx.post(url, content=latin, headers=JSON), 400)
     both = httpx.post(url, data={"text": "Bonjour."}, files={"file": ("a.txt", b"Salut.", "text/plain")})
     assert "not both" in _error(both, 400)
     broken = httpx.post(url, content=b"--x\r\nnonsense", headers={"content-type": "multipart/form-data; boundary=x"})

@@ -34,7 +34,8 @@ def trace(brief: Brief, text: str) -> dict[str, Any]:
     sentences = [{"index": s.index, "paragraph": s.paragraph, "text": s.text, "heading": s.heading}
                  for s in doc.sentences]
     if len(sentences) != brief.stats.get("sentences"):  # cannot happen with the same pipeline; say so if it does
-        return {"sentences": sentences, "grades": {n: [{"text": g.text, "sources": []}] for n, g in brief.grades.items()},
+        unmatched = {n: [{"text": g.text, "sources": []}] for n, g in brief.grades.items()}
+        return {"sentences": sentences, "grades": unmatched,
                 "note": "the article's sentences could not be matched to the summary's"}
     translated = {s.index: s.target for s in brief.translation.sentences} if brief.translation else {}
     grades = {}
