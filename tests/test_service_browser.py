@@ -124,6 +124,10 @@ def test_page_shows_every_grade_traced_to_its_sentences(server, browser):
     page_json = json.loads(browser.execute_script("return window.briefsumPage.json();"))
     assert page_json == {k: v for k, v in expected.items() if k != "trace"}
     assert not browser.find_element(By.ID, "key-row").is_displayed()  # no API keys on this server
+    unlabelled = browser.execute_script(
+        "return Array.from(document.querySelectorAll('input, select, textarea'))"
+        ".filter(e => !e.labels || e.labels.length === 0).map(e => e.id || e.name);")
+    assert unlabelled == []  # every control has a label
     browser.set_window_size(390, 844)  # a phone: one column, nothing wider than the screen
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth;")
     panel_box, article_box = panel.rect, browser.find_element(By.ID, "article").rect
