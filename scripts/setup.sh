@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES="apertium apertium-fr-es apertium-eng-spa"
+# chromium: the evaluation report's browser test (headless)
+APT_PACKAGES="$APT_PACKAGES chromium"
 PY=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 

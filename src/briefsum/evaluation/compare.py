@@ -37,9 +37,9 @@ def compare_rouge(scored: Sequence[dict[str, Any]], n_bootstrap: int = 1000, n_r
                     b = np.array([docs[i][t] if i in docs else 0.0 for i in ids])
                     row["delta"] = round(float(b.mean() - a.mean()), 4)
                     if n_bootstrap:
-                        row["p_bootstrap"] = round(paired_bootstrap(a, b, n_bootstrap, seed), 4)
+                        row["p_bootstrap"] = _round(paired_bootstrap(a, b, n_bootstrap, seed))
                     if n_randomisation:
-                        row["p_randomisation"] = round(approximate_randomisation(a, b, n_randomisation, seed), 4)
+                        row["p_randomisation"] = _round(approximate_randomisation(a, b, n_randomisation, seed))
                     row["significant"] = _significant(row)
                 rows.append(row)
     return {"baseline": base["label"], "alpha": ALPHA,
@@ -47,6 +47,10 @@ def compare_rouge(scored: Sequence[dict[str, Any]], n_bootstrap: int = 1000, n_r
                       "seed": seed, "unit": "document", "statistic": "difference of mean per-document F1",
                       "implementation": "briefsum (numpy)"},
             "rows": rows}
+
+
+def _round(p: float) -> float | None:
+    return None if p != p else round(p, 4)   # NaN (too few documents): no p-value
 
 
 def _significant(row: dict) -> bool | None:

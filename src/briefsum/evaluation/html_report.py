@@ -1,7 +1,7 @@
 """report.html: one self-contained page (no network: inline CSS, JavaScript and base64 PNG plots) with the corpus
 table (CIs, significance against the first system), the diagnostics, plots, and a per-document viewer: the article
 with the sentences each grade used highlighted, the references, every system's output and per-document scores;
-sortable (worst first), searchable by id.
+sortable (worst first), searchable by id; `#system=1&grade=1&doc=ID` in the address opens one view.
 
 Every text from the data is untrusted: the tables are escaped here, and the viewer's data travels as JSON inside
 a <script type="application/json"> element (with <, > and & escaped) and is put on the page with textContent only.
@@ -287,6 +287,9 @@ document.querySelectorAll('#docs th').forEach(th=>th.addEventListener('click',()
  if(sortKey===k)asc=!asc;else{sortKey=k;asc=true;}
  document.querySelectorAll('#docs th').forEach(h=>h.textContent=h.dataset.k+(h.dataset.k===sortKey?(asc?' ▲':' ▼'):''));renderList();}));
 ['search','grade','metric','system'].forEach(id=>$(id).addEventListener('input',()=>{renderList();const d=D.docs.find(x=>x.id===current);if(d)renderDoc(d);}));
+const H=new URLSearchParams(location.hash.slice(1));   // e.g. #system=1&grade=1&doc=ID
+['system','grade','metric'].forEach(k=>{const v=H.get(k);if(v!==null&&$(k).options[+v])$(k).value=v;});
+if(H.get('doc')){const d=D.docs.find(x=>x.id===H.get('doc'));if(d){current=d.id;renderDoc(d);}}
 renderList();
 })();
 """

@@ -3,7 +3,8 @@ randomisation, both seeded and vectorised with numpy.
 
 Both test the difference of mean per-document scores between a system and a baseline scored on the same
 documents. Two-sided; a resample counts as extreme when its difference is at least as large as the observed one,
-with the usual +1 correction, so p is never 0 and a system against itself gets p = 1.
+with the usual +1 correction, so p is never 0 and a system against itself gets p = 1. Fewer than two documents
+give no p-value (NaN).
 
 - paired bootstrap (Koehn 2004; with the null shifted to the observed mean, Berg-Kirkpatrick et al. 2012):
   resample documents with replacement, p = (1 + #{|mean* - obs| >= |obs|}) / (B + 1);
@@ -34,7 +35,7 @@ def paired_bootstrap(baseline, system, n_samples: int = 1000, seed: int = 12345)
     """Two-sided p-value of mean(system) - mean(baseline) by paired bootstrap resampling of documents."""
     d = _diff(baseline, system)
     n = d.size
-    if n == 0 or n_samples <= 0:
+    if n < 2 or n_samples <= 0:   # one document: nothing to resample
         return float("nan")
     obs = float(d.mean())
     rng = np.random.default_rng(seed)
@@ -52,7 +53,7 @@ def approximate_randomisation(baseline, system, n_trials: int = 10000, seed: int
     """Two-sided p-value of mean(system) - mean(baseline) by approximate randomisation (per-document swaps)."""
     d = _diff(baseline, system)
     n = d.size
-    if n == 0 or n_trials <= 0:
+    if n < 2 or n_trials <= 0:
         return float("nan")
     obs = abs(float(d.mean()))
     rng = np.random.default_rng(seed)
