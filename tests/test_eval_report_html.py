@@ -145,3 +145,15 @@ def test_untrusted_text_is_shown_as_text(tmp_path):
     assert not [a for t, a in dom.tags if t == "img" and a.get("id") != "plot"]
     assert not [a for t, a in dom.tags if t == "b" and "onmouseover" in a]
     assert "&lt;img src=x onerror=" in proc.stdout   # the article's text, shown as text
+
+
+def test_viewer_holds_at_most_html_docs_documents(tmp_path):
+    (tmp_path / "ref.txt").write_text("un deux\ntrois quatre\ncinq six\n", encoding="utf-8")
+    (tmp_path / "hyp.txt").write_text("un\ntrois\ncinq\n", encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["--refs", str(tmp_path / "ref.txt"), "--hyps", str(tmp_path / "hyp.txt"), "--bootstrap", "0",
+                 "--quiet", "--no-plot", "--html-docs", "2", "--out", str(out)]) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    data = json.loads(page.split("<script type=application/json id=data>")[1].split("</script>")[0])
+    assert [d["id"] for d in data["docs"]] == ["1", "2"] and data["total"] == 3
+    assert "first 2 of 3 documents" in page

@@ -114,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="reuse the engine outputs an interrupted run already wrote into --out")
     r.add_argument("--no-plot", action="store_true", help="do not draw plot.png")
     r.add_argument("--no-html", action="store_true", help="do not write report.html")
+    r.add_argument("--html-docs", type=_positive, default=5000,
+                   help="documents in report.html's per-document viewer (the first N; default 5000)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -158,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_html:
                 from .html_report import write_html
 
-                write_html(result, Path(args.out) / "report.html")
+                write_html(result, Path(args.out) / "report.html", args.html_docs)
         sys.stdout.write(markdown(result.results))
         return 0
     except KeyboardInterrupt:

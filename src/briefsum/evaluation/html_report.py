@@ -148,8 +148,12 @@ def _plot_png(run_result: Any) -> str | None:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def viewer_data(run_result: Any) -> dict:
-    """Per-document data for the viewer: article sentences, references, outputs, highlights and scores."""
+MAX_DOCS = 5000   # documents in the viewer by default: the page stays a size a browser opens
+
+
+def viewer_data(run_result: Any, max_docs: int = MAX_DOCS) -> dict:
+    """Per-document data for the viewer (the first `max_docs` documents): article sentences, references,
+    outputs, highlights and scores."""
     from .baselines import article_units
 
     res = run_result.results
@@ -163,7 +167,7 @@ def viewer_data(run_result: Any) -> dict:
             per.setdefault(row["id"], {})[row["grade"]] = {t: row[t] for t in ROUGE_TYPES}
         scores.append(per)
     docs = []
-    for ex in run_result.examples:
+    for ex in run_result.examples[:max_docs]:
         if translation:
             sents = [ex.text]
         else:
@@ -180,11 +184,11 @@ def viewer_data(run_result: Any) -> dict:
     metrics = [] if translation else list(ROUGE_TYPES)
     grades = list(res.get("grades", {})) if not translation else ["translation"]
     return {"systems": [s["label"] for s in systems], "grades": grades, "metrics": metrics,
-            "labels": {t: LABELS[t] for t in ROUGE_TYPES}, "docs": docs}
+            "labels": {t: LABELS[t] for t in ROUGE_TYPES}, "docs": docs, "total": len(run_result.examples)}
 
 
-def write_html(run_result: Any, path: Path) -> None:
-    """Write the self-contained report page."""
+def write_html(run_result: Any, path: Path, max_docs: int = MAX_DOCS) -> None:
+    """Write the self-contained report page (its viewer holds the first `max_docs` documents)."""
     res = run_result.results
     png = _plot_png(run_result)
     sig = res.get("signature") or " · ".join(f"{_TR[m]}: {res['scores'][m]['signature']}"
@@ -215,7 +219,11 @@ def write_html(run_result: Any, path: Path) -> None:
     for w in res.get("warnings", []):
         parts.append(f"<p class=warn>Warning: {_e(w)}</p>")
     parts.append(_VIEWER_HTML)
-    parts.append(f"<script type=application/json id=data>{_json_for_script(viewer_data(run_result))}</script>")
+    if len(run_result.examples) > max_docs:
+        parts.append(f"<p class=note>The viewer holds the first {max_docs} of {len(run_result.examples)} documents "
+                     "(--html-docs); the tables above cover all of them.</p>")
+    parts.append("<script type=application/json id=data>"
+                 f"{_json_for_script(viewer_data(run_result, max_docs))}</script>")
     parts.append(f"<script>{_JS}</script></body></html>")
     path.write_text("".join(parts), encoding="utf-8")
 
