@@ -247,3 +247,23 @@ def test_resume_refuses_a_journal_of_other_settings(data_root, tmp_path, capsys)
 def test_resume_needs_an_output_folder(capsys):
     assert main(["--dataset", "orangesum-valid", "--resume", "--quiet"]) == 2
     assert "--resume needs --out" in capsys.readouterr().err
+
+
+def test_shipped_systems_and_predictions_files_are_compared_in_command_line_order(data_root, tmp_path):
+    if not (data_root / "frank" / "cnndm_xsum_test.jsonl").is_file():
+        pytest.skip("FRANK not in the shared data")
+    base = ["--dataset", "frank-xsum", "--limit", "40", "--mode", "paper", "--bootstrap", "0", "--paired-ar",
+            "1000", "--quiet", "--no-plot", "--no-html", "--data-root", str(data_root)]
+    out = tmp_path / "shipped"
+    assert main([*base, "--system", "PtGen", "--system", "BERTS2S", "--out", str(out)]) == 0
+    res = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert [s["label"] for s in res["systems"]] == ["PtGen", "BERTS2S"] and res["comparison"]["baseline"] == "PtGen"
+    r1 = next(r for r in res["comparison"]["rows"] if r["system"] == "BERTS2S" and r["metric"] == "rouge1")
+    assert r1["delta"] == pytest.approx(res["systems"][1]["grades"]["headline"]["scores"]["rouge1"]["f"]
+                                        - res["systems"][0]["grades"]["headline"]["scores"]["rouge1"]["f"], abs=1e-3)
+    assert 0 < r1["p_bootstrap"] <= 1 and 0 < r1["p_randomisation"] <= 1
+    # Two predictions files with the same outputs: no difference.
+    preds = out / "outputs-2-BERTS2S.jsonl"
+    assert main([*base, "--predictions", str(preds), str(preds), "--out", str(tmp_path / "p")]) == 0
+    rows = json.loads((tmp_path / "p" / "results.json").read_text(encoding="utf-8"))["comparison"]["rows"]
+    assert all(r["p_randomisation"] == 1.0 and r["p_bootstrap"] == 1.0 for r in rows if r["delta"] is not None)
