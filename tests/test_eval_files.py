@@ -184,3 +184,17 @@ def test_bad_datasets_file_is_one_line(tmp_path, capsys):
     assert main(["--list", "--datasets-file", str(yml)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "bad.yaml: my-set.format must be one of" in err
+
+
+def test_save_to_disk_folder_with_several_splits_needs_split(valid_rows, tmp_path, capsys):
+    import datasets
+
+    half = len(valid_rows) // 2
+    dd = datasets.DatasetDict({"train": datasets.Dataset.from_list(valid_rows[:half]),
+                               "test": datasets.Dataset.from_list(valid_rows[half:])})
+    dd.save_to_disk(str(tmp_path / "dd"))
+    assert main(["--data", str(tmp_path / "dd"), *FIELDS, *COMMON]) == 2
+    assert "holds the splits train, test; choose one with --split" in capsys.readouterr().err
+    assert main(["--data", str(tmp_path / "dd"), "--split", "test", *FIELDS, *COMMON, "--out", str(tmp_path / "o")]) == 0
+    res = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
+    assert res["examples"] == len(valid_rows) - half
