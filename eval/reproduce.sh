@@ -14,6 +14,10 @@ $E --dataset orangesum-valid --predictions "$OUT/osv-offline/outputs.jsonl" --st
 $E --dataset orangesum-valid --predictions "$OUT/osv-offline/outputs.jsonl" --mode paper --out "$OUT/osv-offline-paper"
 $E --dataset orangesum-valid --baseline lead --mode paper --out "$OUT/osv-lead-paper"
 $E --dataset orangesum-valid --baseline oracle --mode paper --out "$OUT/osv-oracle-paper"
+# LEAD against the engine, with paired tests and the HTML report (reuses the engine run's journal)
+mkdir -p "$OUT/osv-compare"
+cp "$OUT/osv-offline/journal-engine-offline.jsonl" "$OUT/osv-compare/"
+$E --dataset orangesum-valid --baseline lead --engine offline --jobs 2 --resume --out "$OUT/osv-compare"
 # The seed article (its standfirst is the brief reference)
 $E --dataset seed-astana --engine offline --bootstrap 0 --out "$OUT/seed-offline"
 $E --dataset seed-astana --baseline lead --bootstrap 0 --out "$OUT/seed-lead"

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES="apertium apertium-fr-es apertium-eng-spa"
-APT_PACKAGES="$APT_PACKAGES chromium chromium-driver"   # headless browser + driver for the web page's test
+# chromium + chromium-driver: headless browser tests of the web page and of the evaluation's HTML report
+APT_PACKAGES="$APT_PACKAGES chromium chromium-driver"
 PY=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 

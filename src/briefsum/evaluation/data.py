@@ -1,4 +1,5 @@
-"""Evaluation datasets: declared in configs/datasets.yaml, read from local files with the `datasets` library."""
+"""Evaluation datasets: declared in configs/datasets.yaml (or a user's datasets file merged over it, or built from
+command-line fields), read from local files with the `datasets` library."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from ..errors import EvalDataError
 
 ENV_DATA = "BRIEFSUM_DATA"
 TASKS = ("summarisation", "translation")
-FORMATS = ("jsonl", "parallel", "standfirst")
+FORMATS = ("jsonl", "table", "parallel", "standfirst")
 
 
 @dataclass
@@ -24,6 +25,11 @@ class Example:
     systems: dict[str, str] = field(default_factory=dict)
     system_lines: dict[str, list[str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    ref_lists: dict[str, list[str]] = field(default_factory=dict)   # grade -> every reference, when several
+
+    def refs(self, grade: str) -> list[str]:
+        """Every reference of a grade (one, or several for a list-valued field)."""
+        return self.ref_lists.get(grade) or ([self.references[grade]] if grade in self.references else [])
 
 
 @dataclass
@@ -41,6 +47,7 @@ class DatasetSpec:
     filter: dict[str, Any] = field(default_factory=dict)
     baselines: dict[str, dict[str, int]] = field(default_factory=dict)
     description: str = ""
+    split: str | None = None          # the split of a save_to_disk folder holding several
 
     @property
     def grades(self) -> list[str]:
@@ -48,40 +55,78 @@ class DatasetSpec:
         return list(self.references)
 
 
-def dataset_specs() -> dict[str, DatasetSpec]:
-    """All datasets declared in the packaged configs/datasets.yaml."""
+def dataset_specs(datasets_file: str | os.PathLike | None = None) -> dict[str, DatasetSpec]:
+    """All datasets declared in the packaged configs/datasets.yaml, and in `datasets_file` when given.
+
+    A user file's entry replaces the packaged entry of the same name; its relative file paths are relative to
+    the user file's folder (the packaged ones to the data root).
+    """
     from ..config import packaged_config
 
     raw = packaged_config("datasets.yaml")
-    return {name: _spec(name, body) for name, body in raw.items()}
+    specs = {name: _spec(name, body) for name, body in raw.items()}
+    if datasets_file:
+        specs.update(_user_specs(Path(datasets_file)))
+    return specs
 
 
-def _spec(name: str, body: Any) -> DatasetSpec:
+def _user_specs(path: Path) -> dict[str, DatasetSpec]:
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise EvalDataError(f"{path}: no such datasets file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalDataError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise EvalDataError(f"{path}: not valid YAML{where}") from None
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise EvalDataError(f"{path}: must map dataset names to declarations")
+    out = {}
+    for name, body in raw.items():
+        spec = _spec(str(name), body, where=str(path))
+        spec.files = {role: str(p if Path(p).is_absolute() else (path.parent / p).resolve())
+                      for role, p in spec.files.items()}
+        out[str(name)] = spec
+    return out
+
+
+def _spec(name: str, body: Any, where: str = "datasets.yaml") -> DatasetSpec:
     if not isinstance(body, dict):
-        raise EvalDataError(f"datasets.yaml: '{name}' must be a mapping")
+        raise EvalDataError(f"{where}: '{name}' must be a mapping")
     task, fmt = body.get("task"), body.get("format")
     if task not in TASKS:
-        raise EvalDataError(f"datasets.yaml: {name}.task must be one of {', '.join(TASKS)}, got {task!r}")
+        raise EvalDataError(f"{where}: {name}.task must be one of {', '.join(TASKS)}, got {task!r}")
     if fmt not in FORMATS:
-        raise EvalDataError(f"datasets.yaml: {name}.format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        raise EvalDataError(f"{where}: {name}.format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     files = body.get("files")
     if not isinstance(files, dict) or not files:
-        raise EvalDataError(f"datasets.yaml: {name}.files must map roles to paths")
+        raise EvalDataError(f"{where}: {name}.files must map roles to paths")
     lang = body.get("source_lang") if task == "translation" else body.get("language", "en")
     target = body.get("target_lang") if task == "translation" else body.get("target")
     refs = body.get("references") or {}
     if task == "summarisation" and not refs:
-        raise EvalDataError(f"datasets.yaml: {name}.references must name at least one grade")
+        raise EvalDataError(f"{where}: {name}.references must name at least one grade")
+    for g, v in refs.items():
+        if not isinstance(v, dict) or not v.get("field"):
+            raise EvalDataError(f"{where}: {name}.references.{g} must give a field")
     return DatasetSpec(name=name, task=task, format=fmt, files=dict(files), language=str(lang or "en"),
                        target=target, fields=dict(body.get("fields") or {}),
                        references={g: dict(v) for g, v in refs.items()}, filter=dict(body.get("filter") or {}),
                        baselines={b: dict(v or {}) for b, v in (body.get("baselines") or {}).items()},
-                       description=str(body.get("description", "")))
+                       description=str(body.get("description", "")), split=body.get("split"))
 
 
-def get_spec(name: str) -> DatasetSpec:
+def get_spec(name: str, datasets_file: str | os.PathLike | None = None) -> DatasetSpec:
     """The declaration of one dataset; EvalDataError listing the known names when it is unknown."""
-    specs = dataset_specs()
+    specs = dataset_specs(datasets_file)
     if name not in specs:
         raise EvalDataError(f"unknown dataset '{name}' (known: {', '.join(specs)})")
     return specs[name]
@@ -114,11 +159,9 @@ def resolve_file(spec: DatasetSpec, role: str, root: Path) -> Path:
 
 
 def _quiet_datasets():
-    import datasets
+    from .tables import quiet_datasets
 
-    datasets.disable_progress_bars()
-    datasets.logging.set_verbosity_error()
-    return datasets
+    return quiet_datasets()
 
 
 def _load_json_rows(path: Path) -> list[dict]:
@@ -151,7 +194,13 @@ def load_examples(spec: DatasetSpec, root: str | os.PathLike | None = None, limi
     """Read a dataset's examples (in file order, after its filter), at most `limit` of them."""
     base = data_root(root)
     if spec.format == "jsonl":
-        exs = _load_jsonl(spec, resolve_file(spec, "examples", base))
+        path = resolve_file(spec, "examples", base)
+        exs = rows_to_examples(spec, _load_json_rows(path), path)
+    elif spec.format == "table":
+        from .tables import read_rows
+
+        path = base / spec.files["examples"]
+        exs = rows_to_examples(spec, read_rows(path, spec.split), path)
     elif spec.format == "parallel":
         exs = _load_parallel(spec, resolve_file(spec, "source", base), resolve_file(spec, "reference", base))
     else:
@@ -161,28 +210,64 @@ def load_examples(spec: DatasetSpec, root: str | os.PathLike | None = None, limi
     return exs
 
 
-def _load_jsonl(spec: DatasetSpec, path: Path) -> list[Example]:
-    rows = _load_json_rows(path)
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):  # CSV cells are text
+        return value.strip().lower() not in ("", "0", "false", "no", "none", "null")
+    return bool(value)
+
+
+def _reference_values(value: Any, path: Path, rowno: int, name: str) -> list[str]:
+    """A reference field's texts: a string, or a list of strings (several references)."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    out = []
+    for v in values:
+        if v is not None and not isinstance(v, str):
+            raise EvalDataError(f"{path}: row {rowno} field '{name}' must be text or a list of texts")
+        if v is None or not v.strip():
+            raise EvalDataError(f"{path}: row {rowno} has an empty reference in field '{name}'")
+        out.append(v)
+    if not out:
+        raise EvalDataError(f"{path}: row {rowno} has an empty list of references in field '{name}'")
+    return out
+
+
+def rows_to_examples(spec: DatasetSpec, rows: list[dict], path: Path) -> list[Example]:
+    """Examples from table rows, checked: every named field present, no empty reference, no repeated id, every
+    row in the declared language (when a language field is named); EvalDataError naming the file and row."""
     f = spec.fields
     out: list[Example] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
+    id_field = f.get("id", "id")
+    numbered = "id" not in f and bool(rows) and "id" not in rows[0]   # no id column: ids are row numbers
+    lang_field = f.get("lang")
     for n, row in enumerate(rows, 1):
         if any(row.get(k) != v for k, v in spec.filter.items()):
             continue
-        ex_id = str(_field(row, f.get("id", "id"), path, n))
+        ex_id = str(n) if numbered else str(_field(row, id_field, path, n))
+        if not ex_id.strip():
+            raise EvalDataError(f"{path}: row {n} has an empty id")
         if ex_id in seen:
-            raise EvalDataError(f"{path}: row {n} repeats id '{ex_id}'")
-        seen.add(ex_id)
+            raise EvalDataError(f"{path}: row {n} repeats id '{ex_id}' (first seen in row {seen[ex_id]})")
+        seen[ex_id] = n
+        if lang_field is not None:
+            lang = str(_field(row, lang_field, path, n) or "").strip().lower()
+            if lang != spec.language.lower():
+                raise EvalDataError(f"{path}: row {n} (id {ex_id}) is in language '{lang}' but the dataset is "
+                                    f"'{spec.language}'; evaluate one language at a time")
         text = _field(row, f.get("text", "text"), path, n)
+        if text is not None and not isinstance(text, str):
+            raise EvalDataError(f"{path}: row {n} field '{f.get('text', 'text')}' must be text")
         refs: dict[str, str] = {}
+        lists: dict[str, list[str]] = {}
         for grade, ref in spec.references.items():
             when = ref.get("when")
-            if when is not None and not _field(row, when, path, n):
+            if when is not None and not _truthy(_field(row, when, path, n)):
                 continue
-            value = _field(row, ref["field"], path, n)
-            if isinstance(value, str) and value.strip():
-                refs[grade] = value
-        ex = Example(ex_id, str(text or ""), refs)
+            values = _reference_values(_field(row, ref["field"], path, n), path, n, ref["field"])
+            refs[grade] = values[0]
+            if len(values) > 1:
+                lists[grade] = values
+        ex = Example(ex_id, str(text or ""), refs, ref_lists=lists)
         if "systems" in f:
             ex.systems = {k: v for k, v in (row.get(f["systems"]) or {}).items() if isinstance(v, str)}
         if "system_lines" in f:
@@ -215,3 +300,39 @@ def _load_standfirst(spec: DatasetSpec, path: Path) -> list[Example]:
     ds = datasets.Dataset.from_list([{"id": path.stem, "standfirst": paras[0], "article": "\n\n".join(paras[1:])}])
     row = ds[0]
     return [Example(row["id"], row["article"], {grade: row["standfirst"]})]
+
+
+def spec_from_fields(path: str | os.PathLike, refs: list[str], text_field: str = "text",
+                     id_field: str | None = None, lang: str = "en", target: str | None = None,
+                     task: str = "summarisation", lang_field: str | None = None,
+                     split: str | None = None) -> DatasetSpec:
+    """A dataset declared on the command line: a data file, its fields, `grade=field` references, languages.
+
+    For translation the text field is the source and one reference field holds the translations.
+    """
+    if task not in TASKS:
+        raise EvalDataError(f"--task must be one of {', '.join(TASKS)}, got '{task}'")
+    references: dict[str, dict] = {}
+    for item in refs:
+        grade, sep, name = item.partition("=")
+        if not sep:
+            grade, name = ("translation" if task == "translation" else "summary"), item
+        grade, name = grade.strip(), name.strip()
+        if not grade or not name:
+            raise EvalDataError(f"--ref '{item}': expected GRADE=FIELD, e.g. brief=abstract")
+        if grade in references:
+            raise EvalDataError(f"--ref: grade '{grade}' is given twice")
+        references[grade] = {"field": name}
+    if not references:
+        raise EvalDataError("--data needs at least one --ref GRADE=FIELD (e.g. --ref brief=abstract)")
+    if task == "translation" and list(references) != ["translation"]:
+        raise EvalDataError("--task translation takes one reference field: --ref FIELD")
+    fields = {"text": text_field}
+    if id_field:
+        fields["id"] = id_field
+    if lang_field:
+        fields["lang"] = lang_field
+    p = Path(os.path.expanduser(str(path))).resolve()
+    return DatasetSpec(name=p.name, task=task, format="table", files={"examples": str(p)},
+                       language=lang or "en", target=target if target not in ("none", "") else None,
+                       fields=fields, references=references, description=f"data file {p}", split=split)

@@ -10,13 +10,14 @@ from ..errors import EvalDataError
 from .data import Example
 
 
-def _decode(path: Path) -> str:
+def read_text(path: Path, what: str = "predictions") -> str:
+    """A UTF-8 text file's text (a byte-order mark dropped); EvalDataError naming the file and row otherwise."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise EvalDataError(f"{path}: no such predictions file") from None
+        raise EvalDataError(f"{path}: no such {what} file") from None
     except IsADirectoryError:
-        raise EvalDataError(f"{path}: is a directory, not a predictions file") from None
+        raise EvalDataError(f"{path}: is a directory, not a {what} file") from None
     except OSError as exc:
         raise EvalDataError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if data.startswith(b"\xef\xbb\xbf"):
@@ -46,7 +47,7 @@ def read_predictions(path: str | Path, examples: Sequence[Example], grades: Sequ
     evaluated examples (`all_ids` minus `examples`, when a limit is used) are skipped.
     """
     path = Path(path)
-    text = _decode(path)
+    text = read_text(path)
     if _is_jsonl(path, text):
         return _read_jsonl(path, text, examples, grades, all_ids)
     if grade is None:

@@ -1,4 +1,5 @@
-"""Reports of an evaluation: results.json, results.md (a Markdown table) and a PNG plot."""
+"""Reports of an evaluation: results.json, results.md (Markdown tables: scores, comparison, diagnostics) and a
+PNG plot. The HTML page is briefsum.evaluation.html_report."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from typing import Any
 
 from .rouge import ROUGE_TYPES
 
-_LABEL = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsum"}
+LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsum"}
 
 
-def _system_label(results: dict) -> str:
+def system_label(results: dict) -> str:
     s = results["system"]
     if s["kind"] == "baseline":
         ks = s.get("k", {})
@@ -32,21 +33,22 @@ def _cell(entry: dict) -> str:
 
 def markdown(results: dict) -> str:
     """A Markdown report: one table row per grade (scores with 95% CIs, output vs reference lengths)."""
-    lines = [f"### {results['dataset']} — {_system_label(results)}", ""]
+    lines = [f"### {results['dataset']} — {system_label(results)}", ""]
     lines.append(f"{results['examples']} of {results['dataset_size']} examples. {results.get('description', '')}")
     lines.append("")
     if results["task"] == "translation":
         sc = results["scores"]
         lines += ["| metric | score | 95% CI | signature |", "|---|---:|---|---|"]
-        for name in ("bleu", "chrf"):
+        names = {"bleu": "BLEU", "chrf": "chrF", "chrf++": "chrF++", "ter": "TER"}
+        for name in (n for n in names if n in sc):
             e = sc[name]
             ci = f"[{e['ci95'][0]:.2f}, {e['ci95'][1]:.2f}]" if e.get("ci95") else "–"
-            lines.append(f"| {name.upper() if name == 'bleu' else 'chrF'} | {e['score']:.2f} | {ci} | `{_cell_text(e['signature'])}` |")
+            lines.append(f"| {names[name]} | {e['score']:.2f} | {ci} | `{_cell_text(e['signature'])}` |")
         ln = results["lengths"]
         lines += ["", f"Words per line: output mean {ln['prediction']['mean']} / median {ln['prediction']['median']}, "
                       f"reference mean {ln['reference']['mean']} / median {ln['reference']['median']}."]
     else:
-        head = "| grade | n | " + " | ".join(_LABEL[t] for t in ROUGE_TYPES) + \
+        head = "| grade | n | " + " | ".join(LABELS[t] for t in ROUGE_TYPES) + \
                " | words out (mean / median) | words ref (mean / median) |"
         lines += [head, "|---|---:|" + "---:|" * len(ROUGE_TYPES) + "---:|---:|"]
         for g, d in results["grades"].items():
@@ -57,6 +59,10 @@ def markdown(results: dict) -> str:
             lines.append(f"| {g} (no reference) | {st['n']} | " + " | ".join("–" for _ in ROUGE_TYPES)
                          + f" | {st['mean']} / {st['median']} | – |")
         lines += ["", f"ROUGE F1 ×100, 95% CI in brackets. Signature: `{results['signature']}`"]
+    if results.get("comparison"):
+        lines += ["", *comparison_markdown(results)]
+    if results.get("diagnostics") or results.get("systems"):
+        lines += ["", *diagnostics_markdown(results)]
     t = results["timing_s"]
     lines += ["", f"Time: load {t['load']} s, system {t['system']} s, scoring {t['scoring']} s."]
     for w in results.get("warnings", []):
@@ -64,6 +70,59 @@ def markdown(results: dict) -> str:
     if results.get("command"):
         lines += ["", f"Command: `{results['command']}`"]
     return "\n".join(lines) + "\n"
+
+
+def _p(value) -> str:
+    return "–" if value is None else (f"{value:.4f}" if value >= 0.0001 else f"{value:.1e}")
+
+
+def comparison_markdown(results: dict) -> list[str]:
+    """The comparison table: every metric of every system, its difference to the first and paired p-values."""
+    c = results["comparison"]
+    t = c["tests"]
+    lines = [f"#### Systems compared with {_cell_text(c['baseline'])}", "",
+             f"Paired bootstrap ({t['paired_bootstrap']} resamples) and approximate randomisation "
+             f"({t['approximate_randomisation']} trials) over {t['unit']}s, seed {t['seed']} ({t['implementation']}); "
+             f"* = both p < {c['alpha']}.", ""]
+    rouge = results["task"] != "translation"
+    lines += ["| " + ("grade | " if rouge else "") + "metric | system | score [95% CI] | Δ vs first | p (bootstrap) "
+              "| p (randomisation) |", "|" + ("---|" if rouge else "") + "---|---|---:|---:|---:|---:|"]
+    for r in c["rows"]:
+        score = r["f"] if rouge else r["score"]
+        ci = r.get("ci95")
+        cell = f"{score:.2f} [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else f"{score:.2f}"
+        delta = "–" if r["delta"] is None else f"{r['delta']:+.2f}" + (" *" if r.get("significant") else "")
+        metric = LABELS.get(r["metric"], r["metric"]) if rouge else {"bleu": "BLEU", "chrf": "chrF",
+                                                                     "chrf++": "chrF++", "ter": "TER"}[r["metric"]]
+        lines.append("| " + (f"{r['grade']} | " if rouge else "") + f"{metric} | {_cell_text(r['system'])} | {cell} | "
+                     f"{delta} | {_p(r['p_bootstrap'])} | {_p(r['p_randomisation'])} |")
+    return lines
+
+
+def diagnostics_markdown(results: dict) -> list[str]:
+    """Model-free diagnostics per system and grade: lengths, fragment coverage/density/compression, novel and
+    repeated n-grams, faithfulness-check rate."""
+    systems = results.get("systems") or [{"label": system_label(results), "diagnostics": results.get("diagnostics")}]
+    lines = ["#### Diagnostics (no model)", "",
+             "| system | grade | words (mean / median) | ref words | coverage | density | compression | novel 1-/2-grams "
+             "| repeated 3-grams | faithfulness fired |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in systems:
+        for g, d in (s.get("diagnostics") or {}).items():
+            def num(key, fmt="{:.2f}"):
+                v = d.get(key)
+                return "–" if v is None else fmt.format(v)
+            w = d.get("words") or {}
+            rw = (d.get("reference_words") or {}).get("mean")
+            ff = d.get("faithfulness_fired")
+            lines.append(f"| {_cell_text(s['label'])} | {g} | {w.get('mean')} / {w.get('median')} | "
+                         f"{'–' if rw is None else rw} | {num('coverage')} | {num('density')} | "
+                         f"{num('compression')} | {num('novel_1', '{:.1%}')} / {num('novel_2', '{:.1%}')} | "
+                         f"{num('repeated_3', '{:.1%}')} | "
+                         f"{'–' if not ff else str(ff['documents']) + ' (' + format(ff['rate'], '.1%') + ')'} |")
+    lines += ["", "Coverage, density, compression: extractive fragments (Grusky et al., 2018) over Unicode words; "
+              "novel n-grams are not in the article; repeated 3-grams occur earlier in the same output; "
+              "faithfulness fired: results whose warnings say the neural engine's check flagged this grade."]
+    return lines
 
 
 def plot(results: dict, lengths: dict[str, dict[str, list[int]]], path: Path) -> None:
@@ -92,11 +151,11 @@ def plot(results: dict, lengths: dict[str, dict[str, list[int]]], path: Path) ->
             err = None
             if all(cis):
                 err = [[v - c[0] for v, c in zip(vals, cis)], [c[1] - v for v, c in zip(vals, cis)]]
-            ax1.bar(x + (j - (len(ROUGE_TYPES) - 1) / 2) * width, vals, width, yerr=err, capsize=3, label=_LABEL[t])
+            ax1.bar(x + (j - (len(ROUGE_TYPES) - 1) / 2) * width, vals, width, yerr=err, capsize=3, label=LABELS[t])
         ax1.set_xticks(x, grades)
         ax1.set_ylabel("ROUGE F1 ×100 (95% CI)")
         ax1.legend(fontsize=8)
-    ax1.set_title(f"{results['dataset']}: {_system_label(results)}", fontsize=9)
+    ax1.set_title(f"{results['dataset']}: {system_label(results)}", fontsize=9)
     data, labels = [], []
     for g, d in lengths.items():
         data += [d["prediction"] or [0], d["reference"] or [0]]
@@ -131,6 +190,15 @@ def write_reports(run_result: Any, out_dir: Path, make_plot: bool = True) -> lis
             row = {"id": i, **{g: per[i] for g, per in run_result.outputs.items() if i in per}}
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     written.append(p)
+    if len(getattr(run_result, "systems", []) or []) > 1:   # every compared system's outputs, in order
+        for n, system in enumerate(run_result.systems, 1):
+            slug = "".join(c if c.isalnum() or c in "-_." else "-" for c in system["label"])
+            p = out_dir / f"outputs-{n}-{slug}.jsonl"
+            with p.open("w", encoding="utf-8") as f:
+                for i in ids:
+                    row = {"id": i, **{g: per[i] for g, per in system["outputs"].items() if i in per}}
+                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
+            written.append(p)
     if run_result.per_doc:
         p = out_dir / "per_doc.jsonl"
         with p.open("w", encoding="utf-8") as f:

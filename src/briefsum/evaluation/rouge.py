@@ -81,10 +81,16 @@ class Rouge:
     @property
     def signature(self) -> str:
         """A sacrebleu-style line naming every setting that changes the numbers."""
+        return self.signature_for(1)
+
+    def signature_for(self, max_refs: int) -> str:
+        """The signature of a corpus whose documents have up to `max_refs` references: with several, the rule
+        that combines them (the reference with the best F1, per document and ROUGE type) is part of it."""
         s = self.settings
         ci = f"bootstrap-{s.bootstrap}-seed-{s.seed}" if s.bootstrap else "none"
+        multi = f"|refs:{max_refs}|multiref:max-f1-per-doc" if max_refs > 1 else ""
         return (f"rouge|tok:{self.tokenizer.name}|stem:{self.tokenizer.stem}|lsum:{s.lsum}|lang:{s.lang}"
-                f"|agg:mean|ci:{ci}|version:{rouge_score_version()}")
+                f"{multi}|agg:mean|ci:{ci}|version:{rouge_score_version()}")
 
     def sentence_lines(self, text: str) -> str:
         """The text with one sentence per line, as ROUGE-Lsum reads it (computed once per text)."""
@@ -110,6 +116,16 @@ class Rouge:
         """ROUGE of one prediction against one reference: type -> (precision, recall, F1), each ×100."""
         res = self._scorer.score(self.sentence_lines(reference), self.sentence_lines(prediction))
         return {t: (100 * res[t].precision, 100 * res[t].recall, 100 * res[t].fmeasure) for t in ROUGE_TYPES}
+
+    def score_multi(self, references: Sequence[str], prediction: str) -> dict[str, tuple[float, float, float]]:
+        """ROUGE of one prediction against several references: per ROUGE type, the (P, R, F1) of the reference
+        with the highest F1 (the first one on ties); with one reference, the same as score_pair."""
+        best: dict[str, tuple[float, float, float]] = {}
+        for ref in references:
+            for t, prf in self.score_pair(ref, prediction).items():
+                if t not in best or prf[2] > best[t][2]:
+                    best[t] = prf
+        return best
 
     def score_docs(self, references: Sequence[str], predictions: Sequence[str]) -> dict[str, np.ndarray]:
         """Per-document scores: type -> array (n, 3) of precision, recall, F1 (×100)."""

@@ -1,25 +1,33 @@
-"""Running one evaluation: choose the system (engine, baseline, predictions file, shipped outputs), produce its
-outputs, score them per grade (ROUGE) or per corpus (BLEU, chrF), and collect everything for the reports."""
+"""Running one evaluation: read the documents (a declared dataset, a data file, or plain line-aligned files),
+produce each system's outputs (engines, baselines, predictions or hypotheses files, shipped outputs), score them
+per grade (ROUGE) or per corpus (BLEU, chrF, chrF++, TER), compare every system with the first, and collect
+everything for the reports."""
 
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Sequence
 
 import numpy as np
 
-from ..errors import BriefsumError, EvalDataError
-from .data import DatasetSpec, Example, get_spec, load_examples
+from ..errors import EvalDataError
+from .data import DatasetSpec, Example, get_spec, load_examples, spec_from_fields
 from .stats import length_stats
+from .systems import SystemOutputs, progress_bar
 
 
 @dataclass
 class RunOptions:
-    """What to evaluate and how; mirrors the briefsum-eval command line."""
+    """What to evaluate and how; mirrors the briefsum-eval command line.
 
-    dataset: str
+    `systems` lists (kind, value) pairs in order, kind one of engine, baseline, predictions, hyps, shipped; the
+    first is the one the others are compared with. Without it, engine/baseline/predictions/system name one
+    system (the engine when none is given).
+    """
+
+    dataset: str | None = None
     data_root: str | None = None
     engine: str = "offline"
     baseline: str | None = None
@@ -36,136 +44,111 @@ class RunOptions:
     jobs: int = 1
     config: str | None = None
     progress: bool = True
+    systems: list[tuple[str, str]] = field(default_factory=list)
+    datasets_file: str | None = None
+    data: str | None = None
+    text_field: str = "text"
+    id_field: str | None = None
+    refs: list[str] = field(default_factory=list)        # --ref GRADE=FIELD (with --data)
+    lang_field: str | None = None
+    split: str | None = None
+    lang: str | None = None
+    target: str | None = None
+    task: str = "summarisation"
+    ref_files: list[str] = field(default_factory=list)   # --refs (plain files)
+    src: str | None = None
+    paired_bs: int = 1000
+    paired_ar: int = 10000
+    out: str | None = None
+    resume: bool = False
 
 
 @dataclass
 class RunResult:
-    """A finished evaluation: the JSON-ready results, and per-document details for plots and files."""
+    """A finished evaluation: the JSON-ready results, and per-document details for plots, files and the report.
+    `outputs`, `per_doc` and `lengths` are the first system's; `systems` holds every system's."""
 
     results: dict[str, Any]
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)       # grade -> id -> text
     per_doc: list[dict[str, Any]] = field(default_factory=list)
     lengths: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # grade -> prediction/reference -> words
+    systems: list[dict[str, Any]] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
+    spec: DatasetSpec | None = None
 
 
-def _bar(total: int, desc: str, enabled: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, file=sys.stderr, disable=not enabled, unit="doc", leave=False,
-                dynamic_ncols=True)
-
-
-def _words(text: str) -> int:
+def words(text: str) -> int:
+    """Words as briefsum's budgets count them."""
     from ..text.segment import count_words
 
     return count_words(text)
 
 
-# -- producing system outputs ---------------------------------------------------------------------------------
+# -- documents -----------------------------------------------------------------------------------------------
 
-_WORKER: dict[str, Any] = {}
+def load_documents(opts: RunOptions) -> tuple[DatasetSpec, list[Example], list[Example]]:
+    """The dataset and its evaluated examples (after --limit), and all of its examples."""
+    sources = [x for x in (opts.dataset, opts.data, opts.ref_files) if x]
+    if len(sources) != 1:
+        raise EvalDataError("give one of --dataset NAME, --data FILE or --refs FILE..." if sources else
+                            "--dataset, --data or --refs is required (see --list)")
+    if opts.ref_files:
+        from .plain import plain_dataset
 
-
-def _engine_init(lang: str, target: str | None, engine: str, config: str | None) -> None:
-    from ..config import load_config
-
-    _WORKER.update(lang=lang, target=target, engine=engine, config=load_config(config))
-
-
-def _engine_one(text: str) -> tuple[dict[str, str], str | None]:
-    from ..api import summarise
-
-    try:
-        brief = summarise(text, lang=_WORKER["lang"], target=_WORKER["target"], engine=_WORKER["engine"],
-                          config=_WORKER["config"])
-    except BriefsumError as exc:
-        return {}, str(exc)
-    return {g: r.text for g, r in brief.grades.items()}, None
-
-
-def engine_outputs(examples: Sequence[Example], spec: DatasetSpec, opts: RunOptions,
-                   warnings: list[str]) -> dict[str, dict[str, str]]:
-    """Run briefsum.summarise on every example (all configured grades); failures become empty outputs."""
-    out: dict[str, dict[str, str]] = {}
-    failures: list[tuple[str, str]] = []
-    init = (spec.language, spec.target, opts.engine, opts.config)
-    texts = [ex.text for ex in examples]
-    with _bar(len(texts), f"{opts.engine} engine", opts.progress) as bar:
-        if opts.jobs > 1 and len(texts) > 1:
-            import multiprocessing as mp
-
-            with mp.get_context("fork").Pool(opts.jobs, initializer=_engine_init, initargs=init) as pool:
-                results = pool.imap(_engine_one, texts, chunksize=8)
-                done = _collect(results, examples, out, failures, bar)
+        spec, all_examples = plain_dataset(opts.ref_files, opts.src, opts.grade or "summary", opts.task,
+                                           opts.lang or "en", _target(opts.target))
+    else:
+        if opts.data:
+            spec = spec_from_fields(opts.data, opts.refs, opts.text_field, opts.id_field, opts.lang or "en",
+                                    _target(opts.target), opts.task, opts.lang_field, opts.split)
         else:
-            _engine_init(*init)
-            done = _collect(map(_engine_one, texts), examples, out, failures, bar)
-    if failures:
-        warnings.append(f"{len(failures)} of {done} documents failed in the engine and score 0 "
-                        f"(first: id {failures[0][0]}: {failures[0][1]})")
-    return out
+            spec = get_spec(opts.dataset, opts.datasets_file)
+        all_examples = load_examples(spec, opts.data_root)
+    examples = all_examples[: opts.limit] if opts.limit else all_examples
+    if not examples:
+        raise EvalDataError(f"dataset {spec.name} has no examples")
+    return spec, examples, all_examples
 
 
-def _collect(results: Iterable, examples: Sequence[Example], out: dict, failures: list, bar) -> int:
-    n = 0
-    for ex, (grades, err) in zip(examples, results):
-        n += 1
-        if err is not None:
-            failures.append((ex.id, err))
-        for g, text in grades.items():
-            out.setdefault(g, {})[ex.id] = text
-        bar.update(1)
-    for g in list(out):
-        for ex in examples:
-            out[g].setdefault(ex.id, "")
-    return n
+def _target(value: str | None) -> str | None:
+    return None if value in (None, "", "none", "None") else value
 
 
-def baseline_outputs(examples: Sequence[Example], spec: DatasetSpec, opts: RunOptions,
-                     tokenize: Callable[[str], list[str]]) -> tuple[dict[str, dict[str, str]], dict[str, int]]:
-    """LEAD-k, random-k or oracle outputs for every grade the dataset has references for; also the k used."""
-    from . import baselines as bl
-
-    if opts.baseline not in bl.BASELINES:
-        raise EvalDataError(f"unknown baseline '{opts.baseline}' (use {', '.join(bl.BASELINES)})")
-    ks = dict(spec.baselines.get(opts.baseline, {}))
-    for g in spec.grades:
-        if opts.k is not None:
-            ks[g] = opts.k
-        elif g not in ks:
-            raise EvalDataError(f"datasets.yaml: {spec.name} gives no k for the {opts.baseline} baseline of "
-                                f"grade '{g}' (pass --k)")
-    out: dict[str, dict[str, str]] = {g: {} for g in spec.grades}
-    with _bar(len(examples), f"{opts.baseline} baseline", opts.progress) as bar:
-        for n, ex in enumerate(examples):
-            sents = bl.article_sentences(ex.text, spec.language)
-            for g in spec.grades:
-                k = ks[g]
-                if opts.baseline == "lead":
-                    out[g][ex.id] = bl.lead(sents, k)
-                elif opts.baseline == "random":
-                    out[g][ex.id] = bl.random_k(sents, k, opts.seed, n)
-                elif g in ex.references:
-                    out[g][ex.id] = bl.greedy_oracle(sents, ex.references[g], tokenize, k)
-            bar.update(1)
-    return out, {g: ks[g] for g in spec.grades}
+def _system_list(opts: RunOptions, spec: DatasetSpec) -> list[tuple[str, str]]:
+    if opts.systems:
+        return list(opts.systems)
+    chosen = [x for x in (opts.baseline, opts.predictions, opts.system) if x]
+    if len(chosen) > 1:
+        raise EvalDataError("choose one of --baseline, --predictions and --system")
+    if opts.baseline:
+        return [("baseline", opts.baseline)]
+    if opts.predictions:
+        return [("predictions", opts.predictions)]
+    if opts.system:
+        return [("shipped", opts.system)]
+    return [("engine", opts.engine)]
 
 
-def shipped_outputs(examples: Sequence[Example], spec: DatasetSpec, name: str) -> dict[str, dict[str, str]]:
-    """A published system's outputs shipped with the dataset (one sentence a line), for every reference grade."""
-    known = sorted({k for ex in examples for k in ex.systems})
-    if not known:
-        raise EvalDataError(f"dataset {spec.name} ships no system outputs")
-    if name not in known:
-        raise EvalDataError(f"dataset {spec.name} has no system '{name}' (known: {', '.join(known)})")
-    out: dict[str, str] = {}
-    for ex in examples:
-        lines = ex.system_lines.get(name)
-        out[ex.id] = "\n".join(lines) if lines else ex.systems.get(name, "")
-    return {g: out for g in spec.grades}
+def run(opts: RunOptions) -> RunResult:
+    """Evaluate one or more systems on one dataset."""
+    if opts.limit is not None and opts.limit < 1:
+        raise EvalDataError("--limit must be a positive number of examples")
+    if opts.resume and not opts.out:
+        raise EvalDataError("--resume needs --out DIR (the folder of the interrupted run)")
+    t0 = time.perf_counter()
+    spec, examples, all_examples = load_documents(opts)
+    t_load = time.perf_counter() - t0
+    systems = _system_list(opts, spec)
+    if opts.ref_files and not opts.src and any(k not in ("hyps", "predictions") for k, _ in systems):
+        raise EvalDataError("engines and baselines need the articles: give --src SRC with --refs")
+    if spec.task == "translation":
+        from .translation import run_translation
+
+        return run_translation(spec, opts, systems, examples, len(all_examples), t_load)
+    return _run_summarisation(spec, opts, systems, examples, all_examples, t_load)
 
 
-# -- scoring -------------------------------------------------------------------------------------------------
+# -- summarisation ---------------------------------------------------------------------------------------------
 
 def rouge_settings(spec: DatasetSpec, opts: RunOptions):
     """The ROUGE settings for a run (language: the summaries' language)."""
@@ -189,83 +172,107 @@ def _settings_check(spec: DatasetSpec, opts: RunOptions) -> None:
             raise EvalDataError(f"--stem: {exc}") from None
 
 
-def run(opts: RunOptions) -> RunResult:
-    """Evaluate one system on one dataset."""
-    spec = get_spec(opts.dataset)
-    chosen = [x for x in (opts.baseline, opts.predictions, opts.system) if x]
-    if len(chosen) > 1:
-        raise EvalDataError("choose one of --baseline, --predictions and --system")
-    if opts.limit is not None and opts.limit < 1:
-        raise EvalDataError("--limit must be a positive number of examples")
+def _journal(opts: RunOptions, label: str) -> Path | None:
+    if not opts.out:
+        return None
+    slug = "".join(c if c.isalnum() or c in "-_." else "-" for c in label)
+    return Path(opts.out) / f"journal-{slug}.jsonl"
+
+
+def produce(kind: str, value: str, spec: DatasetSpec, opts: RunOptions, examples: list[Example],
+            all_examples: list[Example], tokenize) -> SystemOutputs:
+    """One system's outputs."""
+    from . import systems as sy
+
     t0 = time.perf_counter()
-    all_examples = load_examples(spec, opts.data_root)
-    examples = all_examples[: opts.limit] if opts.limit else all_examples
-    if not examples:
-        raise EvalDataError(f"dataset {spec.name} has no examples")
-    t_load = time.perf_counter() - t0
-    if spec.task == "translation":
-        from .translation import run_translation
+    if kind == "engine":
+        so = sy.engine_outputs(examples, spec, value, opts.config, opts.jobs, opts.progress,
+                               _journal(opts, f"engine-{value}"), opts.resume)
+        from ..config import load_config
 
-        return run_translation(spec, opts, examples, len(all_examples), t_load)
-    return _run_summarisation(spec, opts, examples, all_examples, t_load)
-
-
-def _describe_system(opts: RunOptions) -> dict[str, Any]:
-    if opts.baseline:
-        return {"kind": "baseline", "name": opts.baseline}
-    if opts.predictions:
-        return {"kind": "predictions", "name": str(opts.predictions)}
-    if opts.system:
-        return {"kind": "shipped", "name": opts.system}
-    return {"kind": "engine", "name": opts.engine}
+        so.info["scorer"] = load_config(opts.config).get("engine", "offline", "scorer")
+    elif kind == "baseline":
+        so = sy.baseline_outputs(examples, spec, value, opts.k, opts.seed, tokenize, opts.progress)
+    elif kind == "predictions":
+        so = sy.predictions_outputs(value, examples, spec, opts.grade, all_examples)
+    elif kind == "hyps":
+        so = sy.hyps_outputs(value, examples, spec.grades[0])
+    elif kind == "shipped":
+        so = sy.shipped_outputs(examples, spec, value)
+    else:  # pragma: no cover - the command line only builds the kinds above
+        raise EvalDataError(f"unknown system kind '{kind}'")
+    so.seconds = time.perf_counter() - t0
+    return so
 
 
-def _run_summarisation(spec: DatasetSpec, opts: RunOptions, examples: list[Example],
-                       all_examples: list[Example], t_load: float) -> RunResult:
-    from .predictions import read_predictions
+def _unique_labels(runs: list[SystemOutputs]) -> None:
+    seen: dict[str, int] = {}
+    for so in runs:
+        n = seen.get(so.label, 0)
+        seen[so.label] = n + 1
+        if n:
+            so.label = f"{so.label} ({n + 1})"
+
+
+def _run_summarisation(spec: DatasetSpec, opts: RunOptions, systems: list[tuple[str, str]],
+                       examples: list[Example], all_examples: list[Example], t_load: float) -> RunResult:
+    from .compare import compare_rouge
+    from .diagnostics import grade_diagnostics
     from .rouge import Rouge
 
     _settings_check(spec, opts)
     metric = Rouge(rouge_settings(spec, opts))
-    warnings: list[str] = []
-    system = _describe_system(opts)
-    t0 = time.perf_counter()
-    if opts.baseline:
-        outputs, ks = baseline_outputs(examples, spec, opts, metric.tokenizer.tokenize)
-        system["k"] = ks
-        if opts.baseline == "random":
-            system["seed"] = opts.seed
-    elif opts.predictions:
-        outputs = read_predictions(opts.predictions, examples, spec.grades, opts.grade, len(all_examples),
-                                   {ex.id for ex in all_examples})
-    elif opts.system:
-        outputs = shipped_outputs(examples, spec, opts.system)
-    else:
-        outputs = engine_outputs(examples, spec, opts, warnings)
-        from ..config import load_config
-
-        cfg = load_config(opts.config)
-        system["scorer"] = cfg.get("engine", "offline", "scorer")
-    t_system = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    grades, per_doc, lengths, unscored = score_grades(spec, examples, outputs, metric, warnings, opts.progress)
-    t_score = time.perf_counter() - t0
+    runs = [produce(k, v, spec, opts, examples, all_examples, metric.tokenizer.tokenize) for k, v in systems]
+    _unique_labels(runs)
+    max_refs = max((len(ex.refs(g)) for ex in examples for g in ex.references), default=1)
+    signature = metric.signature_for(max_refs)
+    by_id = {ex.id: ex for ex in examples}
+    scored = []
+    for so in runs:
+        warnings = list(so.warnings)
+        t0 = time.perf_counter()
+        grades, per_doc, lengths, unscored = score_grades(spec, examples, so.outputs, metric, warnings,
+                                                          opts.progress, label=so.label)
+        t_score = time.perf_counter() - t0
+        for d in grades.values():
+            d["signature"] = signature
+        diag = {}
+        for g in so.outputs:
+            ids = [ex.id for ex in examples]
+            refs = [by_id[i].references.get(g, "") for i in ids] if g in spec.references else None
+            dw = [so.doc_warnings.get(i, []) for i in ids] if so.doc_warnings is not None else None
+            diag[g] = grade_diagnostics([by_id[i].text for i in ids], [so.outputs[g].get(i, "") for i in ids],
+                                        refs, dw, g)
+        scored.append({"label": so.label, "system": so.info, "grades": grades, "per_doc": per_doc,
+                       "lengths": lengths, "unscored": unscored, "warnings": warnings, "outputs": so.outputs,
+                       "indices": so.indices, "doc_warnings": so.doc_warnings, "diagnostics": diag,
+                       "timing_s": {"system": round(so.seconds, 2), "scoring": round(t_score, 2)}})
+    first = scored[0]
     results = {
         "dataset": spec.name, "description": spec.description, "task": spec.task,
         "language": spec.language, "output_language": spec.target or spec.language,
         "examples": len(examples), "dataset_size": len(all_examples), "limit": opts.limit,
-        "system": system, "metric": "rouge", "signature": metric.signature,
-        "settings": asdict(metric.settings), "grades": grades, "unscored_output_lengths": unscored,
-        "timing_s": {"load": round(t_load, 2), "system": round(t_system, 2), "scoring": round(t_score, 2)},
-        "warnings": warnings,
+        "system": first["system"], "metric": "rouge", "signature": signature,
+        "settings": asdict(metric.settings), "grades": first["grades"],
+        "unscored_output_lengths": first["unscored"],
+        "timing_s": {"load": round(t_load, 2), **first["timing_s"]},
+        "warnings": first["warnings"],
+        "diagnostics": {g: d["summary"] for g, d in first["diagnostics"].items()},
     }
-    return RunResult(results, outputs, per_doc, lengths)
+    if len(scored) > 1:
+        results["systems"] = [{"label": s["label"], "system": s["system"], "grades": s["grades"],
+                               "unscored_output_lengths": s["unscored"], "warnings": s["warnings"],
+                               "timing_s": s["timing_s"],
+                               "diagnostics": {g: d["summary"] for g, d in s["diagnostics"].items()}}
+                              for s in scored]
+        results["comparison"] = compare_rouge(scored, opts.paired_bs, opts.paired_ar, opts.seed)
+    return RunResult(results, first["outputs"], first["per_doc"], first["lengths"], scored, examples, spec)
 
 
 def score_grades(spec: DatasetSpec, examples: Sequence[Example], outputs: dict[str, dict[str, str]], metric: Any,
-                 warnings: list[str], progress: bool = False) -> tuple[dict, list, dict, dict]:
-    """Score every grade that has outputs and references: ROUGE per document, CIs, length statistics."""
+                 warnings: list[str], progress: bool = False, label: str = "") -> tuple[dict, list, dict, dict]:
+    """Score every grade that has outputs and references: ROUGE per document (the best of several references),
+    CIs, length statistics."""
     from .rouge import ROUGE_TYPES
 
     grades: dict[str, Any] = {}
@@ -282,13 +289,14 @@ def score_grades(spec: DatasetSpec, examples: Sequence[Example], outputs: dict[s
         refs = [ex.references[g] for ex in docs]
         preds = [outputs[g].get(ex.id, "") for ex in docs]
         scores = {t: np.zeros((len(docs), 3)) for t in ROUGE_TYPES}
-        with _bar(len(docs), f"ROUGE {g}", progress) as bar:
-            for i, (ref, pred) in enumerate(zip(refs, preds)):
-                for t, prf in metric.score_pair(ref, pred).items():
+        desc = f"ROUGE {g}" + (f" ({label})" if label else "")
+        with progress_bar(len(docs), desc, progress) as bar:
+            for i, (ex, pred) in enumerate(zip(docs, preds)):
+                for t, prf in metric.score_multi(ex.refs(g), pred).items():
                     scores[t][i] = prf
                 bar.update(1)
         agg = metric.aggregate(scores)
-        pl, rl = [_words(p) for p in preds], [_words(r) for r in refs]
+        pl, rl = [words(p) for p in preds], [words(r) for r in refs]
         lengths[g] = {"prediction": pl, "reference": rl}
         grades[g] = {"n": len(docs), "reference_field": spec.references[g].get("field"),
                      **agg.to_dict(), "lengths": {"prediction": length_stats(pl), "reference": length_stats(rl)},
@@ -298,5 +306,5 @@ def score_grades(spec: DatasetSpec, examples: Sequence[Example], outputs: dict[s
                             "prediction_words": pl[i], "reference_words": rl[i]})
     if not grades:
         raise EvalDataError(f"nothing to score on {spec.name}: no grade has both outputs and references")
-    unscored = {g: length_stats([_words(t) for t in outputs[g].values()]) for g in outputs if g not in grades}
+    unscored = {g: length_stats([words(t) for t in outputs[g].values()]) for g in outputs if g not in grades}
     return grades, per_doc, lengths, unscored

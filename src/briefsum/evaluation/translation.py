@@ -16,11 +16,11 @@ def translate_lines(lines: Sequence[str], source: str, target: str, config: str 
     Each line goes through briefsum's whole text path as one paragraph; a paragraph's sentences are joined back.
     """
     from ..api import translate
-    from .runner import _bar
+    from .systems import progress_bar
 
     out = [""] * len(lines)
     todo = [i for i, line in enumerate(lines) if line.strip()]
-    with _bar(len(todo), f"translate {source}→{target}", progress) as bar:
+    with progress_bar(len(todo), f"translate {source}→{target}", progress) as bar:
         for start in range(0, len(todo), batch):
             chunk = todo[start:start + batch]
             tr = translate("\n".join(lines[i] for i in chunk), source=source, target=target, config=config)
@@ -36,24 +36,58 @@ def translate_lines(lines: Sequence[str], source: str, target: str, config: str 
     return out
 
 
-def corpus_metrics(hypotheses: Sequence[str], references: Sequence[str], bootstrap: int = 1000,
-                   seed: int = 12345) -> dict:
-    """sacrebleu BLEU and chrF with default settings, each with its signature and a bootstrap 95% CI."""
-    import os
+METRICS = ("bleu", "chrf", "chrf++", "ter")
+LABELS = {"bleu": "BLEU", "chrf": "chrF", "chrf++": "chrF++", "ter": "TER"}
 
+
+def _metric(name: str):
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    return {"bleu": BLEU, "chrf": CHRF, "chrf++": lambda: CHRF(word_order=2), "ter": TER}[name]()
+
+
+class _SacrebleuSeed:
+    """SACREBLEU_SEED set for the duration of a block (sacrebleu's resampling reads it), then restored."""
+
+    def __init__(self, seed: int):
+        self.seed = str(seed)
+
+    def __enter__(self):
+        import os
+
+        self.old = os.environ.get("SACREBLEU_SEED")
+        os.environ["SACREBLEU_SEED"] = self.seed
+
+    def __exit__(self, *exc):
+        import os
+
+        if self.old is None:
+            os.environ.pop("SACREBLEU_SEED", None)
+        else:
+            os.environ["SACREBLEU_SEED"] = self.old
+
+
+def corpus_metrics(hypotheses: Sequence[str], references: Sequence[str] | Sequence[Sequence[str]],
+                   bootstrap: int = 1000, seed: int = 12345, metrics: Sequence[str] = METRICS) -> dict:
+    """sacrebleu BLEU, chrF, chrF++ and TER with default settings, each with its signature and a bootstrap 95% CI
+    (sacrebleu's own resampling: mean ± half the 2.5–97.5 percentile range). `references`: one stream of
+    references, or several (multi-reference)."""
     import sacrebleu
-    from sacrebleu.metrics import BLEU, CHRF
+    from sacrebleu.significance import PairedTest
 
-    out = {}
-    old = os.environ.get("SACREBLEU_SEED")
-    os.environ["SACREBLEU_SEED"] = str(seed)
-    try:
-        for name, metric in (("bleu", BLEU()), ("chrf", CHRF())):
-            point = metric.corpus_score(list(hypotheses), [list(references)])
+    streams = _streams(references)
+    out: dict = {}
+    with _SacrebleuSeed(seed):
+        for name in metrics:
+            metric = _metric(name)
+            point = metric.corpus_score(list(hypotheses), streams)
             entry = {"score": round(float(point.score), 2), "signature": str(metric.get_signature())}
             if bootstrap > 1 and len(hypotheses) > 1:
-                bs = metric.corpus_score(list(hypotheses), [list(references)], n_bootstrap=bootstrap)
-                mean, half = float(bs._mean), float(bs._ci)
+                test = PairedTest([("system", list(hypotheses))], {name: _metric(name)}, streams,
+                                  test_type="bs", n_samples=bootstrap)
+                _, scores = test()
+                res = next(v[0] for k, v in scores.items() if k != "System")
+                mean, half = float(res.mean), float(res.ci)
                 entry["ci95"] = [round(mean - half, 2), round(mean + half, 2)]
                 entry["bootstrap_mean"] = round(mean, 2)
                 entry["bootstrap"] = f"bootstrap-{bootstrap}-seed-{seed} (sacrebleu, mean ± 1.96 sd)"
@@ -61,44 +95,111 @@ def corpus_metrics(hypotheses: Sequence[str], references: Sequence[str], bootstr
                 entry["detail"] = str(point)
             out[name] = entry
         out["sacrebleu_version"] = sacrebleu.__version__
-    finally:
-        if old is None:
-            os.environ.pop("SACREBLEU_SEED", None)
-        else:
-            os.environ["SACREBLEU_SEED"] = old
     return out
 
 
-def run_translation(spec: DatasetSpec, opts, examples: list[Example], total: int, t_load: float):
-    """Translate (or read predictions for) a sentence-aligned set and score it with BLEU and chrF."""
-    from .predictions import read_predictions
-    from .runner import RunResult, _describe_system, _words
-    from .stats import length_stats
+def _streams(references) -> list[list[str]]:
+    if references and not isinstance(references[0], str):
+        return [list(r) for r in references]
+    return [list(references)]
 
-    if opts.baseline or opts.system:
-        raise EvalDataError(f"{spec.name} is a translation set: use the engine or --predictions")
-    system = _describe_system(opts)
-    t0 = time.perf_counter()
+
+def paired_tests(systems: Sequence[tuple[str, Sequence[str]]], references, bootstrap: int = 1000,
+                 randomisation: int = 10000, seed: int = 12345, metrics: Sequence[str] = METRICS) -> dict:
+    """sacrebleu's paired significance tests of every system against the first: paired bootstrap resampling
+    (`bootstrap` resamples) and approximate randomisation (`randomisation` trials), seeded.
+
+    Returns {metric: {"signature": str, "systems": [{"name", "score", "p_bootstrap", "p_randomisation",
+    "ci95"}, ...]}}; the first system has no p-values.
+    """
+    from sacrebleu.significance import PairedTest
+
+    streams = _streams(references)
+    named = [(n, list(h)) for n, h in systems]
+    out: dict = {}
+    with _SacrebleuSeed(seed):
+        for name in metrics:
+            rows = [{"name": n, "score": None, "p_bootstrap": None, "p_randomisation": None, "ci95": None}
+                    for n, _ in named]
+            sig = ""
+            for kind, n_samples in (("bs", bootstrap), ("ar", randomisation)):
+                if n_samples <= 0:
+                    continue
+                sigs, scores = PairedTest(named, {name: _metric(name)}, streams, test_type=kind,
+                                          n_samples=n_samples)()
+                sig = str(next(iter(sigs.values())))
+                results = next(v for k, v in scores.items() if k != "System")
+                for row, res in zip(rows, results):
+                    row["score"] = round(float(res.score), 2)
+                    if res.p_value is not None:
+                        row["p_bootstrap" if kind == "bs" else "p_randomisation"] = round(float(res.p_value), 4)
+                    if kind == "bs" and res.mean is not None and res.ci is not None:
+                        row["ci95"] = [round(float(res.mean - res.ci), 2), round(float(res.mean + res.ci), 2)]
+            out[name] = {"signature": sig, "systems": rows}
+    return out
+
+
+def run_translation(spec: DatasetSpec, opts, systems, examples: list[Example], total: int, t_load: float):
+    """Translate (or read predictions or hypotheses for) a sentence-aligned set and score it with BLEU, chrF,
+    chrF++ and TER; with several systems, sacrebleu's paired tests against the first."""
+    from .compare import compare_translation
+    from .predictions import read_predictions
+    from .runner import RunResult, words
+    from .stats import length_stats
+    from .systems import hyps_outputs
+
+    refs = [ex.refs("translation") for ex in examples]
+    nrefs = max(len(r) for r in refs)
+    if any(len(r) != nrefs for r in refs):
+        raise EvalDataError("every sentence needs the same number of references for sacrebleu")
+    streams = [[r[j] for r in refs] for j in range(nrefs)]
     src = [ex.text for ex in examples]
-    refs = [ex.references["translation"] for ex in examples]
-    if opts.predictions:
-        preds = read_predictions(opts.predictions, examples, ["translation"], "translation", total)["translation"]
-        hyps = [preds[ex.id] for ex in examples]
-    else:
-        system = {"kind": "engine", "name": "apertium (briefsum.translate)"}
-        hyps = translate_lines(src, spec.language, spec.target or "en", opts.config, progress=opts.progress)
-    t_system = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    scores = corpus_metrics(hyps, refs, opts.bootstrap, opts.seed)
-    t_score = time.perf_counter() - t0
-    hl, rl = [_words(h) for h in hyps], [_words(r) for r in refs]
+    scored = []
+    for kind, value in systems:
+        t0 = time.perf_counter()
+        if kind == "predictions":
+            preds = read_predictions(value, examples, ["translation"], "translation", total)["translation"]
+            hyps, info, label = [preds[ex.id] for ex in examples], {"kind": "predictions", "name": str(value)}, value
+        elif kind == "hyps":
+            so = hyps_outputs(value, examples, "translation")
+            hyps, info, label = [so.outputs["translation"][ex.id] for ex in examples], so.info, so.label
+        elif kind == "engine":
+            info = {"kind": "engine", "name": "apertium (briefsum.translate)"}
+            label = "briefsum.translate"
+            hyps = translate_lines(src, spec.language, spec.target or "en", opts.config, progress=opts.progress)
+        else:
+            raise EvalDataError(f"{spec.name} is a translation set: use the engine, --predictions or --hyps")
+        t_system = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        scores = corpus_metrics(hyps, streams, opts.bootstrap, opts.seed)
+        hl = [words(h) for h in hyps]
+        scored.append({"label": label, "system": info, "hyps": hyps, "scores": scores, "lengths": hl,
+                       "timing_s": {"system": round(t_system, 2), "scoring": round(time.perf_counter() - t0, 2)}})
+    seen: dict[str, int] = {}
+    for sc in scored:   # unique labels, as for summaries: "a.txt", "a.txt (2)"
+        n = seen.get(sc["label"], 0)
+        seen[sc["label"]] = n + 1
+        if n:
+            sc["label"] = f"{sc['label']} ({n + 1})"
+    rl = [words(r[0]) for r in refs]
+    first = scored[0]
     results = {
         "dataset": spec.name, "description": spec.description, "task": spec.task,
         "language": spec.language, "output_language": spec.target, "examples": len(examples),
-        "dataset_size": total, "limit": opts.limit, "system": system, "metric": "sacrebleu",
-        "scores": scores, "lengths": {"prediction": length_stats(hl), "reference": length_stats(rl)},
-        "timing_s": {"load": round(t_load, 2), "system": round(t_system, 2), "scoring": round(t_score, 2)},
+        "dataset_size": total, "limit": opts.limit, "system": first["system"], "metric": "sacrebleu",
+        "scores": first["scores"],
+        "lengths": {"prediction": length_stats(first["lengths"]), "reference": length_stats(rl)},
+        "timing_s": {"load": round(t_load, 2), **first["timing_s"]},
         "warnings": [],
     }
-    outputs = {"translation": {ex.id: h for ex, h in zip(examples, hyps)}}
-    return RunResult(results, outputs, [], {"translation": {"prediction": hl, "reference": rl}})
+    if len(scored) > 1:
+        results["systems"] = [{"label": s["label"], "system": s["system"], "scores": s["scores"],
+                               "lengths": {"prediction": length_stats(s["lengths"])}, "timing_s": s["timing_s"]}
+                              for s in scored]
+        results["comparison"] = compare_translation([(s["label"], s["hyps"]) for s in scored], streams,
+                                                    opts.paired_bs, opts.paired_ar, opts.seed)
+    outputs = {"translation": {ex.id: h for ex, h in zip(examples, first["hyps"])}}
+    for s in scored:
+        s["outputs"] = {"translation": {ex.id: h for ex, h in zip(examples, s["hyps"])}}
+    return RunResult(results, outputs, [], {"translation": {"prediction": first["lengths"], "reference": rl}},
+                     scored, examples, spec)
