@@ -37,7 +37,7 @@ def _read_yaml(path: Path) -> dict:
 
     try:
         raw = read_bounded(str(path), MAX_CONFIG_BYTES, name=f"config file {path}", timeout=CONFIG_READ_TIMEOUT_S,
-                           what=f"a config file may hold ({MAX_CONFIG_BYTES:,} bytes)")
+                           what=f"a config file may be ({MAX_CONFIG_BYTES:,} bytes)")
     except InputError as exc:
         msg = str(exc)
         if msg.endswith(": no such file"):

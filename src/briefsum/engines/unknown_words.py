@@ -82,6 +82,8 @@ def align_to_source(word: str, middle: str, source: str) -> str | None:
                 return src[i1 + j - j1]
             if i2 - i1 == 1:
                 return src[i1]
+            if j2 - j1 == 1 and i2 - i1 <= 3:  # one pivot word for a short source phrase ("conseil municipal")
+                return " ".join(src[i1:i2])
         return None
     return None
 

@@ -146,15 +146,15 @@ _VOID = frozenset("area base br col embed hr img input link meta param source tr
 
 def page_text(html: str, furniture: bool = True) -> str:
     """Every visible text of a page, a paragraph per block element, in order; without scripts and styles (and,
-    furniture=False, without navigation, headers, footers, asides and forms). A streaming walk: depth costs
-    nothing (a page nested 10,000 elements deep reads like a flat one)."""
+    furniture=False, without navigation, headers, footers, asides, forms and link texts: teasers, menus). A
+    streaming walk: depth costs nothing (a page nested 10,000 elements deep reads like a flat one)."""
     from html.parser import HTMLParser
 
     blocks: list[list[str]] = [[]]
     skip: list[str] = []  # the open elements whose text is dropped
 
     def dropped(tag: str) -> bool:
-        return tag in _INVISIBLE or (not furniture and tag in _FURNITURE)
+        return tag in _INVISIBLE or (not furniture and (tag in _FURNITURE or tag == "a"))
 
     class Walker(HTMLParser):
         def handle_starttag(self, tag, attrs):
