@@ -130,3 +130,47 @@ def test_eight_threads_give_the_same_results_as_serial_calls(example_text):
     for t in threads:
         t.join()
     assert results == serial
+
+
+def _leaf_paths(node, prefix=()):
+    if isinstance(node, dict) and node:
+        for k, v in node.items():
+            yield from _leaf_paths(v, prefix + (k,))
+    else:
+        yield prefix
+
+
+def _known_leaves():
+    from briefsum.config import load_config
+
+    data = load_config().data
+    return sorted(p for p in _leaf_paths({k: v for k, v in data.items() if k != "models"}) if p)
+
+
+_odd_values = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12),
+                        st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8),
+                        st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=4), st.integers(), max_size=2))
+
+
+@settings(max_examples=min(EXAMPLES, 40) if "BRIEFSUM_FUZZ_EXAMPLES" not in os.environ else EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(_known_leaves()), _odd_values)
+def test_any_value_for_any_config_key_is_accepted_or_a_config_error(path, value):
+    """A config value of any type for any known key: load_config accepts it or raises ConfigError, and an accepted
+    one runs the offline engine to a result or a documented error (never TypeError or ValueError from inside)."""
+    from briefsum.config import load_config
+
+    cfg: dict = {}
+    node = cfg
+    for k in path[:-1]:
+        node = node.setdefault(k, {})
+    node[path[-1]] = value
+    try:
+        load_config(cfg)
+    except errors.ConfigError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("config")
+        return
+    try:
+        briefsum.summarise(FR, engine="offline", target=None, config=cfg)
+    except DOCUMENTED:
+        pass
