@@ -129,11 +129,12 @@ def _routed(tr: Translator | None, doc: Document) -> Translator | None:
     return ParagraphRouter(tr, {s.text: langs[s.paragraph] for s in doc.sentences if s.paragraph in langs})
 
 
-def _untranslated_notes(tr: Translator | None, src: str, cfg: Config) -> list[str]:
+def _untranslated_notes(tr: Translator | None, src: str, target: str | None, cfg: Config) -> list[str]:
+    """The translator's words it could not translate, as warnings (none when nothing was translated)."""
     unknown = getattr(tr, "unknown", None)
     if unknown is None:
         return []
-    route = (cfg.get("apertium", "routes") or {}).get(f"{src}-en") or []
+    route = (cfg.get("apertium", "routes") or {}).get(f"{src}-{target}") or []
     pivot = route[0].split("-")[-1] if len(route) > 1 else "pivot"
     return unknown.warnings(src, pivot)
 
@@ -271,8 +272,10 @@ def summarise(
 ) -> Brief:
     """Summarise an article into graded summaries (in `target`, translated when needed).
 
-    Raises InputError (and its subclasses) for unusable input, ConfigError for a bad configuration,
-    ModelUnavailable when engine='neural' cannot load its models, BackendError when a backend fails.
+    Raises InputError (and its subclasses) for unusable input or arguments of the wrong type (grades a str or
+    not a list of names, engine or lang not a str), ConfigError for a bad configuration, ModelUnavailable when
+    engine='neural' cannot load its models, BackendError when a backend fails, TimeLimitError past
+    limits.timeout_s.
     """
     _check_lang_arg(lang)
     cfg, specs, engine, target = _call_settings(config, grades, engine, target)
@@ -296,7 +299,7 @@ def summarise(
             deadline.check("starting the offline engine")
             tr = _pick_translator(cfg, src, target, warnings, early, deadline)
             result = _offline_engine(cfg).run(doc, specs, target, _routed(tr, doc), translation)
-            warnings.extend(_untranslated_notes(tr, src, cfg))
+            warnings.extend(_untranslated_notes(tr, src, target, cfg))
     finally:  # a pre-started Apertium pipeline never outlives the call
         if early is not None:
             early.close()
@@ -398,7 +401,7 @@ def summarise_many(
                 if offline is None:
                     offline = _offline_engine(cfg)
                 results[i] = (offline.run(doc, specs, target, _routed(tr, doc), translation), "offline")
-                warnings.extend(_untranslated_notes(tr, doc.lang, cfg))
+                warnings.extend(_untranslated_notes(tr, doc.lang, target, cfg))
             res, name = results[i]
             out[i] = _brief(doc, conf, detected, meta, warnings, res, name, target)
         except BriefsumError as exc:
@@ -453,7 +456,7 @@ def translate(
         if reason:
             raise (UnsupportedLanguageError if "no Apertium route" in reason else ModelUnavailable)(reason)
         outs = _routed(tr, doc).translate_sentences([s.text for s in sents], src, target)
-        warnings.extend(_untranslated_notes(tr, src, cfg))
+        warnings.extend(_untranslated_notes(tr, src, target, cfg))
         name = tr.name
     return Translation(src, target, [AlignedSentence(s.index, s.paragraph, s.text, o) for s, o in zip(sents, outs)],
                        name, warnings)
