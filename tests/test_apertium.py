@@ -180,7 +180,7 @@ def test_no_temporary_files_are_left_behind(tmp_path, monkeypatch, direct):
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(tempfile, "tempdir", None)
     if not direct:
-        monkeypatch.setattr(apertium, "_direct_stages", lambda exe, modes: None)
+        monkeypatch.setattr(apertium, "_direct_stages", lambda exe, modes, **kw: None)
     tr = _translator()
     tr.prestart("fr", "en")
     if not direct:  # let the scripts make their temporary files before they are killed
@@ -215,8 +215,8 @@ def test_a_failing_stage_of_the_mode_pipeline_gives_one_clear_error_and_stops_al
 
     real = apertium._direct_stages
 
-    def with_bad_stage(exe, modes):
-        stages = real(exe, modes)
+    def with_bad_stage(exe, modes, **kw):
+        stages = real(exe, modes, **kw)
         return stages[:-3] + [(stages[-3][0], stage)] + stages[-2:]  # spa-eng's generator fails
 
     monkeypatch.setattr(apertium, "_direct_stages", with_bad_stage)

@@ -17,6 +17,7 @@ from .errors import (
     InputError,
     InputTooLargeError,
     ModelUnavailable,
+    TimeLimitError,
     UnknownGradeError,
     UnsupportedLanguageError,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "AlignedSentence", "BriefsumError", "InputError", "EmptyInputError", "InputTooLargeError",
     "UnsupportedLanguageError", "UnknownGradeError", "ConfigError", "ModelUnavailable", "BackendError", "BatchError",
     "EvalDataError", "__version__",
+    "TimeLimitError",
 ]
 
 

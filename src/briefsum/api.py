@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import warnings as warnings_module
 from typing import Iterable, Mapping
 
 from .brief import AlignedSentence, Brief, Translation
 from .config import Config, load_config
+from .deadline import Deadline
 from .engines.base import EngineResult, Translator
 from .errors import (BatchError, BriefsumError, ConfigError, EmptyInputError, InputError, InputTooLargeError,
                      ModelUnavailable, UnsupportedLanguageError)
@@ -26,14 +28,17 @@ def _check_lang(code: str, what: str) -> str:
     return code
 
 
-def _prepare(text: str, lang: str, cfg: Config) -> tuple[Document, float, bool, dict, list[str]]:
+def _prepare(text: str, lang: str, cfg: Config, deadline: Deadline | None = None, target: str | None = None
+             ) -> tuple[Document, float, bool, dict, list[str]]:
     if not isinstance(text, str):
         raise InputError(f"text must be a str, not {type(text).__name__}")
+    deadline = deadline or _deadline(cfg)
     limit = cfg.get("limits", "max_input_chars")
     if len(text) > limit:
         raise InputTooLargeError(f"input has {len(text):,} characters, more than the limit of {limit:,} "
                                  "(raise limits.max_input_chars in the config to allow it)")
     cleaned = clean(text)
+    deadline.check("cleaning the text")
     warnings = list(cleaned.warnings)
     if not cleaned.text.strip():
         raise EmptyInputError("input holds no text" + (" after HTML extraction" if cleaned.warnings else ""))
@@ -54,9 +59,11 @@ def _prepare(text: str, lang: str, cfg: Config) -> tuple[Document, float, bool, 
         if guess.lang not in (src, "und") and guess.confidence >= 0.9 and len(cleaned.text) >= 80:
             warnings.append(f"declared language {src} but the text looks like {guess.lang} "
                             f"(confidence {guess.confidence:.2f}); results may be poor")
-    doc = segment(cleaned.text, src)
+    deadline.check("identifying the language")
+    doc = segment(cleaned.text, src, deadline)
     if doc.words == 0:
         raise EmptyInputError("input holds no words (only punctuation or symbols)")
+    _note_foreign_paragraphs(doc, warnings, deadline, cfg, target)
     if len(doc.warnings) > 3:
         warnings.extend(doc.warnings[:2])
         warnings.append(f"... and {len(doc.warnings) - 2} more overlong sentences were cut into pieces")
@@ -65,20 +72,83 @@ def _prepare(text: str, lang: str, cfg: Config) -> tuple[Document, float, bool, 
     return doc, conf, detected, cleaned.metadata, warnings
 
 
-def _translator(cfg: Config) -> Translator:
+def _deadline(cfg: Config) -> Deadline:
+    return Deadline(float(cfg.get("limits", "timeout_s", default=300)))
+
+
+def _note_foreign_paragraphs(doc: Document, warnings: list[str], deadline: Deadline, cfg: Config,
+                             target: str | None) -> None:
+    """Record on the document the paragraphs written in another language, with one warning saying what happens
+    to them."""
+    from .text.langid import foreign_paragraphs
+
+    paras = doc.paragraphs
+    found = foreign_paragraphs([" ".join(s.text for s in p) for p in paras], doc.lang, deadline)
+    if not found:
+        return
+    doc.paragraph_langs = {paras[i][0].paragraph: g.lang for i, g in found.items()}
+    shown = ", ".join(f"{i + 1} ({g.lang}, {g.confidence:.2f})" for i, g in list(found.items())[:5])
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    if target is None or target == doc.lang:
+        fate = "they are left as written (the article is not translated)"
+    else:
+        routes = cfg.get("apertium", "routes") or {}
+        fates = []
+        for lang in dict.fromkeys(g.lang for g in found.values()):
+            if lang == target:
+                fates.append(f"{lang}: kept as written")
+            elif f"{lang}-{target}" in routes:
+                fates.append(f"{lang}: translated from {lang}")
+            else:
+                fates.append(f"{lang}: no route {lang}→{target}, translated as {doc.lang}")
+        fate = "; ".join(fates)
+    warnings.append(f"{len(found)} of {len(paras)} paragraphs look like another language than {doc.lang}: "
+                    f"paragraph {shown}{more} ({fate})")
+
+
+def _translator(cfg: Config, deadline: Deadline | None = None) -> Translator:
     from .engines.apertium import ApertiumTranslator
 
     ap = cfg.get("apertium") or {}
-    return ApertiumTranslator(ap.get("routes", {}), ap.get("packages", {}), ap.get("binary", "apertium"),
-                              float(cfg.get("limits", "backend_timeout_s")))
+    timeout = float(cfg.get("limits", "backend_timeout_s"))
+    left = deadline.remaining() if deadline is not None else None
+    if left is not None:
+        timeout = max(0.5, min(timeout, left))
+    return ApertiumTranslator(ap.get("routes", {}), ap.get("packages", {}), ap.get("binary", "apertium"), timeout,
+                              allow_custom_binary=ap.get("allow_custom_binary") is True,
+                              pivot_unknowns=ap.get("pivot_unknowns", "source"))
+
+
+def _routed(tr: Translator | None, doc: Document) -> Translator | None:
+    """The translator, wrapped to route the sentences of other-language paragraphs (when there are any)."""
+    langs = getattr(doc, "paragraph_langs", None)
+    if tr is None or not langs:
+        return tr
+    from .engines.routing import ParagraphRouter
+
+    return ParagraphRouter(tr, {s.text: langs[s.paragraph] for s in doc.sentences if s.paragraph in langs})
+
+
+def _untranslated_notes(tr: Translator | None, src: str, target: str | None, cfg: Config) -> list[str]:
+    """The translator's words it could not translate, as warnings (none when nothing was translated)."""
+    unknown = getattr(tr, "unknown", None)
+    if unknown is None:
+        return []
+    route = (cfg.get("apertium", "routes") or {}).get(f"{src}-{target}") or []
+    pivot = route[0].split("-")[-1] if len(route) > 1 else "pivot"
+    return unknown.warnings(src, pivot)
 
 
 def _offline_engine(cfg: Config):
     from .engines.extractive import ExtractiveEngine, make_scorer
 
     opts = dict(cfg.get("engine", "offline") or {})
-    if opts.get("model_path"):
-        opts["model_path"] = str(cfg.resolve_path(opts["model_path"]))
+    custom_model = bool(opts.get("model_path"))
+    if custom_model:
+        path = cfg.resolve_path(opts["model_path"])
+        if path.exists() and not path.is_file():  # a folder, a device, a FIFO: never opened
+            raise ConfigError(f"config: engine.offline.model_path is not a regular file: {path}")
+        opts["model_path"] = str(path)
     target = opts.get("headline_target")
     label = opts.get("headline_label")
     if label is False or (isinstance(label, str) and label.strip().lower() in ("none", "null", "off")):
@@ -98,7 +168,15 @@ def _offline_engine(cfg: Config):
     elif isinstance(langs, str) or not isinstance(langs, (list, tuple)):
         raise ConfigError(f"config: engine.offline.headline_label_langs must be a list of language codes, "
                           f"got {langs!r}")
-    return ExtractiveEngine(make_scorer(opts.get("scorer", "centrality"), opts), float(opts.get("redundancy", 0.6)),
+    if custom_model:
+        # A model file that does not load falls back to the centrality scorer with a notice the result's warnings
+        # carry; the loader's Python warning would only repeat it on stderr.
+        with warnings_module.catch_warnings():
+            warnings_module.simplefilter("ignore", RuntimeWarning)
+            scorer = make_scorer(opts.get("scorer", "centrality"), opts)
+    else:
+        scorer = make_scorer(opts.get("scorer", "centrality"), opts)
+    return ExtractiveEngine(scorer, float(opts.get("redundancy", 0.6)),
                             int(target) if target else None, float(opts.get("headline_fit_margin") or 0.0),
                             label, tuple(str(x) for x in langs))
 
@@ -116,10 +194,12 @@ def _prestart(cfg: Config, lang: str | None, target: str | None, engine: str):
 
 
 def _pick_translator(cfg: Config, src: str, target: str | None, warnings: list[str],
-                     early: Translator | None = None) -> Translator | None:
+                     early: Translator | None = None, deadline: Deadline | None = None) -> Translator | None:
     if target is None or target == src:
         return None
-    tr = early if early is not None else _translator(cfg)
+    tr = early if early is not None else _translator(cfg, deadline)
+    if early is not None and deadline is not None and deadline.remaining() is not None:
+        tr.timeout = max(0.5, min(tr.timeout, deadline.remaining()))
     reason = tr.missing_reason(src, target)
     if reason:
         warnings.append(f"not translated: {reason}; the summaries are in the source language ({src})")
@@ -144,10 +224,35 @@ def _neural_or_none(engine: str, build, what: str, fallback: str, warnings: list
     return None
 
 
+def _iterable(x) -> bool:
+    try:
+        iter(x)
+    except TypeError:
+        return False
+    return True
+
+
+def _check_lang_arg(lang) -> None:
+    if lang is not None and not isinstance(lang, str):
+        raise InputError(f"lang must be a language code such as 'fr' or 'auto', not {type(lang).__name__}")
+
+
 def _call_settings(config, grades, engine, target):
     """The configuration, grade specs, engine name and target language of one call, checked."""
+    if grades is not None and (isinstance(grades, (str, bytes, Mapping)) or not _iterable(grades)):
+        raise InputError(f"grades must be a list of grade names such as ['headline', 'brief'], not "
+                         f"{type(grades).__name__}" + (f" {grades!r}" if isinstance(grades, str) else ""))
+    if grades is not None:
+        grades = list(grades)
+        bad = next((g for g in grades if not isinstance(g, str)), None)
+        if bad is not None or any(not isinstance(g, str) for g in grades):
+            raise InputError(f"grades must be a list of grade names (str), got a {type(bad).__name__}: {bad!r}")
+    if engine is not None and not isinstance(engine, str):
+        raise InputError(f"engine must be a name (auto, offline or neural), not {type(engine).__name__}")
+    if target is not None and not isinstance(target, str):
+        raise InputError(f"target must be a language code such as 'en' (or None), not {type(target).__name__}")
     cfg = load_config(config)
-    specs = grade_specs(cfg, list(grades) if grades is not None else None)
+    specs = grade_specs(cfg, grades)
     engine = (engine or cfg.get("engine", "default") or "auto").lower()
     if engine not in ("auto", "offline", "neural"):
         raise InputError(f"unknown engine '{engine}' (use auto, offline or neural)")
@@ -167,13 +272,17 @@ def summarise(
 ) -> Brief:
     """Summarise an article into graded summaries (in `target`, translated when needed).
 
-    Raises InputError (and its subclasses) for unusable input, ConfigError for a bad configuration,
-    ModelUnavailable when engine='neural' cannot load its models, BackendError when a backend fails.
+    Raises InputError (and its subclasses) for unusable input or arguments of the wrong type (grades a str or
+    not a list of names, engine or lang not a str), ConfigError for a bad configuration, ModelUnavailable when
+    engine='neural' cannot load its models, BackendError when a backend fails, TimeLimitError past
+    limits.timeout_s.
     """
+    _check_lang_arg(lang)
     cfg, specs, engine, target = _call_settings(config, grades, engine, target)
+    deadline = _deadline(cfg)
     early = _prestart(cfg, lang, target, engine)
     try:
-        doc, conf, detected, meta, warnings = _prepare(text, lang, cfg)
+        doc, conf, detected, meta, warnings = _prepare(text, lang, cfg, deadline, target)
         src = doc.lang
         result: EngineResult | None = None
         engine_name = "offline"
@@ -187,8 +296,10 @@ def summarise(
             if result is not None:
                 engine_name = "neural"
         if result is None:
-            tr = _pick_translator(cfg, src, target, warnings, early)
-            result = _offline_engine(cfg).run(doc, specs, target, tr, translation)
+            deadline.check("starting the offline engine")
+            tr = _pick_translator(cfg, src, target, warnings, early, deadline)
+            result = _offline_engine(cfg).run(doc, specs, target, _routed(tr, doc), translation)
+            warnings.extend(_untranslated_notes(tr, src, target, cfg))
     finally:  # a pre-started Apertium pipeline never outlives the call
         if early is not None:
             early.close()
@@ -232,6 +343,9 @@ def summarise_many(
     """
     if isinstance(texts, str):
         raise InputError("summarise_many takes a list of texts (use summarise for one text)")
+    if texts is None or isinstance(texts, (bytes, Mapping)) or not _iterable(texts):
+        raise InputError(f"summarise_many takes a list of texts, not {type(texts).__name__}")
+    _check_lang_arg(lang)
     texts = list(texts)
     if errors not in ("raise", "return"):
         raise InputError(f"unknown errors mode '{errors}' (use raise or return)")
@@ -240,7 +354,7 @@ def summarise_many(
     prepared: dict[int, tuple] = {}
     for i, text in enumerate(texts):
         try:
-            prepared[i] = _prepare(text, lang, cfg)
+            prepared[i] = _prepare(text, lang, cfg, None, target)
         except BriefsumError as exc:
             out[i] = exc
     results: dict[int, tuple[EngineResult, str]] = {}
@@ -286,7 +400,8 @@ def summarise_many(
                 tr = _pick_translator(cfg, doc.lang, target, warnings)
                 if offline is None:
                     offline = _offline_engine(cfg)
-                results[i] = (offline.run(doc, specs, target, tr, translation), "offline")
+                results[i] = (offline.run(doc, specs, target, _routed(tr, doc), translation), "offline")
+                warnings.extend(_untranslated_notes(tr, doc.lang, target, cfg))
             res, name = results[i]
             out[i] = _brief(doc, conf, detected, meta, warnings, res, name, target)
         except BriefsumError as exc:
@@ -316,7 +431,7 @@ def translate(
     if engine not in ("auto", "offline", "neural"):
         raise InputError(f"unknown engine '{engine}' (use auto, offline or neural)")
     target = _check_lang(str(target), "target")
-    doc, _conf, _det, _meta, warnings = _prepare(text, source, cfg)
+    doc, _conf, _det, _meta, warnings = _prepare(text, source, cfg, None, target)
     src = doc.lang
     sents = doc.sentences
     outs: list[str] | None = None
@@ -340,7 +455,8 @@ def translate(
         reason = tr.missing_reason(src, target)
         if reason:
             raise (UnsupportedLanguageError if "no Apertium route" in reason else ModelUnavailable)(reason)
-        outs = tr.translate_sentences([s.text for s in sents], src, target)
+        outs = _routed(tr, doc).translate_sentences([s.text for s in sents], src, target)
+        warnings.extend(_untranslated_notes(tr, src, target, cfg))
         name = tr.name
     return Translation(src, target, [AlignedSentence(s.index, s.paragraph, s.text, o) for s, o in zip(sents, outs)],
                        name, warnings)

@@ -12,7 +12,7 @@ EXIT_INTERNAL = 1
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, not usage + message
-        sys.stderr.write(f"briefsum: {message} (see briefsum --help)\n")
+        _say(f"briefsum: {message} (see briefsum --help)\n")
         raise SystemExit(EXIT_USAGE)
 
 
@@ -43,69 +43,92 @@ def _version() -> str:
     return f"briefsum {__version__}"
 
 
-def read_input(path: str, encoding: str | None, max_chars: int | None = None) -> str:
-    """Read an input file or stdin as text; raise InputError with one clear line on any problem."""
+def input_byte_limit(max_chars: int) -> int:
+    """The most bytes an input of max_chars characters can take (UTF-32 with its byte-order mark)."""
+    return 4 * max_chars + 4
+
+
+def read_input(path: str, encoding: str | None, max_chars: int | None = None, timeout: float | None = None) -> str:
+    """Read an input file, device, FIFO or stdin as text, never more than the input limit allows; raise
+    InputError with one clear line on any problem."""
     from .errors import InputError
+    from .safeio import read_bounded
     from .text.normalise import decode_bytes
 
+    limit = input_byte_limit(max_chars if max_chars is not None else 2_000_000)
+    what = (f"the input limit ({max_chars:,} characters; raise limits.max_input_chars in a config)"
+            if max_chars is not None else "the input limit")
     if path == "-":
-        data = sys.stdin.buffer.read()
         name = "standard input"
+        if sys.stdin is None:
+            raise InputError("standard input is closed")
+        data = read_bounded(None, limit, name=name, timeout=timeout, what=what)
     else:
         name = path
-        if not os.path.exists(path):
-            raise InputError(f"{path}: no such file")
-        if os.path.isdir(path):
-            raise InputError(f"{path}: is a directory, not a file")
-        try:
-            size = os.path.getsize(path)
-            if max_chars is not None and size > 4 * max_chars:
-                raise InputError(f"{path}: file of {size:,} bytes is larger than the input limit "
-                                 f"({max_chars:,} characters; raise limits.max_input_chars in a config)")
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except PermissionError:
-            raise InputError(f"{path}: permission denied") from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        data = read_bounded(path, limit, name=name, timeout=timeout, what=what)
     if not data.strip():
         raise InputError(f"{name}: is empty")
     return decode_bytes(data, encoding, name=name)
 
 
 def render(brief, fmt: str, with_translation: bool) -> str:
-    """Format a Brief as text, Markdown or JSON."""
-    if fmt == "json":
-        return brief.to_json() + "\n"
-    md = fmt == "markdown"
-    lines: list[str] = []
-    models = ", ".join(f"{k} {v}" for k, v in brief.models.items())
-    direction = brief.source_lang if brief.output_lang == brief.source_lang else f"{brief.source_lang} → {brief.output_lang}"
-    conf = f" (detected, {brief.lang_confidence:.2f})" if brief.lang_detected else ""
-    head = f"briefsum · {direction}{conf} · engine {brief.engine}" + (f" ({models})" if models else "")
-    lines.append(f"<!-- {head} -->" if md else head)
-    lines.append("")
-    for name, g in brief.grades.items():
-        title = f"{name.upper()} ({g.words}/{g.max_words} words{', cut' if g.truncated else ''})"
-        lines.append(f"## {name.capitalize()}" if md else title)
-        if md:
-            lines.append(f"*{g.words}/{g.max_words} words, sentences {', '.join(str(i + 1) for i in g.source_indices)}*")
-            lines.append("")
-        lines.append(g.text)
-        lines.append("")
-    if with_translation and brief.translation is not None:
-        lines.append("## Translation" if md else "TRANSLATION")
-        if md:
-            lines.append("")
-        lines.append(brief.translation.text)
-        lines.append("")
-    if brief.warnings:
-        lines.append("## Warnings" if md else "WARNINGS")
-        if md:
-            lines.append("")
-        lines.extend(f"- {w}" for w in brief.warnings)
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    """Format a Brief as text, Markdown or JSON (see briefsum.render: the article's markup stays text)."""
+    from .render import render as _render_brief
+
+    return _render_brief(brief, fmt, with_translation)
+
+
+def _say(message: str) -> None:
+    """One line on stderr, whatever its encoding (a character it cannot show is escaped), even when closed."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        enc = getattr(stream, "encoding", None) or "utf-8"
+        stream.write(message.encode(enc, "backslashreplace").decode(enc, "replace"))
+        stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _write_stdout(text: str) -> None:
+    from .errors import InputError
+
+    out = sys.stdout
+    if out is None:
+        raise InputError("standard output is closed (use --output FILE)")
+    enc = getattr(out, "encoding", None) or "utf-8"
+    try:
+        data = text.encode(enc)
+    except UnicodeEncodeError as exc:
+        raise InputError(f"standard output's encoding {enc} cannot show the result (character "
+                         f"{text[exc.start]!a}); set PYTHONIOENCODING=utf-8 or use --output FILE") from None
+    try:
+        buf = getattr(out, "buffer", None)
+        if buf is not None:
+            out.flush()
+            buf.write(data)
+            buf.flush()
+        else:
+            out.write(text)
+            out.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as exc:
+        _silence_stdout()
+        raise InputError(f"cannot write to standard output ({getattr(exc, 'strerror', None) or exc})") from None
+
+
+def _silence_stdout() -> None:
+    """After a failed write, nothing more goes to stdout: the interpreter's final flush of what is left in its
+    buffer goes to /dev/null instead of failing again with a second message."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1)
+        os.close(fd)
+        sys.stdout = open(os.devnull, "w")
+    except OSError:
+        sys.stdout = None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,13 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except KeyboardInterrupt:
-        sys.stderr.write("briefsum: interrupted\n")
+        _say("briefsum: interrupted\n")
         return 130
     except BrokenPipeError:
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
+        _silence_stdout()
         return 0
     except Exception as exc:  # every error a user can cause becomes one line
         from .errors import BriefsumError
@@ -132,12 +152,12 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("BRIEFSUM_DEBUG"):
             raise
         if isinstance(exc, BriefsumError):
-            sys.stderr.write(f"briefsum: {exc}\n")
+            _say(f"briefsum: {exc}\n")
             return exc.exit_code
         if isinstance(exc, MemoryError):
-            sys.stderr.write("briefsum: out of memory (try a smaller input)\n")
+            _say("briefsum: out of memory (try a smaller input)\n")
             return EXIT_INTERNAL
-        sys.stderr.write(f"briefsum: internal error: {type(exc).__name__}: {exc} (set BRIEFSUM_DEBUG=1 for details)\n")
+        _say(f"briefsum: internal error: {type(exc).__name__}: {exc} (set BRIEFSUM_DEBUG=1 for details)\n")
         return EXIT_INTERNAL
 
 
@@ -146,30 +166,34 @@ def _run(args) -> int:
     from .config import load_config
     from .errors import InputError
 
+    if not args.output and sys.stdout is None:
+        raise InputError("standard output is closed (use --output FILE)")
     cfg = load_config(args.config)
     if args.output and os.path.exists(args.output):
         if os.path.isdir(args.output):
             raise InputError(f"{args.output}: output path is a directory")
         if not args.force:
             raise InputError(f"{args.output}: already exists (use --force to overwrite)")
-    text = read_input(args.file, args.encoding, cfg.get("limits", "max_input_chars"))
+    text = read_input(args.file, args.encoding, cfg.get("limits", "max_input_chars"),
+                      float(cfg.get("limits", "timeout_s", default=300)))
     target = None if args.target.strip().lower() in ("none", "source", "") else args.target
     grades = [g for g in args.grades.split(",")] if args.grades is not None else None
     brief = summarise(text, lang=args.lang, target=target, grades=grades, engine=args.engine, config=cfg,
                       translation=args.translation)
     out = render(brief, args.format, args.translation)
     if args.output:
+        from .safeio import write_atomic
+
         try:
-            # "x" refuses to replace a file that appeared meanwhile; only the requested path is written.
-            with open(args.output, "w" if args.force else "x", encoding="utf-8") as fh:
-                fh.write(out)
+            # A temporary file renamed into place: a failed write leaves the old file whole and nothing partial;
+            # without --force, a file that appeared meanwhile is not replaced.
+            write_atomic(args.output, out.encode("utf-8"), replace=args.force)
         except FileExistsError:
             raise InputError(f"{args.output}: already exists (use --force to overwrite)") from None
         except OSError as exc:
             raise InputError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
     else:
-        sys.stdout.write(out)
-        sys.stdout.flush()
+        _write_stdout(out)
     return 0
 
 

@@ -23,24 +23,67 @@ def _safe_load(text: str):
     return yaml.load(text, Loader=_LOADER)
 
 
+# A config file is small: anything larger (a device such as /dev/zero, a runaway pipe) is refused unread.
+MAX_CONFIG_BYTES = 1 << 20
+# Aliases may share a node many times over (a "billion laughs" file): past this many nodes, counted with
+# every alias expanded, the file is refused before anything walks it.
+MAX_CONFIG_NODES = 100_000
+CONFIG_READ_TIMEOUT_S = 10.0
+
+
 def _read_yaml(path: Path) -> dict:
+    from .errors import InputError
+    from .safeio import read_bounded
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+        raw = read_bounded(str(path), MAX_CONFIG_BYTES, name=f"config file {path}", timeout=CONFIG_READ_TIMEOUT_S,
+                           what=f"a config file may be ({MAX_CONFIG_BYTES:,} bytes)")
+    except InputError as exc:
+        msg = str(exc)
+        if msg.endswith(": no such file"):
+            msg = f"config file not found: {path}"
+        raise ConfigError(msg) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid UTF-8 (byte {exc.start})") from None
     try:
         data = _safe_load(text)
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         where = f" (line {line + 1})" if line is not None else ""
         raise ConfigError(f"config file {path} is not valid YAML{where}") from None
+    except RecursionError:
+        raise ConfigError(f"config file {path} is nested too deeply") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ConfigError(f"config file {path} must hold a mapping at the top level")
+    if expanded_size(data) > MAX_CONFIG_NODES:
+        raise ConfigError(f"config file {path} expands to more than {MAX_CONFIG_NODES:,} values "
+                          "(YAML aliases repeating nodes); write the values out instead")
     return data
+
+
+def expanded_size(node, _memo: dict | None = None, _depth: int = 0) -> int:
+    """How many values a loaded YAML tree holds with every shared (aliased) node counted each time it is used;
+    linear in the number of distinct nodes (shared ones are sized once)."""
+    memo = {} if _memo is None else _memo
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if _depth > 200:
+        return MAX_CONFIG_NODES + 1
+    memo[key] = MAX_CONFIG_NODES + 1  # a node that contains itself expands without end
+    if isinstance(node, dict):
+        size = 1 + sum(expanded_size(k, memo, _depth + 1) + expanded_size(v, memo, _depth + 1)
+                       for k, v in node.items())
+    elif isinstance(node, (list, tuple)):
+        size = 1 + sum(expanded_size(v, memo, _depth + 1) for v in node)
+    else:
+        size = 1
+    memo[key] = min(size, MAX_CONFIG_NODES + 1)
+    return memo[key]
 
 
 def packaged_config(name: str) -> dict:
@@ -113,9 +156,11 @@ def load_config(config: "str | os.PathLike | Mapping | Config | None" = None) ->
     if config is None:
         cfg = Config(copy.deepcopy(base), None)
     elif isinstance(config, Mapping):
+        if expanded_size(config) > MAX_CONFIG_NODES:
+            raise ConfigError(f"config mapping holds more than {MAX_CONFIG_NODES:,} values")
         cfg = Config(deep_merge(base, config), Path.cwd())
     elif isinstance(config, (str, os.PathLike)):
-        path = Path(os.path.expanduser(str(config))).resolve()
+        path = Path(os.path.abspath(os.path.expanduser(str(config))))  # /dev/fd/N stays readable
         if path.is_dir():
             raise ConfigError(f"config path is a directory, not a YAML file: {path}")
         cfg = Config(deep_merge(base, _read_yaml(path)), path.parent)
@@ -126,31 +171,9 @@ def load_config(config: "str | os.PathLike | Mapping | Config | None" = None) ->
 
 
 def validate(cfg: Config) -> None:
-    """Check the parts of a config that the pipeline relies on; raise ConfigError naming the bad key."""
-    grades = cfg.get("grades")
-    if not isinstance(grades, Mapping) or not grades:
-        raise ConfigError("config: 'grades' must be a non-empty mapping of grade name to budget")
-    for name, spec in grades.items():
-        if not isinstance(spec, Mapping):
-            raise ConfigError(f"config: grade '{name}' must be a mapping")
-        mw = spec.get("max_words")
-        if not isinstance(mw, int) or isinstance(mw, bool) or mw < 1:
-            raise ConfigError(f"config: grades.{name}.max_words must be a positive integer, got {mw!r}")
-        ms = spec.get("max_sentences")
-        if ms is not None and (not isinstance(ms, int) or isinstance(ms, bool) or ms < 1):
-            raise ConfigError(f"config: grades.{name}.max_sentences must be a positive integer, got {ms!r}")
-        mf = spec.get("max_fraction")
-        if mf is not None and (not isinstance(mf, (int, float)) or isinstance(mf, bool) or not 0 < mf <= 1):
-            raise ConfigError(f"config: grades.{name}.max_fraction must be in (0, 1], got {mf!r}")
-        ff = spec.get("fraction_floor")
-        if ff is not None and (not isinstance(ff, int) or isinstance(ff, bool) or ff < 1):
-            raise ConfigError(f"config: grades.{name}.fraction_floor must be a positive integer, got {ff!r}")
-    mx = cfg.get("limits", "max_input_chars")
-    if not isinstance(mx, int) or isinstance(mx, bool) or mx < 1:
-        raise ConfigError(f"config: limits.max_input_chars must be a positive integer, got {mx!r}")
-    to = cfg.get("limits", "backend_timeout_s")
-    if not isinstance(to, (int, float)) or isinstance(to, bool) or to <= 0:
-        raise ConfigError(f"config: limits.backend_timeout_s must be a positive number, got {to!r}")
-    eng = cfg.get("engine", "default")
-    if eng not in ("auto", "offline", "neural"):
-        raise ConfigError(f"config: engine.default must be auto, offline or neural, got {eng!r}")
+    """Check every key and value of a config; raise ConfigError naming the bad key (with a suggestion for a
+    misspelt one). The known keys are those of the packaged defaults (configs/default.yaml and models.yaml),
+    so a key added there is accepted everywhere at once."""
+    from .settings import check_config
+
+    check_config(cfg.data, _defaults())

@@ -69,3 +69,9 @@ class EvalDataError(BriefsumError, ValueError):
     """An evaluation data file is missing or malformed."""
 
     exit_code = 2
+
+
+class TimeLimitError(BriefsumError, TimeoutError):
+    """A call ran past its wall-clock budget (limits.timeout_s) and was stopped between two steps."""
+
+    exit_code = 2

@@ -8,12 +8,15 @@ import shutil
 import subprocess
 from typing import Mapping, Sequence
 
-from ..errors import BackendError, UnsupportedLanguageError
+from ..errors import BackendError, ConfigError, UnsupportedLanguageError
+from .unknown_words import UnknownWords, restore_pivot_unknowns
 
 # Apertium's stream format gives these characters meaning; the txt deformatter escapes them, and
 # characters that could still split lines are replaced before sending.
 _LINE_BREAKERS = re.compile(r"[\n\r\u2028\u2029\x0b\x0c\x85]")
 _MARK = re.compile(r"(?<![\w#@*])[#@*](?=\w)")
+# A mode is a name (fr-es, spa-eng_US), never a path: a config cannot make Apertium read a .mode file elsewhere.
+MODE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 class ApertiumTranslator:
@@ -22,15 +25,25 @@ class ApertiumTranslator:
     name = "apertium"
 
     def __init__(self, routes: Mapping[str, Sequence[str]], packages: Mapping[str, str] | None = None,
-                 binary: str = "apertium", timeout: float = 120.0):
+                 binary: str = "apertium", timeout: float = 120.0, *, allow_custom_binary: bool = True,
+                 pivot_unknowns: str = "source"):
         self.routes = {k: list(v) for k, v in routes.items()}
+        for pair, modes in self.routes.items():
+            for m in modes:
+                if not isinstance(m, str) or not MODE_NAME.fullmatch(m) or ".." in m:
+                    raise ConfigError(f"config: apertium.routes.{pair} must list Apertium mode names, got {m!r}")
         self.packages = dict(packages or {})
         self.binary = binary
+        self.allow_custom_binary = allow_custom_binary
         self.timeout = timeout
+        self.pivot_unknowns = pivot_unknowns
+        self.unknown = UnknownWords()  # what the translations so far could not translate
         self._warm: tuple | None = None  # (modes, processes, stderr files) started ahead by prestart
 
     # -- availability -------------------------------------------------------------------------
     def executable(self) -> str | None:
+        if not self.allow_custom_binary and os.path.basename(self.binary) != self.binary:
+            return None  # a path: only run when the config explicitly allows another program
         return shutil.which(self.binary)
 
     def supports(self, source: str, target: str) -> bool:
@@ -74,12 +87,20 @@ class ApertiumTranslator:
             raise (UnsupportedLanguageError if "no Apertium route" in reason else BackendError)(reason)
         lines = [_LINE_BREAKERS.sub(" ", s).strip() for s in sentences]
         payload = "\n".join(lines) + "\n"
-        out = self._run_modes(self.routes[f"{source}-{target}"], payload).split("\n")
-        if out and out[-1] == "":
-            out.pop()
+        modes = self.routes[f"{source}-{target}"]
+        raw, middle = self._run_modes(modes, payload)
+        out = _lines(raw)
         if len(out) != len(lines):
             raise BackendError(f"Apertium returned {len(out)} lines for {len(lines)} sentences; alignment lost")
-        return [self._clean(o, src, target) for o, src in zip(out, lines)]
+        mid = _lines(middle) if middle is not None else None
+        if mid is not None and len(mid) != len(lines):
+            mid = None
+        done = []
+        for k, (o, src) in enumerate(zip(out, lines)):
+            o = restore_pivot_unknowns(o, src, mid[k] if mid else None, len(modes) > 1,
+                                       self.pivot_unknowns == "source", self.unknown)
+            done.append(self._clean(o, src, target))
+        return done
 
     def prestart(self, source: str, target: str) -> None:
         """Start the pipeline for a pair now (its dictionaries load while other work runs); the next
@@ -102,33 +123,52 @@ class ApertiumTranslator:
 
     def _start(self, modes: Sequence[str]) -> "_Pipeline":
         """Start the route as one chain of processes: each mode's stages read from its installed .mode file
-        (what `apertium -u -f txt MODE` runs, without the shell script around it), or, when the modes cannot
-        be read that way (another binary, an unusual mode file), the `apertium` command once per mode."""
-        exe = self.executable() or self.binary
-        stages = _direct_stages(exe, modes)
-        if stages is not None:
-            return _BashPipeline.start(tuple(modes), stages, env=_direct_env(exe))
+        (what `apertium -f txt MODE` runs, without the shell script around it), or, when the modes cannot
+        be read that way (another binary, an unusual mode file), the `apertium` command once per mode.
+        Unknown words keep Apertium's marks (* unknown, # not generated); a route of several modes also
+        copies the first mode's output (the pivot text) to a file, to align the pivot's unknown words."""
         import tempfile
 
-        # The script makes a temporary file and removes it on exit, which a killed script never does: give
-        # it a folder of its own, removed with the pipeline.
+        exe = self.executable() or self.binary
+        stages = _direct_stages(exe, modes, marks=True)
         tmpdir = tempfile.mkdtemp(prefix="briefsum-apertium-")
-        env = dict(os.environ, TMPDIR=tmpdir)
+        tee = (os.path.join(tmpdir, "pivot.txt") if len(modes) > 1 and self.pivot_unknowns == "source"
+               and shutil.which("tee") else None)
         try:
-            return _Pipeline.start(tuple(modes), [(m, [exe, "-u", "-f", "txt", m]) for m in modes], env, tmpdir)
+            if stages is not None:
+                pipe = _BashPipeline.start(tuple(modes), _with_tee(stages, modes[0], tee), env=_direct_env(exe),
+                                           tmpdir=tmpdir)
+            else:
+                # The script makes a temporary file and removes it on exit, which a killed script never does:
+                # give it a folder of its own, removed with the pipeline.
+                env = dict(os.environ, TMPDIR=tmpdir)
+                pipe = _Pipeline.start(tuple(modes), _with_tee([(m, [exe, "-f", "txt", m]) for m in modes],
+                                                                modes[0], tee), env, tmpdir)
         except BaseException:
             shutil.rmtree(tmpdir, ignore_errors=True)
             raise
+        pipe.tee = tee
+        return pipe
 
-    def _run_modes(self, modes: Sequence[str], payload: str) -> str:
-        """Run the modes as one pipeline (the stages work concurrently), with one timeout for all."""
+    def _run_modes(self, modes: Sequence[str], payload: str) -> tuple[str, str | None]:
+        """Run the modes as one pipeline (the stages work concurrently), with one timeout for all; the output
+        and, for a route of several modes, the first mode's output (None when not recorded)."""
         pipe, self._warm = self._warm, None
         if pipe is None or pipe.modes != tuple(modes) or not pipe.alive():
             if pipe is not None:
                 pipe.stop()
             pipe = self._start(modes)
         try:
-            return pipe.run(payload, self.timeout)
+            out = pipe.run(payload, self.timeout)
+            middle = None
+            tee = getattr(pipe, "tee", None)
+            if tee is not None:
+                try:
+                    with open(tee, "rb") as fh:
+                        middle = fh.read(4 * len(payload.encode("utf-8")) + 4096).decode("utf-8", "replace")
+                except OSError:
+                    middle = None
+            return out, middle
         finally:
             pipe.stop()
 
@@ -145,8 +185,25 @@ class ApertiumTranslator:
         return out
 
 
+def _lines(text: str) -> list[str]:
+    out = text.split("\n")
+    if out and out[-1] == "":
+        out.pop()
+    return out
+
+
+def _with_tee(stages: list[tuple[str, list[str]]], first: str, path: str | None) -> list[tuple[str, list[str]]]:
+    """The stages with `tee path` after the last stage of mode `first` (nothing changes without a path)."""
+    if path is None:
+        return stages
+    last = max(i for i, (m, _) in enumerate(stages) if m == first)
+    return stages[:last + 1] + [(first, [shutil.which("tee") or "tee", path])] + stages[last + 1:]
+
+
 class _Pipeline:
     """A chain of started processes: the stdout of each feeds the next; stderr goes to one file per mode."""
+
+    tee: str | None = None
 
     def __init__(self, modes: tuple, labels: list[str], procs: list, errs: dict, tmpdir: str | None):
         self.modes, self.labels, self.procs, self.errs, self.tmpdir = modes, labels, procs, errs, tmpdir
@@ -348,9 +405,9 @@ def _direct_env(exe: str) -> dict:
     return env
 
 
-def _parse_mode(text: str, search: str) -> list[list[str]] | None:
+def _parse_mode(text: str, search: str, marks: bool = False) -> list[list[str]] | None:
     """The argument lists of one mode's stages (as apertium-wblank-mode wrote it), destxt and retxt included;
-    None when not safely readable."""
+    None when not safely readable. marks: unknown words keep Apertium's marks ($1 = -g, else -n)."""
     text = text.strip()
     if not text or "\n" in text:
         return None
@@ -373,7 +430,7 @@ def _parse_mode(text: str, search: str) -> list[list[str]] | None:
         elif set(tok) <= set("();<>|&"):
             return None
         elif tok == "$1":
-            stages[-1].append("-n")
+            stages[-1].append("-g" if marks else "-n")
         elif tok != "$2":
             stages[-1].append(tok)
     if any(not st or "=" in st[0] for st in stages) or any(c in tok for st in stages for tok in st for c in "`*?[~{"):
@@ -387,10 +444,10 @@ def _parse_mode(text: str, search: str) -> list[list[str]] | None:
     return wrapped
 
 
-def _direct_stages(exe: str, modes: Sequence[str]) -> list[tuple[str, list[str]]] | None:
+def _direct_stages(exe: str, modes: Sequence[str], marks: bool = False) -> list[tuple[str, list[str]]] | None:
     """(mode, argv) for every stage of the route, or None when a mode cannot run without the script.
     What is learnt is kept for the process (the helper commands run once, side by side)."""
-    todo = [m for m in dict.fromkeys(modes) if (exe, m) not in _DIRECT]
+    todo = [m for m in dict.fromkeys(modes) if (exe, m, marks) not in _DIRECT]
     if todo:
         paths = _script_paths(exe)
         if paths is None:
@@ -407,10 +464,10 @@ def _direct_stages(exe: str, modes: Sequence[str]) -> list[tuple[str, list[str]]
             names = (texts.pop() or "").splitlines()
             _LOCALE.append(next((n for n in names if re.search(r"utf[.-]*8", n, re.I)), None))
         for m, text in zip(todo, texts):
-            _DIRECT[(exe, m)] = _parse_mode(text, search) if text is not None and _LOCALE[0] else None
+            _DIRECT[(exe, m, marks)] = _parse_mode(text, search, marks) if text is not None and _LOCALE[0] else None
     out: list[tuple[str, list[str]]] = []
     for mode in modes:
-        stages = _DIRECT[(exe, mode)]
+        stages = _DIRECT[(exe, mode, marks)]
         if stages is None:
             return None
         out.extend((mode, list(argv)) for argv in stages)

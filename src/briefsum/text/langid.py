@@ -106,3 +106,42 @@ def known_language(code: str) -> bool:
     except Exception:
         return False
     return True
+
+
+# Paragraphs shorter than this are not checked on their own (too little text to tell a language by).
+PARAGRAPH_MIN_WORDS = 20
+PARAGRAPH_MIN_CONFIDENCE = 0.9
+MAX_PARAGRAPHS_CHECKED = 200
+
+
+def _plainly(text: str, lang: str) -> bool:
+    """True when the function words of lang make up a good share of the text's words, more than any other
+    language's: plainly that language, no need to ask lingua (which would load every language's model)."""
+    if lang not in _FUNCTION_WORDS:
+        return False
+    words = _WORD.findall(text.lower())
+    shares = {k: sum(w in fw for w in words) / max(1, len(words)) for k, fw in _FUNCTION_WORDS.items()}
+    return shares[lang] >= 0.2 and all(shares[lang] > v for k, v in shares.items() if k != lang)
+
+
+def foreign_paragraphs(paragraphs: list[str], lang: str, deadline=None) -> dict[int, LanguageGuess]:
+    """Paragraphs (by index) that are confidently in another language than `lang`: an English quotation in a
+    French article, a German paragraph pasted in. Checks the first MAX_PARAGRAPHS_CHECKED long paragraphs."""
+    out: dict[int, LanguageGuess] = {}
+    if len(paragraphs) < 2:
+        return out
+    checked = 0
+    for i, para in enumerate(paragraphs):
+        if len(_WORD.findall(para)) < PARAGRAPH_MIN_WORDS:
+            continue
+        if checked >= MAX_PARAGRAPHS_CHECKED:
+            break
+        checked += 1
+        if _plainly(para, lang):
+            continue
+        if deadline is not None:
+            deadline.check("identifying the language of each paragraph")
+        guess = identify(para, 2000)
+        if guess.lang not in (lang, "und") and guess.confidence >= PARAGRAPH_MIN_CONFIDENCE:
+            out[i] = guess
+    return out

@@ -31,11 +31,18 @@ _TRANSLATE = {
 for _c in list(range(0x00, 0x20)) + list(range(0x7F, 0xA0)):
     if _c not in (0x09, 0x0A, 0x0D, 0x85):
         _TRANSLATE.setdefault(_c, None)
+# Bidirectional embeddings, overrides and isolates can make text display in another order than it is stored
+# (U+202E turns "txt.exe" around): dropped. The plain marks (U+200E/U+200F/U+061C) stay.
+BIDI_CONTROLS = (0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069)
+for _c in BIDI_CONTROLS:
+    _TRANSLATE[_c] = None
 
-_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
-_HTML_FRAGMENT = re.compile(r"^\s*<(p|div|article|section|span|h[1-6]|ul|ol|table|main)[\s>].*</\1>\s*$", re.I | re.S)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_TOKEN_CHARS = 200
+# Tags an HTML page or fragment may start with (after a prolog, comments and a doctype).
+_HTML_TAGS = frozenset("""html head body meta title link style script base noscript p div article section span
+    h1 h2 h3 h4 h5 h6 ul ol li table thead tbody tr td th main header footer nav aside figure blockquote pre
+    br hr a b i em strong img form dl dt dd center font template svg""".split())
 _HEADER_DATE = re.compile(r"^\s*date[:\s]\s*(\d{4}-\d{2}(?:-\d{2})?)\s+", re.I)
 
 
@@ -95,29 +102,127 @@ def _guess_encoding(data: bytes) -> str | None:
 
 
 def is_html(text: str) -> bool:
-    """True when the text is an HTML page (or a fragment of block elements) rather than plain text."""
-    return bool(_HTML_START.match(text[:4096]) or _HTML_FRAGMENT.match(text))
+    """True when the text is an HTML or XHTML page, or a fragment, rather than plain text: after blanks, an XML
+    prolog, any number of comments and a doctype, the first thing is an HTML tag. Linear time (no regex)."""
+    i, n = 0, len(text)
+    saw_markup = False
+    while True:
+        while i < n and text[i] in " \t\r\n\f\ufeff":
+            i += 1
+        if text.startswith("<!--", i):
+            end = text.find("-->", i + 4)
+            if end < 0:
+                return False
+            i, saw_markup = end + 3, True
+        elif text.startswith("<?", i):
+            end = text.find("?>", i + 2)
+            if end < 0 or not text[i + 2:i + 5].lower() == "xml":
+                return False
+            i, saw_markup = end + 2, True
+        elif text[i:i + 9].lower() == "<!doctype":
+            end = text.find(">", i)
+            return end > 0 and "html" in text[i:end].lower()
+        else:
+            break
+    if i >= n or text[i] != "<":
+        return False
+    j = i + 1
+    while j < n and j - i <= 12 and (text[j].isalnum()):
+        j += 1
+    name = text[i + 1:j].lower()
+    if name not in _HTML_TAGS or j >= n or text[j] not in " \t\r\n/>":
+        return False
+    # A fragment must close something: "<b> is bold" in prose is not a page.
+    return saw_markup or name in ("html", "head", "body") or "</" in text
 
 
-def _strip_tags(html: str) -> str:
-    import lxml.html  # installed with trafilatura
+# Elements whose content is never article text, and those that usually hold a page's furniture.
+_INVISIBLE = frozenset("script style noscript template head svg math iframe object select textarea button".split())
+_FURNITURE = frozenset("nav header footer aside form menu".split())
+_BLOCKS = frozenset("""p div li ul ol dl dt dd table tr td th thead tbody tfoot caption h1 h2 h3 h4 h5 h6 blockquote
+    pre article section main figure figcaption br hr address details summary center""".split())
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
+
+def page_text(html: str, furniture: bool = True) -> str:
+    """Every visible text of a page, a paragraph per block element, in order; without scripts and styles (and,
+    furniture=False, without navigation, headers, footers, asides, forms and link texts: teasers, menus). A
+    streaming walk: depth costs nothing (a page nested 10,000 elements deep reads like a flat one)."""
+    from html.parser import HTMLParser
+
+    blocks: list[list[str]] = [[]]
+    skip: list[str] = []  # the open elements whose text is dropped
+
+    def dropped(tag: str) -> bool:
+        return tag in _INVISIBLE or (not furniture and (tag in _FURNITURE or tag == "a"))
+
+    class Walker(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in _BLOCKS and blocks[-1]:
+                blocks.append([])
+            if tag not in _VOID and dropped(tag):
+                skip.append(tag)
+
+        def handle_endtag(self, tag):
+            if skip and skip[-1] == tag:
+                skip.pop()
+            elif tag in skip:  # a missing end tag inside: close down to this one
+                while skip and skip.pop() != tag:
+                    pass
+            if tag in _BLOCKS and blocks[-1]:
+                blocks.append([])
+
+        def handle_data(self, data):
+            if not skip:
+                blocks[-1].append(data)
+
+    walker = Walker(convert_charrefs=True)
     try:
-        root = lxml.html.fromstring(html)
-    except Exception:
-        return ""
-    for bad in root.xpath("//script|//style|//noscript"):
-        bad.drop_tree()
-    blocks = [b.text_content().strip() for b in root.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote")]
-    return "\n\n".join(b for b in blocks if b) or root.text_content()
+        walker.feed(html)
+        walker.close()
+    except Exception:  # html.parser is lenient; anything it still refuses keeps what was read
+        pass
+    paras = (" ".join("".join(b).split()) for b in blocks)
+    return "\n\n".join(p for p in paras if p)
 
 
-def html_to_text(html: str) -> tuple[str, dict]:
-    """Extract an HTML page's article text (and title/date when found) with trafilatura."""
+def _plain_blocks(text: str) -> str:
+    """trafilatura writes list items as "- item" and table rows as "| a | b |": plain paragraphs instead."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        s = line.strip()
+        m = _TABLE_ROW.match(s)
+        if m:
+            out.extend(c.strip() for c in m.group(1).split("|") if c.strip() and set(c.strip()) - set("-: "))
+        elif s.startswith(("- ", "* ")):
+            out.append(s[2:])
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+# Extraction keeping less than this share of the page's words (outside navigation and the like) is checked
+# against the plain walk of the page, and a warning says how much was left out.
+LOW_SHARE = 0.4
+FALLBACK_SHARE = 0.2  # below this share, the page's own text walk replaces the extraction
+_TABLE_ROW = re.compile(r"^\|(.*)\|$")
+
+
+def html_to_text(html: str) -> tuple[str, dict, list[str]]:
+    """Extract an HTML page's article text (and title/date when found) with trafilatura, tables included.
+
+    When trafilatura keeps far fewer words than the page holds outside its navigation (an article in bare
+    divs, lists or tables, or nested deeper than its parser goes), the page's own text walk is used instead.
+    Returns the text, the metadata and warnings (how much of the page was left out, when that is much).
+    """
     import trafilatura  # imported only for HTML input
 
-    doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
-                                      favor_precision=True, with_metadata=True)
+    warnings: list[str] = []
+    try:
+        doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=True,
+                                          favor_precision=True, with_metadata=True)
+    except (RecursionError, ValueError, TypeError):  # a pathological tree: the text walk below still reads it
+        doc = None
     meta: dict = {}
     text = ""
     if doc is not None:
@@ -127,9 +232,20 @@ def html_to_text(html: str) -> tuple[str, dict]:
             value = get(key)
             if value:
                 meta[key] = value
-    if not text.strip():
-        text = _strip_tags(html)
-    return text, meta
+    text = _plain_blocks(text)
+    body = page_text(html, furniture=False)
+    page_words = len(body.split())
+    got = len(text.split())
+    if page_words and got < LOW_SHARE * page_words:
+        # Furniture-free walk of the page: the whole text, when the extraction lost most of it.
+        if got < FALLBACK_SHARE * page_words:
+            text, got = body, page_words
+            meta["extraction"] = "text-walk"
+        if got < LOW_SHARE * page_words:
+            warnings.append(f"the article extracted from the HTML page holds {got:,} of the {page_words:,} words "
+                            f"of the page's text ({got / page_words:.0%}); the rest (links, teasers, other "
+                            "blocks) was left out")
+    return text, meta, warnings
 
 
 def normalise(text: str) -> str:
@@ -145,22 +261,55 @@ def normalise(text: str) -> str:
     return text.strip()
 
 
+def _is_unspaced_script(token: str) -> bool:
+    """A run of Chinese, Japanese, Korean or Thai: a sentence or more written without spaces, not a token."""
+    from .segment import CJK_CHAR
+
+    return len(CJK_CHAR.findall(token)) >= 0.3 * len(token)
+
+
+def _shorten_long_tokens(text: str) -> tuple[str, int]:
+    """Tokens longer than MAX_TOKEN_CHARS (a pasted blob, a URL) are cut to it with an ellipsis; runs of a
+    script written without spaces are left whole (the segmenter splits them into sentences)."""
+    if not any(len(t) > MAX_TOKEN_CHARS for t in text.split()):
+        return text, 0
+    count = 0
+
+    def cut(m: "re.Match") -> str:
+        nonlocal count
+        tok = m.group(0)
+        if len(tok) <= MAX_TOKEN_CHARS or _is_unspaced_script(tok):
+            return tok
+        count += 1
+        return tok[:MAX_TOKEN_CHARS] + "…"
+
+    return _TOKEN.sub(cut, text), count
+
+
+_TOKEN = re.compile(r"\S+")
+
+
 def clean(text: str) -> CleanText:
     """Normalise raw input text: HTML pages to article text, a leading 'date YYYY-MM' field to metadata."""
     meta: dict = {}
     warnings: list[str] = []
     if is_html(text):
-        extracted, meta = html_to_text(text)
+        extracted, meta, notes = html_to_text(text)
+        warnings.extend(notes)
         if not extracted.strip():
             warnings.append("input is an HTML page but no article text could be extracted from it")
         else:
             meta["source_format"] = "html"
         text = extracted
+    replaced = _SURROGATE.findall(text)
     out = normalise(text)
-    long_tokens = [t for t in out.split() if len(t) > MAX_TOKEN_CHARS]
-    if long_tokens:
-        out = re.sub(r"\S{%d,}" % (MAX_TOKEN_CHARS + 1), lambda m: m.group(0)[:MAX_TOKEN_CHARS] + "…", out)
-        warnings.append(f"{len(long_tokens)} token(s) longer than {MAX_TOKEN_CHARS} characters were shortened")
+    bad = out.count("\ufffd")
+    if bad:
+        warnings.append(f"{bad:,} character(s) could not be decoded ({'lone surrogates, ' if replaced else ''}"
+                        "invalid bytes or replacement characters in the input) and show as \ufffd")
+    out, shortened = _shorten_long_tokens(out)
+    if shortened:
+        warnings.append(f"{shortened} token(s) longer than {MAX_TOKEN_CHARS} characters were shortened")
     m = _HEADER_DATE.match(out)
     if m:
         meta.setdefault("date", m.group(1))

@@ -51,6 +51,7 @@ class Document:
     lang: str
     sentences: list[Sentence] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    paragraph_langs: dict[int, str] = field(default_factory=dict)  # paragraphs found in another language
 
     @property
     def paragraphs(self) -> list[list[Sentence]]:
@@ -69,6 +70,10 @@ class Document:
 _WORD = re.compile(r"\S+")
 # Scripts written without spaces between words: each character counts as a word.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u0e00-\u0e7f]")
+CJK_CHAR = _CJK  # one character of a script written without spaces between words
+# Sentence ends of those scripts (with the closing quotes and brackets that follow them), and clause marks.
+_CJK_END = re.compile(r"(?<=[。！？!?．])[」』”’）)】]*")
+_CJK_CLAUSE = ("，", "、", "；", "：", ",", ";", ":")
 
 
 def word_units(text: str) -> list[str]:
@@ -91,7 +96,7 @@ def count_words(text: str) -> int:
 
 def _needs_join(left: str) -> bool:
     """True when a segment ends on an abbreviation or an initial, so the next one continues it."""
-    stripped = left.rstrip()
+    stripped = left[-64:].rstrip()  # only the last word matters: constant work however long the sentence
     if not stripped.endswith("."):
         return False
     if stripped.endswith(("...", "..")):
@@ -102,13 +107,42 @@ def _needs_join(left: str) -> bool:
     return bool(_INITIAL.search(stripped))
 
 
+# sentencex's work grows faster than the text on some inputs (long runs of quotes, thousands of CJK sentences in
+# one paragraph): it is given windows of at most this many characters, cut where a sentence ends.
+_WINDOW = 2000
+
+
+def _windows(text: str, size: int = _WINDOW) -> list[str]:
+    """text in consecutive pieces of at most size characters, each cut after a sentence end when there is one
+    in its second half, else at a space (constant work per character)."""
+    out: list[str] = []
+    start, n = 0, len(text)
+    while n - start > size:
+        hi = start + size
+        lo = start + size // 2
+        cut = max(text.rfind(". ", lo, hi), text.rfind("! ", lo, hi), text.rfind("? ", lo, hi))
+        cut = cut + 2 if cut >= 0 else -1
+        if cut < 0:
+            cjk = max(text.rfind("。", lo, hi), text.rfind("！", lo, hi), text.rfind("？", lo, hi))
+            cut = cjk + 1 if cjk >= 0 else text.rfind(" ", lo, hi) + 1
+        if cut <= start:
+            cut = hi
+        out.append(text[start:cut])
+        start = cut
+    out.append(text[start:])
+    return out
+
+
 def _sentencex_split(lang: str, text: str) -> list[str]:
     from sentencex import segment as _segment
 
-    try:
-        return list(_segment(lang or "en", text))
-    except Exception:  # an unknown language code: fall back to the generic rules
-        return list(_segment("en", text))
+    out: list[str] = []
+    for window in _windows(text):
+        try:
+            out.extend(_segment(lang or "en", window))
+        except Exception:  # an unknown language code: fall back to the generic rules
+            out.extend(_segment("en", window))
+    return out
 
 
 # "avocats.Enjeu": a full stop glued to the next sentence's capital (frequent in scraped news).
@@ -145,7 +179,7 @@ def _chunk_overlong(sentence: str) -> list[str]:
     for tok in tokens:
         current.append(tok)
         n += 1 if _LETTER.search(tok) else 0
-        if tok.endswith((",", ";", ":")):
+        if tok.endswith(_CJK_CLAUSE):
             last_clause = len(current)
         if n >= _PIECE_WORDS:
             cut = last_clause if last_clause >= len(current) // 2 else len(current)
@@ -158,24 +192,48 @@ def _chunk_overlong(sentence: str) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
-_URLISH = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
+_TOKEN = re.compile(r"\S+")
+
+
+def _urlish(token: str) -> bool:
+    """A web address or an e-mail address (checked without a regex: constant work per character)."""
+    low = token.lower()
+    if "http://" in low or "https://" in low or "www." in low:
+        return True
+    at = token.find("@")
+    return at > 0 and "." in token[at + 2:]
 
 
 def _unglue(text: str) -> str:
     """Put a space in "avocats.Enjeu", but never inside a URL or an e-mail address."""
-    out, last = [], 0
-    for m in _URLISH.finditer(text):
-        out.append(_GLUED.sub(" ", text[last:m.start()]))
-        out.append(m.group(0))
-        last = m.end()
-    out.append(_GLUED.sub(" ", text[last:]))
-    return "".join(out)
+    if "." not in text and "!" not in text and "?" not in text:
+        return text
+    return _TOKEN.sub(lambda m: m.group(0) if _urlish(m.group(0)) else _GLUED.sub(" ", m.group(0)), text)
 
 
-def split_sentences(text: str, lang: str = "en", notes: list[str] | None = None) -> list[str]:
-    """Split one paragraph into sentences (stripped, non-empty); overlong ones are cut and noted in notes."""
+def _split_unspaced(sentences: list[str]) -> list[str]:
+    """Split runs of CJK text at 。！？ (sentencex leaves a long unbroken run whole for some languages)."""
+    out: list[str] = []
+    for s in sentences:
+        if _CJK.search(s) and ("。" in s or "！" in s or "？" in s or "．" in s):
+            cuts = [m.end() for m in _CJK_END.finditer(s)]
+            start = 0
+            for c in cuts:
+                if s[start:c].strip():
+                    out.append(s[start:c])
+                start = c
+            if s[start:].strip():
+                out.append(s[start:])
+        else:
+            out.append(s)
+    return out
+
+
+def split_sentences(text: str, lang: str = "en", notes: list[str] | None = None, deadline=None) -> list[str]:
+    """Split one paragraph into sentences (stripped, non-empty); overlong ones are cut and noted in notes.
+    deadline: a briefsum.deadline.Deadline checked as the work goes (TimeLimitError past it)."""
     text = _unglue(text)
-    pieces = [p for p in _sentencex_split(lang, text) if p.strip()]
+    pieces = _split_unspaced([p for p in _sentencex_split(lang, text) if p.strip()])
     merged: list[str] = []
     for piece in pieces:
         if merged and (_needs_join(merged[-1]) or _ONLY_CLOSERS.match(piece)):
@@ -183,7 +241,9 @@ def split_sentences(text: str, lang: str = "en", notes: list[str] | None = None)
         else:
             merged.append(piece)
     out = []
-    for s in merged:
+    for k, s in enumerate(merged):
+        if deadline is not None and k % 64 == 0:
+            deadline.check("segmenting sentences")
         s = re.sub(r"\s+", " ", s).strip()
         if not s:
             continue
@@ -200,8 +260,9 @@ def split_sentences(text: str, lang: str = "en", notes: list[str] | None = None)
     return out
 
 
-def segment(text: str, lang: str = "en") -> Document:
-    """Segment normalised text into paragraphs (one or more newlines) and sentences."""
+def segment(text: str, lang: str = "en", deadline=None) -> Document:
+    """Segment normalised text into paragraphs (one or more newlines) and sentences (deadline: see
+    split_sentences)."""
     doc = Document(text=text, lang=lang)
     idx = 0
     pos = 0
@@ -212,7 +273,9 @@ def segment(text: str, lang: str = "en") -> Document:
         para_start = text.find(para, pos)
         cursor = para_start
         found_any = False
-        for sent in split_sentences(para, lang, doc.warnings):
+        if deadline is not None:
+            deadline.check("segmenting paragraphs")
+        for sent in split_sentences(para, lang, doc.warnings, deadline):
             if not _LETTER.search(sent):
                 # Punctuation or symbols only: keep it attached to the previous sentence of the paragraph.
                 if found_any and doc.sentences:

@@ -1,0 +1,104 @@
+"""What a config may hold: known keys from the packaged defaults, types from their values, entries by design."""
+
+import pytest
+
+from briefsum.config import load_config
+from briefsum.errors import ConfigError
+from briefsum.settings import check_config
+
+
+def _defaults():
+    from briefsum.config import load_config
+
+    return load_config().data
+
+
+def test_a_key_added_to_the_packaged_defaults_is_accepted_without_code_changes():
+    defaults = _defaults()
+    with pytest.raises(ConfigError, match="unknown key neural.fast_paths"):
+        check_config({**defaults, "neural": {**defaults["neural"], "fast_paths": True}}, defaults)
+    grown = {**defaults, "neural": {**defaults["neural"], "fast_paths": False}}
+    check_config({**grown, "neural": {**grown["neural"], "fast_paths": True}}, grown)
+    with pytest.raises(ConfigError, match="neural.fast_paths must be true or false"):
+        check_config({**grown, "neural": {**grown["neural"], "fast_paths": "yes"}}, grown)
+
+
+def test_new_model_entries_and_grades_are_accepted_but_their_fields_are_checked():
+    cfg = load_config({"models": {"translation": {"it-en": {"model": "x/y", "generate": {"num_beams": 2}}},
+                                  "summarisation": {"de": {"model": "/models/de", "max_input_tokens": 512}}},
+                       "grades": {"tweet": {"max_words": 30}}})
+    assert cfg.get("models", "translation", "it-en", "model") == "x/y"
+    with pytest.raises(ConfigError, match="max_input_tokens"):
+        load_config({"models": {"summarisation": {"de": {"max_input_tokens": "many"}}}})
+    with pytest.raises(ConfigError, match="models.translation.it-en.generate must be a mapping"):
+        load_config({"models": {"translation": {"it-en": {"generate": [1]}}}})
+
+
+@pytest.mark.parametrize("cfg,message", [
+    ({"limits": {"timeout_s": 0}}, "limits.timeout_s"),
+    ({"limits": {"timeout_s": float("nan")}}, "limits.timeout_s"),
+    ({"limits": {"max_input_chars": True}}, "max_input_chars"),
+    ({"language": {"min_confidence": 2}}, "min_confidence"),
+    ({"engine": {"offline": {"scorer": "magic"}}}, "scorer"),
+    ({"apertium": {"routes": {"fr-en": []}}}, "non-empty list"),
+    ({"apertium": {"routes": {"fr-en": ["fr/es"]}}}, "no paths"),
+    ({"apertium": {"routes": {"../x": ["fr-es"]}}}, "language pairs"),
+    ({"apertium": {"allow_custom_binary": "true"}}, "allow_custom_binary"),
+    ({"apertium": {"pivot_unknowns": "french"}}, "pivot_unknowns"),
+    ({"grades": {"brief": {"max_sentences": 0}}}, "max_sentences"),
+    ({"grades": {"brief": "short"}}, "must be a mapping"),
+    ({"grades": None}, "non-empty mapping"),
+    ({3: 4}, "keys must be strings"),
+])
+def test_each_wrong_value_is_one_config_error_naming_the_key(cfg, message):
+    with pytest.raises(ConfigError, match=message) as info:
+        load_config(cfg)
+    assert "\n" not in str(info.value)
+
+
+def test_a_program_path_runs_only_when_explicitly_allowed():
+    with pytest.raises(ConfigError, match="allow_custom_binary"):
+        load_config({"apertium": {"binary": "./apertium"}})
+    cfg = load_config({"apertium": {"binary": "/opt/apertium/bin/apertium", "allow_custom_binary": True}})
+    assert cfg.get("apertium", "binary") == "/opt/apertium/bin/apertium"
+
+
+def test_a_translator_refuses_mode_names_that_are_paths_even_without_the_config_check():
+    from briefsum.engines.apertium import ApertiumTranslator
+
+    with pytest.raises(ConfigError):
+        ApertiumTranslator({"fr-en": ["../../etc/evil"]})
+    tr = ApertiumTranslator({"fr-en": ["fr-es"]}, binary="/bin/echo", allow_custom_binary=False)
+    assert tr.executable() is None
+
+
+def test_a_self_referencing_yaml_config_is_refused(tmp_path):
+    f = tmp_path / "loop.yaml"
+    f.write_text("a: &a [*a]\n")
+    with pytest.raises(ConfigError):
+        load_config(f)
+
+
+def test_atomic_write_never_replaces_without_permission_and_leaves_no_temporary_file(tmp_path):
+    from briefsum.safeio import write_atomic
+
+    target = tmp_path / "out.txt"
+    write_atomic(str(target), b"one", replace=False)
+    with pytest.raises(FileExistsError):
+        write_atomic(str(target), b"two", replace=False)
+    write_atomic(str(target), b"three", replace=True)
+    assert target.read_bytes() == b"three"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_bounded_read_refuses_past_the_limit_and_reads_up_to_it(tmp_path):
+    from briefsum.errors import InputTooLargeError
+    from briefsum.safeio import read_bounded
+
+    f = tmp_path / "in.txt"
+    f.write_bytes(b"x" * 100)
+    assert read_bounded(str(f), 100, name="in") == b"x" * 100
+    with pytest.raises(InputTooLargeError):
+        read_bounded(str(f), 99, name="in")
+    with pytest.raises(InputTooLargeError):
+        read_bounded("/dev/zero", 1000, name="zero")
