@@ -286,7 +286,7 @@ def test_no_route_for_a_translation_is_422(small_server):
 @needs_apertium
 def test_too_many_at_once_is_429_with_retry_after(tmp_path):
     slow = slow_apertium(tmp_path, 3)
-    srv = Server(tmp_path, {"service": {"max_concurrent": 1}, "apertium": {"binary": str(slow)},
+    srv = Server(tmp_path, {"service": {"max_concurrent": 1}, "apertium": {"binary": str(slow), "allow_custom_binary": True},
                             "engine": {"default": "offline"}})
     try:
         text = EXAMPLE.read_text(encoding="utf-8")
@@ -312,7 +312,7 @@ def test_too_many_at_once_is_429_with_retry_after(tmp_path):
 @needs_apertium
 def test_request_over_the_time_budget_is_504_and_frees_its_slot(tmp_path):
     hung = slow_apertium(tmp_path, 60, then_real=False)
-    srv = Server(tmp_path, {"service": {"max_concurrent": 1, "timeout_s": 3}, "apertium": {"binary": str(hung)},
+    srv = Server(tmp_path, {"service": {"max_concurrent": 1, "timeout_s": 3}, "apertium": {"binary": str(hung), "allow_custom_binary": True},
                             "engine": {"default": "offline"}})
     try:
         t0 = time.monotonic()

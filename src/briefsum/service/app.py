@@ -217,6 +217,7 @@ def create_app(config: Any = None, settings: ServiceSettings | None = None, warm
                 return Response(brief.to_json() + "\n", media_type="application/json", headers=_SECURITY_HEADERS)
             data = brief.to_dict()
             data["trace"] = trace(brief, job.text)
+            data["trace"]["markdown"] = render(brief, "markdown", bool(opts.get("translation")))
             return _json(data)
 
         return await svc.run(work)
