@@ -214,6 +214,12 @@ def test_uploaded_file_of_a_non_text_type_is_415(small_server):
     assert _error(resp, 415) == "a.pdf: unsupported file type application/pdf (send plain text or an HTML page)"
 
 
+def test_upload_in_an_encoding_whose_codec_fails_is_415(small_server):
+    resp = httpx.post(small_server.url + "/v1/summarise", data={"encoding": "punycode", "target": "none"},
+                      files={"file": ("a.txt", b"a" * 100 + b"...", "text/plain")})  # UnicodeError, not a decode error
+    assert _error(resp, 415) == "a.txt: cannot be decoded as punycode"
+
+
 @pytest.mark.parametrize(
     "name,data,status",
     [
@@ -249,6 +255,8 @@ def test_unusable_upload_gets_the_command_lines_message(small_server, tmp_path, 
         ({"text": "Bonjour.", "path": "/etc/passwd"}, 400, "unknown field 'path'"),
         ({"text": "Bonjour.", "file": "/etc/passwd"}, 400, "upload a file with multipart/form-data"),
         ({"text": "Bonjour.", "encoding": "latin-1"}, 400, "applies to an uploaded file only"),
+        ({"text": "Bonjour.", "grades": "x" * 5000}, 400, "field 'grades' is too long (at most 200 characters)"),
+        ({"text": "Bonjour.", "grades": ["headline"] * 1000}, 400, "field 'grades' is too long"),
     ],
 )
 def test_bad_json_request(small_server, body, status, contains):
