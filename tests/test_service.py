@@ -278,6 +278,14 @@ def test_malformed_bodies_are_400(small_server):
     assert broken.status_code == 400 and "Traceback" not in broken.text
 
 
+def test_a_request_naming_another_host_is_refused_on_loopback(small_server):
+    for host in ("127.0.0.1", "localhost:8080", "[::1]:8080"):
+        assert httpx.get(small_server.url + "/v1/health", headers={"host": host}).status_code == 200
+    for host in ("attacker.example", "attacker.example:8080", "127.0.0.1.attacker.example"):  # DNS rebinding
+        resp = httpx.post(small_server.url + "/v1/summarise", json={"text": "Bonjour."}, headers={"host": host})
+        assert _error(resp, 400).startswith(f"host '{host.rsplit(':', 1)[0]}' is not a loopback address")
+
+
 def test_unknown_paths_and_methods(small_server):
     assert "no such endpoint" in _error(httpx.get(small_server.url + "/etc/passwd"), 404)
     assert "not allowed" in _error(httpx.get(small_server.url + "/v1/summarise"), 405)
@@ -354,6 +362,8 @@ def test_api_keys(tmp_path):
         assert httpx.post(url, json=body, headers={"x-api-key": "s3cret-key"}).status_code == 200
         assert httpx.get(srv.url + "/v1/info").json()["limits"]["api_key_required"] is True
         assert httpx.get(srv.url + "/v1/health").status_code == 200
+        named = httpx.post(url, json=body, headers={"x-api-key": "s3cret-key", "host": "briefsum.example"})
+        assert named.status_code == 200  # with keys, a proxy may forward any host name
     finally:
         srv.stop()
 
