@@ -405,3 +405,11 @@ def test_serve_help_stays_cheap():
     assert proc.returncode == 0
     imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}
     assert "briefsum" in imported and not imported & {"starlette", "uvicorn", "torch", "transformers"}
+
+
+def test_briefsum_help_names_serve_and_imports_no_web_stack():
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "briefsum", "--help"],
+                          capture_output=True, text=True, timeout=60, cwd=str(REPO))
+    assert proc.returncode == 0 and "'briefsum serve' runs the REST service" in " ".join(proc.stdout.split())
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}
+    assert "briefsum" in imported and not imported & {"starlette", "uvicorn", "anyio", "multipart"}
