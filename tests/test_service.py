@@ -196,6 +196,22 @@ def test_oversize_body_is_refused_before_it_is_read(small_server):
     assert "service.max_request_bytes" in _error(resp, 413)
 
 
+def test_declared_oversize_is_answered_without_waiting_for_the_body(small_server):
+    import socket
+
+    port = int(small_server.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:  # a 1 GB body announced, none sent
+        sock.sendall(b"POST /v1/summarise HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 1000000000\r\n\r\n")
+        answer = b""
+        while b"max_request_bytes" not in answer:
+            chunk = sock.recv(65536)  # a server waiting for the body would time out here
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 413 ") and b"(service.max_request_bytes)" in answer
+
+
 def test_too_many_characters_is_413(small_server):
     text = "Une phrase de plus. " * 1500  # 30,000 characters > max_input_chars, < max_request_bytes
     msg = _error(httpx.post(small_server.url + "/v1/summarise", json={"text": text}), 413)
