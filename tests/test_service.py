@@ -196,6 +196,22 @@ def test_oversize_body_is_refused_before_it_is_read(small_server):
     assert "service.max_request_bytes" in _error(resp, 413)
 
 
+def test_declared_oversize_is_answered_without_waiting_for_the_body(small_server):
+    import socket
+
+    port = int(small_server.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:  # a 1 GB body announced, none sent
+        sock.sendall(b"POST /v1/summarise HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 1000000000\r\n\r\n")
+        answer = b""
+        while b"max_request_bytes" not in answer:
+            chunk = sock.recv(65536)  # a server waiting for the body would time out here
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 413 ") and b"(service.max_request_bytes)" in answer
+
+
 def test_too_many_characters_is_413(small_server):
     text = "Une phrase de plus. " * 1500  # 30,000 characters > max_input_chars, < max_request_bytes
     msg = _error(httpx.post(small_server.url + "/v1/summarise", json={"text": text}), 413)
@@ -212,6 +228,12 @@ def test_wrong_request_type_is_415(small_server, content_type):
 def test_uploaded_file_of_a_non_text_type_is_415(small_server):
     resp = httpx.post(small_server.url + "/v1/summarise", files={"file": ("a.pdf", b"%PDF-1.4 ...", "application/pdf")})
     assert _error(resp, 415) == "a.pdf: unsupported file type application/pdf (send plain text or an HTML page)"
+
+
+def test_upload_in_an_encoding_whose_codec_fails_is_415(small_server):
+    resp = httpx.post(small_server.url + "/v1/summarise", data={"encoding": "punycode", "target": "none"},
+                      files={"file": ("a.txt", b"a" * 100 + b"...", "text/plain")})  # UnicodeError, not a decode error
+    assert _error(resp, 415) == "a.txt: cannot be decoded as punycode"
 
 
 @pytest.mark.parametrize(
@@ -249,6 +271,8 @@ def test_unusable_upload_gets_the_command_lines_message(small_server, tmp_path, 
         ({"text": "Bonjour.", "path": "/etc/passwd"}, 400, "unknown field 'path'"),
         ({"text": "Bonjour.", "file": "/etc/passwd"}, 400, "upload a file with multipart/form-data"),
         ({"text": "Bonjour.", "encoding": "latin-1"}, 400, "applies to an uploaded file only"),
+        ({"text": "Bonjour.", "grades": "x" * 5000}, 400, "field 'grades' is too long (at most 200 characters)"),
+        ({"text": "Bonjour.", "grades": ["headline"] * 1000}, 400, "field 'grades' is too long"),
     ],
 )
 def test_bad_json_request(small_server, body, status, contains):
@@ -268,6 +292,14 @@ def test_malformed_bodies_are_400(small_server):
     assert "not both" in _error(both, 400)
     broken = httpx.post(url, content=b"--x\r\nnonsense", headers={"content-type": "multipart/form-data; boundary=x"})
     assert broken.status_code == 400 and "Traceback" not in broken.text
+
+
+def test_a_request_naming_another_host_is_refused_on_loopback(small_server):
+    for host in ("127.0.0.1", "localhost:8080", "[::1]:8080"):
+        assert httpx.get(small_server.url + "/v1/health", headers={"host": host}).status_code == 200
+    for host in ("attacker.example", "attacker.example:8080", "127.0.0.1.attacker.example"):  # DNS rebinding
+        resp = httpx.post(small_server.url + "/v1/summarise", json={"text": "Bonjour."}, headers={"host": host})
+        assert _error(resp, 400).startswith(f"host '{host.rsplit(':', 1)[0]}' is not a loopback address")
 
 
 def test_unknown_paths_and_methods(small_server):
@@ -346,6 +378,8 @@ def test_api_keys(tmp_path):
         assert httpx.post(url, json=body, headers={"x-api-key": "s3cret-key"}).status_code == 200
         assert httpx.get(srv.url + "/v1/info").json()["limits"]["api_key_required"] is True
         assert httpx.get(srv.url + "/v1/health").status_code == 200
+        named = httpx.post(url, json=body, headers={"x-api-key": "s3cret-key", "host": "briefsum.example"})
+        assert named.status_code == 200  # with keys, a proxy may forward any host name
     finally:
         srv.stop()
 
@@ -387,3 +421,11 @@ def test_serve_help_stays_cheap():
     assert proc.returncode == 0
     imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}
     assert "briefsum" in imported and not imported & {"starlette", "uvicorn", "torch", "transformers"}
+
+
+def test_briefsum_help_names_serve_and_imports_no_web_stack():
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "briefsum", "--help"],
+                          capture_output=True, text=True, timeout=60, cwd=str(REPO))
+    assert proc.returncode == 0 and "'briefsum serve' runs the REST service" in " ".join(proc.stdout.split())
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}
+    assert "briefsum" in imported and not imported & {"starlette", "uvicorn", "anyio", "multipart"}

@@ -21,6 +21,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="briefsum",
         description="Translate a news article to English and write graded summaries "
                     "(headline, brief, summary, detailed).",
+        epilog=" ".join((
+            "Other commands, each with its own --help:",
+            "'briefsum serve' runs the REST service and web page.",
+        )),
     )
     p.add_argument("file", help="article file (plain text or an HTML page), or - for standard input")
     p.add_argument("--lang", default="auto", help="source language code, or auto (default) to detect it")

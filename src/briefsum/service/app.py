@@ -28,7 +28,7 @@ from .. import __version__
 from ..config import Config, deep_merge, load_config
 from ..errors import (BriefsumError, InputError, InputTooLargeError, ModelUnavailable,
                       UnknownGradeError, UnsupportedLanguageError)
-from .limits import BodyLimit, JobSlots, ServiceError, error_payload, key_matches, presented_key
+from .limits import BodyLimit, JobSlots, LoopbackHosts, ServiceError, error_payload, key_matches, presented_key
 from .requests import SUMMARISE_FIELDS, TRANSLATE_FIELDS, read_job
 from .settings import ServiceSettings, service_settings
 
@@ -178,8 +178,12 @@ def _json(data: Any) -> Response:
                     headers=_SECURITY_HEADERS)
 
 
-def create_app(config: Any = None, settings: ServiceSettings | None = None, warm: bool = True) -> Starlette:
-    """The service as an ASGI application (config: what load_config takes; settings: its `service:` part)."""
+def create_app(config: Any = None, settings: ServiceSettings | None = None, warm: bool = True,
+               loopback_hosts: bool = False) -> Starlette:
+    """The service as an ASGI application (config: what load_config takes; settings: its `service:` part).
+
+    loopback_hosts: answer only requests whose Host is a loopback address (a service on loopback without keys).
+    """
     cfg = load_config(config)
     svc = Service(cfg, settings or service_settings(cfg))
 
@@ -269,6 +273,8 @@ def create_app(config: Any = None, settings: ServiceSettings | None = None, warm
         app.add_middleware(CORSMiddleware, allow_origins=list(svc.settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Authorization", "X-API-Key", "Content-Type"])
     app.add_middleware(BodyLimit, max_bytes=svc.settings.max_request_bytes)
+    if loopback_hosts:
+        app.add_middleware(LoopbackHosts)
     app.state.service = svc
     return app
 

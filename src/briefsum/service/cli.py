@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"briefsum serve: {exc}\n")
         return 1
     host, port = sock.getsockname()[:2]
-    app = create_app(cfg, settings, warm=not args.no_warm)
+    app = create_app(cfg, settings, warm=not args.no_warm,
+                     loopback_hosts=is_loopback(args.host) and not settings.keys_required)
     keys = f"API keys from {settings.api_keys_file}" if settings.keys_required else "no API keys"
     sys.stderr.write(f"briefsum serve: http://{host}:{port}/ ({keys}; up to {settings.max_concurrent} jobs at once, "
                      f"{settings.timeout_s:g} s each)\n")

@@ -9,6 +9,8 @@ import math
 import threading
 from typing import Any, Callable
 
+from .settings import is_loopback
+
 
 class ServiceError(Exception):
     """An error answered as JSON: an HTTP status, one line of text, and the kind of error."""
@@ -106,6 +108,30 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited_receive, send)
+
+
+class LoopbackHosts:
+    """ASGI middleware for a service on loopback without API keys: a request must name a loopback host.
+
+    A web page elsewhere could otherwise reach the service by DNS rebinding (its own name made to resolve to
+    127.0.0.1) and read the answers. A request without a Host header (HTTP/1.0) is served.
+    """
+
+    def __init__(self, app: Callable):
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] == "http":
+            host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1").strip()
+            name = host.split("]", 1)[0] + "]" if host.startswith("[") else host.rsplit(":", 1)[0]
+            if host and not is_loopback(name):
+                message = (f"host {name[:60]!r} is not a loopback address: this service answers only requests "
+                           "to 127.0.0.1 or localhost unless it has API keys (service.api_keys_file)")
+                await send({"type": "http.response.start", "status": 400,
+                            "headers": [(b"content-type", b"application/json")]})
+                await send({"type": "http.response.body", "body": error_payload(400, message, "BadHost")})
+                return
+        await self.app(scope, receive, send)
 
 
 class JobSlots:

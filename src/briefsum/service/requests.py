@@ -23,6 +23,7 @@ TRANSLATE_FIELDS = {"text": "str", "source": "str", "target": "str", "engine": "
 # Declared types of an uploaded file that may hold text (the bytes decide in the end, as for the CLI).
 _TEXT_TYPES = ("text/", "application/xhtml+xml", "application/xml", "application/octet-stream")
 _UNSAFE_NAME = re.compile(r"[^\w .,()+@-]", re.UNICODE)
+MAX_OPTION_CHARS = 200  # an option other than the text (a grade list, an encoding name) is short; messages echo it
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off", "")
 
@@ -92,6 +93,10 @@ def _options(raw: dict[str, Any], allowed: dict[str, str], from_form: bool) -> d
     if unknown:
         raise _bad(f"unknown field '{unknown[0][:40]}' (known: {', '.join(k for k in allowed if k != 'text')}, "
                    "and text or file)")
+    for k, v in raw.items():
+        parts = v if isinstance(v, list) else [v]
+        if k != "text" and sum(len(x) for x in parts if isinstance(x, str)) > MAX_OPTION_CHARS:
+            raise _bad(f"field '{k}' is too long (at most {MAX_OPTION_CHARS} characters)")
     out = {k: _convert(k, allowed[k], v, from_form) for k, v in raw.items() if k in allowed}
     for key in ("lang", "source", "target"):
         if key in out and key in allowed:
@@ -120,6 +125,8 @@ def decode_upload(data: bytes, name: str, encoding: str | None) -> str:
         return decode_bytes(data, encoding, name=name)
     except InputError as exc:
         raise ServiceError(415, str(exc), "UnsupportedMediaType") from None
+    except (UnicodeError, ValueError):  # codecs such as punycode or idna fail with a plain UnicodeError
+        raise ServiceError(415, f"{name}: cannot be decoded as {encoding}", "UnsupportedMediaType") from None
 
 
 async def _read_json(request: Any) -> dict[str, Any]:
