@@ -77,3 +77,13 @@ def test_html_pages_give_their_article_text(data_root):
 
 def test_plain_text_is_not_html():
     assert not is_html("Le <b>gras</b> dans un texte n'en fait pas une page.")
+
+
+def test_a_codec_that_fails_without_a_byte_position_is_an_input_error():
+    import pytest
+
+    from briefsum.errors import InputError
+    from briefsum.text.normalise import decode_bytes
+
+    with pytest.raises(InputError, match="cannot be decoded as punycode"):
+        decode_bytes(b"a-b-c-9999", "punycode", name="a.txt")  # UnicodeError, no byte position

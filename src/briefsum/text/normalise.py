@@ -64,6 +64,8 @@ def decode_bytes(data: bytes, encoding: str | None = None, *, name: str = "input
             raise InputError(f"{name}: unknown encoding '{encoding}'") from None
         except UnicodeDecodeError as exc:
             raise InputError(f"{name}: cannot be decoded as {encoding} (byte {exc.start})") from None
+        except UnicodeError:  # codecs such as punycode fail without a byte position
+            raise InputError(f"{name}: cannot be decoded as {encoding}") from None
     for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                      (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16")):
