@@ -109,6 +109,11 @@ def render(brief, fmt: str, with_translation: bool) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] == "batch" and not (len(argv) == 1 and os.path.isfile("batch")):  # ./batch: the file
+        from .batch.cli import main as batch_main
+
+        return batch_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
