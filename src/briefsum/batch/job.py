@@ -27,8 +27,8 @@ class RunSummary:
     output: str = ""
 
 
-class Interrupted(Exception):
-    """SIGTERM or SIGINT stopped the run between two writes."""
+class Interrupted(BaseException):
+    """SIGTERM stopped the run (a BaseException, like KeyboardInterrupt, so no per-article handler catches it)."""
 
     def __init__(self, signum: int):
         super().__init__(signal.Signals(signum).name)
