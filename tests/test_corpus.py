@@ -243,3 +243,18 @@ def test_batch_help_does_not_import_heavy_libraries():
     assert proc.returncode == 0 and "--resume" in proc.stdout
     loaded = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}
     assert not loaded & {"torch", "transformers", "ray", "pyarrow", "datasets", "tqdm"}
+
+
+def test_a_damaged_gzip_table_keeps_its_readable_rows_and_records_the_damage(tmp_path):
+    import gzip
+
+    from briefsum.batch.readers import ReadOptions, iter_articles
+
+    whole = gzip.compress("".join(json.dumps({"id": f"r{i}", "article": f"{ARTICLES['velo']} {i * 7919}"}) + "\n"
+                                  for i in range(3000)).encode())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    rows = list(iter_articles([str(path)], ReadOptions(text_field="article", id_field="id")))
+    assert len(rows) > 100 and rows[0].id == "r0" and rows[0].text == f"{ARTICLES['velo']} 0"
+    assert rows[-1].id == str(path) and "cannot be read" in rows[-1].error
+    assert all(r.error is None for r in rows[:-1])

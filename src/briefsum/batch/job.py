@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import sys
+import threading
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
@@ -96,7 +97,8 @@ def run_batch(inputs: Sequence[str], output: str, options: JobOptions, read: Rea
 
         bar = tqdm(total=total, unit="article", dynamic_ncols=True, smoothing=0.1, file=sys.stderr,
                    initial=min(len(done), total) if total is not None else len(done))
-    old_term = signal.signal(signal.SIGTERM, _raise_interrupted)
+    main_thread = threading.current_thread() is threading.main_thread()
+    old_term = signal.signal(signal.SIGTERM, _raise_interrupted) if main_thread else None
     try:
         def todo() -> Iterator[Article]:
             for a in iter_articles(files, read):
@@ -120,7 +122,8 @@ def run_batch(inputs: Sequence[str], output: str, options: JobOptions, read: Rea
             if bar is not None:
                 bar.update(len(lines))
     finally:
-        signal.signal(signal.SIGTERM, old_term)
+        if main_thread:
+            signal.signal(signal.SIGTERM, old_term)
         writer.close()
         if bar is not None:
             bar.close()

@@ -5,8 +5,9 @@ files (.jsonl, .jsonl.gz, .json lines, .csv, .parquet) give one article per row.
 one at a time, JSON lines line by line, CSV row by row, Parquet by record batches.
 
 An article's `id` is the --id-field value, or else its `source`: the file path for a text file, `PATH#N` (N the
-0-based row) for a table row. A row or file that cannot be read becomes an Article with `error` set, so the run
-records it and goes on.
+0-based row) for a table row. A row or file that cannot be read becomes an Article with `error` set (a damaged
+table file: its readable rows, then one error Article with the file's path as id), so the run records it and goes
+on.
 """
 
 from __future__ import annotations
@@ -211,8 +212,11 @@ def iter_file(path: str, opts: ReadOptions) -> Iterator[Article]:
             yield from _iter_csv(path, opts)
         else:
             yield from _iter_parquet(path, opts)
+    except InputError as exc:  # the file as a whole cannot be read: one error record for it, the run goes on
+        yield Article(path, path, None, str(exc))
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise InputError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+        yield Article(path, path, None, f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc}); "
+                                        "rows before the damage are kept")
 
 
 def iter_articles(files: Sequence[str], opts: ReadOptions) -> Iterator[Article]:
