@@ -31,10 +31,10 @@ READ_ERROR_COLUMN = "read_error"
 class BriefsumPredictor:
     """A callable class for `Dataset.map_batches`: one batch of rows in, one briefsum record per row out.
 
-    Input columns: `text_column` (the article), and optionally `id_column` and `source_column` (default: the
-    row's position in the batch... so give an id column for anything you keep). Output columns: `id`, `error`
-    (None, or the one-line reason the article failed) and `record`: the article's record as a JSON line (see
-    briefsum.batch.records), whose Brief part is what `briefsum.summarise()` gives for that text.
+    Input columns: `text_column` (the article), and optionally `id_column` and `source_column` (without an id
+    column the id is the row's position within its batch, which is not unique: give one). Output columns: `id`,
+    `source`, `error` (None, or the one-line reason the article failed) and `record`: the article's record as a
+    JSON line (see briefsum.batch.records), whose Brief part is what `briefsum.summarise()` gives for that text.
     """
 
     def __init__(self, lang: str = "auto", target: str | None = "en", grades: Sequence[str] | None = None,
