@@ -26,10 +26,13 @@ def main() -> int:
     ap.add_argument("--sample", type=int, default=200, help="rows to re-summarise (0: all)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--engine")
+    ap.add_argument("--partial", action="store_true", help="the output may be a prefix of the input (a run going on)")
     args = ap.parse_args()
     with open(args.output, encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh]
     articles = list(iter_articles(expand_inputs(args.input), ReadOptions(args.text_field, args.id_field)))
+    if args.partial:
+        articles = articles[:len(records)]
     problems = []
     if [r["id"] for r in records] != [a.id for a in articles]:
         problems.append(f"ids differ: {len(records)} records for {len(articles)} rows, or not in input order")
