@@ -13,8 +13,6 @@ from typing import Any, Iterator
 
 from ..errors import InputError
 
-RECORD_KEYS = ("id", "source", "error")
-
 
 def brief_record(ident: str, source: str, brief) -> dict[str, Any]:
     """The record of a summarised article."""

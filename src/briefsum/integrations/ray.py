@@ -16,7 +16,7 @@ equal a local run's. Needs the `ray` extra (pip install 'briefsum[ray]').
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Sequence
 
 import ray
 from ray.data import Datasource, ReadTask
