@@ -23,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "(headline, brief, summary, detailed).",
         epilog=" ".join((
             "Other commands, each with its own --help:",
-            "'briefsum serve' runs the REST service and web page.",
+            "'briefsum serve' runs the REST service and web page;",
+            "'briefsum batch' summarises a corpus into one record per article.",
         )),
     )
     p.add_argument("file", help="article file (plain text or an HTML page), or - for standard input")
@@ -141,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
         from .service.cli import main as serve_main
 
         return serve_main(argv[1:])
+    if argv and argv[0] == "batch" and not (len(argv) == 1 and os.path.isfile("batch")):  # ./batch: the file
+        from .batch.cli import main as batch_main
+
+        return batch_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return _run(args)
