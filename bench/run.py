@@ -116,7 +116,7 @@ def work_translate(args: argparse.Namespace, paths: dict[str, Path], cache: Path
         import ctranslate2
         from transformers import AutoTokenizer
 
-        from briefsum.engines.ct2 import convert
+        from briefsum.engines.neural.ct2 import convert
 
         bs = int(args.system.split("-bs")[1])
         tuned = "-tuned" in args.system

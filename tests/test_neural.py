@@ -252,16 +252,16 @@ def test_long_sentence_is_split_at_clauses_never_truncated(no_network, tiny_mode
     cfg = config(translation=tiny_models["marian"])
     m = loaded(cfg, tiny_models["marian"])
     assert m.count_tokens([sentence])[0] > 3 * MAX_INPUT
-    from briefsum.engines import neural
+    from briefsum.engines.neural.transformers_backend import TransformersSeq2Seq
 
     inputs = []
-    real = neural.Seq2Seq.generate
+    real = TransformersSeq2Seq.generate
 
     def generate(self, texts, *args, **kwargs):
         inputs.extend(texts)
         return real(self, texts, *args, **kwargs)
 
-    monkeypatch.setattr(neural.Seq2Seq, "generate", generate)
+    monkeypatch.setattr(TransformersSeq2Seq, "generate", generate)
     tr = briefsum.translate(sentence, source="fr", engine="neural", config=cfg)
     assert len(tr.sentences) == 1 and tr.sentences[0].source == sentence
     assert sorted(" ".join(inputs).split()) == sorted(sentence.split())  # every word went to the model, once
@@ -273,6 +273,7 @@ def test_long_sentence_is_split_at_clauses_never_truncated(no_network, tiny_mode
 
 def test_looping_translation_is_retried_then_repaired(no_network, tiny_models, monkeypatch):
     from briefsum.engines import neural
+    from briefsum.engines.neural.transformers_backend import TransformersSeq2Seq
 
     cfg = config(translation=tiny_models["marian"], loop_guard="retry")
     tries = []
@@ -281,7 +282,7 @@ def test_looping_translation_is_retried_then_repaired(no_network, tiny_models, m
         tries.append(dict(settings))
         return [neural.Generated("the the the the the the summit summit summit summit", 12, True) for _ in texts]
 
-    monkeypatch.setattr(neural.Seq2Seq, "generate", fake)
+    monkeypatch.setattr(TransformersSeq2Seq, "generate", fake)
     tr = briefsum.translate("Le sommet a eu lieu.", source="fr", engine="neural", config=cfg)
     assert len(tries) == 2 and tries[1]["repetition_penalty"] > 1
     assert tr.sentences[0].target == "the summit"

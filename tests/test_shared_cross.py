@@ -117,12 +117,13 @@ def test_summarisation_defaults_to_transformers_and_bfloat16_only_where_the_cpu_
     import torch
 
     from briefsum.config import load_config
-    from briefsum.engines import neural
+    from briefsum.engines.neural import device as neural
+    from briefsum.engines.neural.loading import pick_backend
     from briefsum.engines.registry import Located
 
     here = Located("m", tiny_models["bart"])
     auto = load_config({"neural": {"backend": "auto"}})
-    assert neural.pick_backend(auto, here, "cpu", "summarisation") == ("transformers", "")
+    assert pick_backend(auto, here, "cpu", "summarisation") == ("transformers", "")
     monkeypatch.setattr(neural, "cpu_has_bf16_matrix_units", lambda: True)
     assert neural.pick_dtype("auto", "cpu", "summarisation") == torch.bfloat16
     assert neural.pick_dtype("auto", "cpu", "translation") == torch.float32

@@ -15,9 +15,9 @@ import shutil
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ..config import Config
-from ..errors import BackendError, ModelUnavailable
-from .neural import Generated, Seq2Seq
+from ...config import Config
+from ...errors import BackendError, ModelUnavailable
+from .model import Generated, Seq2Seq
 
 # model_type values whose transformers classes CTranslate2's converter knows.
 SUPPORTED = ("marian", "bart", "mbart", "m2m_100", "t5", "mt5", "pegasus")
