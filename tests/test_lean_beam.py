@@ -121,6 +121,10 @@ def test_lean_beam_search_gives_the_tokens_of_transformers_beam_search(no_networ
 
     m = loaded(config(translation=tiny_models[name]), tiny_models[name])
     tok, model = m.tokenizer, m.model
+    if not m.fast.lean_beam:  # transformers without the private helpers it calls: briefsum never uses it there
+        from briefsum.engines.neural.capabilities import lean_beam_usable
+
+        pytest.skip(f"this transformers lacks what lean_beam_search calls: {lean_beam_usable(model)}")
     enc = tok(SOURCES, return_tensors="pt", padding=True)
     gen = m.generation_config(SETTINGS[settings])
     gen.min_length = 0
@@ -150,11 +154,11 @@ def test_briefsum_translation_takes_the_lean_path_and_keeps_its_tokens(no_networ
 
     monkeypatch.setattr(transformers_backend, "lean_beam_search", counted)
     lean = [g.text for g in m.generate(SOURCES, settings)]
-    assert used  # the batch went through it
+    assert bool(used) == m.fast.lean_beam  # the batch went through it, where the capability check allows it
     monkeypatch.setattr(m, "lean_beams", False)
     monkeypatch.setattr(type(m), "_batch_encoder_inputs", lambda self, *args: {})
     plain = [g.text for g in m.generate(SOURCES, settings)]
-    assert lean == plain and len(used) == 1
+    assert lean == plain and len(used) == int(m.fast.lean_beam)
 
 
 def test_reuse_freed_memory_is_asked_once_and_says_whether_it_took(monkeypatch):

@@ -163,10 +163,18 @@ def _looks_like_path(ref: str) -> bool:
     return ref.startswith(("/", ".", "~")) or not _HUB_ID.match(ref)
 
 
+def local_path(cfg: Config, entry: ModelEntry) -> Path:
+    """Where a model reference points on disk: a path from a config file is relative to that file's folder; one
+    from an environment variable or an argument, to the working directory."""
+    if entry.origin == "config":
+        return cfg.resolve_path(entry.ref)
+    return Path(os.path.expanduser(entry.ref)).absolute()
+
+
 def locate(cfg: Config, entry: ModelEntry) -> Located:
     """Find a model's files cheaply (no torch import); raise ModelUnavailable saying how to get it."""
     allow_pickle = bool(cfg.get("neural", "allow_pickle", default=False))
-    local = cfg.resolve_path(entry.ref)
+    local = local_path(cfg, entry)
     if local.is_dir():
         check_folder(local, entry, allow_pickle)
         return Located(entry.ref, local)
@@ -182,5 +190,5 @@ def locate(cfg: Config, entry: ModelEntry) -> Located:
         return Located(entry.ref, None, download=True)
     why = "HF_HUB_OFFLINE is set" if not downloads_allowed(cfg) and cfg.get("neural", "download") else \
         "downloads are off (neural.download: false)"
-    raise ModelUnavailable(f"{entry.task} model {entry.ref} is not on this machine (not in {cache}; {why}); "
-                           + how_to_get(entry))
+    raise ModelUnavailable(f"{entry.task} model {entry.ref} is not on this machine (no folder {local}, not in "
+                           f"{cache}; {why}); " + how_to_get(entry))

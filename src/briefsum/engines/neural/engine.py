@@ -48,6 +48,7 @@ class _Job:
     generated: dict[str, int] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)  # a grade that is its shorter grade's text, unchanged
     prev: str = ""
+    inputs: dict[int, str] = field(default_factory=dict)  # the input of a model other than the summariser's
 
 
 class NeuralEngine:
@@ -173,7 +174,8 @@ class NeuralEngine:
                     model, settings, prefix = self._request(job, k, spec)
                     groups.setdefault(id(model), (model, settings, []))[2].append((i, prefix))
                 for model, settings, items in groups.values():
-                    gens = model.write_many([(jobs[i].reduced, prefix) for i, prefix in items], settings)
+                    gens = model.write_many([(self._input_for(jobs[i], model), prefix) for i, prefix in items],
+                                            settings)
                     for (i, prefix), g in zip(items, gens):
                         if isinstance(g, BriefsumError):
                             out[i] = g
@@ -215,6 +217,18 @@ class NeuralEngine:
         warnings.extend(rwarn)
         return _Job(doc, warnings, stats, units, unit_lang, refs, translation, unit_doc, reduced,
                     effective_budgets(grades, doc.words))
+
+    def _input_for(self, job: "_Job", model: NeuralSummariser) -> str:
+        """The document's input for a model: the summariser's reduced input, or for another model (the headline
+        model) one reduced to that model's own input limit when the summariser's does not fit it."""
+        if model is self.summariser or model.fits(job.reduced):
+            return job.reduced
+        if id(model) not in job.inputs:
+            text, stats, warnings = model.reduce(job.units)
+            job.inputs[id(model)] = text
+            job.stats["headline_input_passes"] = stats.get("passes", 0)
+            job.warnings.extend(f"headline: {w}" for w in warnings)
+        return job.inputs[id(model)]
 
     def _request(self, job: "_Job", k: int, spec: GradeSpec) -> tuple["NeuralSummariser", dict, str]:
         """Which model writes grade k of a document, with which settings, continuing which prefix."""

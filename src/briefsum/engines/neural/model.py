@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from ...errors import BackendError
+from .plain_text import PlainText
 
 COUNTED_TOKENS = 1 << 19  # token ids Seq2Seq.count_tokens keeps for generate, at most
 
@@ -43,14 +44,19 @@ class Seq2Seq:
         # translation counts its sentences to batch them, and each is then tokenized only once.
         self._counted: OrderedDict[tuple, list[int]] = OrderedDict()
         self._counted_tokens = 0
+        # user text is tokenized as plain text: a special token's string in it never becomes its id
+        self.plain = PlainText(tokenizer)
+        self.notes: list[str] = []  # what the backend said while loading that changes outputs (notices.py)
 
     @property
     def family(self) -> str | None:
         """The tokenizer's language-code family: nllb, mbart, m2m100, or None."""
-        n = type(self.tokenizer).__name__.lower()
-        for fam in ("nllb", "mbart", "m2m100"):
-            if n.startswith(fam):
-                return fam
+        names = [type(self.tokenizer).__name__]  # a generic fast tokenizer keeps its class in init_kwargs
+        names.append(str((getattr(self.tokenizer, "init_kwargs", None) or {}).get("tokenizer_class") or ""))
+        for n in names:
+            for fam in ("nllb", "mbart", "m2m100"):
+                if n.lower().startswith(fam):
+                    return fam
         return None
 
     def input_limit(self, override: int | None = None) -> int:
@@ -80,7 +86,7 @@ class Seq2Seq:
         with self.lock:
             if src_code is not None:
                 self.tokenizer.src_lang = src_code
-            found = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+            found = self.plain.encode(list(texts))
             for text, ids in zip(texts if keep else (), found):
                 self._take(text)
                 self._counted[(getattr(self.tokenizer, "src_lang", None), text)] = ids
@@ -111,7 +117,7 @@ class Seq2Seq:
         out: list = [self._take(t) for t in texts]
         missing = [k for k, ids in enumerate(out) if ids is None]
         if missing:
-            found = self.tokenizer([texts[k] for k in missing], add_special_tokens=True)["input_ids"]
+            found = self.plain.encode([texts[k] for k in missing])
             for k, ids in zip(missing, found):
                 out[k] = ids
         return out
@@ -167,7 +173,7 @@ class Seq2Seq:
         head = [int(start)]
         if gen.forced_bos_token_id is not None:
             head.append(int(gen.forced_bos_token_id))
-        bodies = self.tokenizer(list(prefixes), add_special_tokens=False)["input_ids"]
+        bodies = self.plain.encode(list(prefixes), add_special_tokens=False)
         out = [head + list(b) for b in bodies]
         if len({len(p) for p in out}) > 1 and not self.mixed_prefixes:
             raise ValueError("decoder prefixes in one batch must have the same length in tokens")
@@ -177,7 +183,7 @@ class Seq2Seq:
         """Each decoder prefix's length in tokens (-1 for None): inputs batch together only at equal lengths."""
         some = [p for p in prefixes if p is not None]
         with self.lock:
-            counts = iter([len(x) for x in self.tokenizer(some, add_special_tokens=False)["input_ids"]] if some else [])
+            counts = iter([len(x) for x in self.plain.encode(some, add_special_tokens=False)] if some else [])
         return [-1 if p is None else next(counts) for p in prefixes]
 
     def generate(self, texts: Sequence[str], settings: Mapping[str, Any], src_code: str | None = None,
@@ -188,6 +194,29 @@ class Seq2Seq:
         decoder_prefix: None, one prefix for every input, or one per input: the decoder continues it, and each
         output's text is what follows it. Each backend implements this."""
         raise NotImplementedError
+
+    def by_prefix_length(self, texts: Sequence[str], settings: Mapping[str, Any], src_code: str | None,
+                         forced_bos: int | None, decoder_prefix: "str | Sequence[str | None] | None",
+                         limits: Sequence[int] | None) -> list[Generated] | None:
+        """For decoder prefixes of different lengths in tokens on a backend that cannot batch them
+        (mixed_prefixes false): generate each length's inputs as one batch and put the outputs back in order
+        (what each input gets is the same either way); None when the prefixes need no split."""
+        if self.mixed_prefixes or decoder_prefix is None or isinstance(decoder_prefix, str):
+            return None
+        prefixes = list(decoder_prefix)
+        if len(prefixes) != len(texts) or any(p is None for p in prefixes):
+            return None
+        lengths = self.prefix_lengths(prefixes)
+        if len(set(lengths)) < 2:
+            return None
+        out: list[Generated | None] = [None] * len(texts)
+        for n in sorted(set(lengths)):
+            ks = [k for k, m in enumerate(lengths) if m == n]
+            got = self.generate([texts[k] for k in ks], settings, src_code, forced_bos, [prefixes[k] for k in ks],
+                                None if limits is None else [limits[k] for k in ks])
+            for k, g in zip(ks, got):
+                out[k] = g
+        return out  # type: ignore[return-value]
 
     @contextlib.contextmanager
     def keep_encodings(self, n: int):
@@ -277,6 +306,9 @@ class Seq2Seq:
         eos = gen.eos_token_id if gen.eos_token_id is not None else tok.eos_token_id
         eos_ids = set(eos) if isinstance(eos, (list, tuple)) else {eos}
         pad = gen.pad_token_id if gen.pad_token_id is not None else tok.pad_token_id
+        # With a forced EOS, an output that reached its token cap ends on EOS like one that ended on its own:
+        # an EOS in the last position the cap allows counts as the cap's, not the model's.
+        cap = int(gen.max_new_tokens) if gen.forced_eos_token_id is not None and gen.max_new_tokens else None
         out: list[Generated] = []
         for i, seq in enumerate(seqs):
             prompt = prompts[i]
@@ -285,7 +317,7 @@ class Seq2Seq:
             finished = False
             for j, t in enumerate(new):
                 if t in eos_ids:
-                    new, finished = new[:j], True
+                    new, finished = new[:j], cap is None or j + 1 < cap
                     break
             while new and new[-1] == pad:
                 new = new[:-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import warnings
 from typing import Any, Iterator
 
@@ -14,11 +15,11 @@ log = logging.getLogger("briefsum.neural")
 _DROP = ("seem to have been set", "Token indices sequence length is longer", "generation flags are not valid")
 # Notices that say the model will not behave as its authors ran it: kept, as one note per model.
 MATTERS = {
-    "forced_bos_token_id": "its generation config lacks the forced first token its config names",
     "newly initialized": "some of its weights were missing from its files and are random",
     "were not used when initializing": "some weights in its files were not used",
 }
 _LOGGERS = ("transformers",)
+_LOCK = threading.RLock()  # one block at a time swaps the loggers' handlers
 
 
 class _QuietNotes(logging.Filter):
@@ -51,9 +52,27 @@ class _Collect(logging.Handler):
 
 
 @contextlib.contextmanager
+def quiet_warnings(ref: str) -> Iterator[None]:
+    """Python warnings raised inside the block (transformers' generate warns about settings briefsum chose)
+    go to the debug log instead of the user."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        log.debug("%s: transformers: %s", ref, str(w.message).strip().splitlines()[0] if str(w.message).strip() else "")
+
+
+@contextlib.contextmanager
 def caught_notices(ref: str, notes: list[str]) -> Iterator[None]:
     """Catch what transformers warns or logs (WARNING and above) inside the block: each message goes to the debug
     log; those in MATTERS add one note for the model (ref) to notes, listing what they said."""
+    with _LOCK:
+        with _caught(ref, notes):
+            yield
+
+
+@contextlib.contextmanager
+def _caught(ref: str, notes: list[str]) -> Iterator[None]:
     handler = _Collect()
     loggers = [logging.getLogger(n) for n in _LOGGERS]
     saved = [(lg.propagate, list(lg.handlers)) for lg in loggers]

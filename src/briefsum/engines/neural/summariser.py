@@ -51,7 +51,8 @@ class NeuralSummariser:
         out.update(self.grade_settings.get(grade) or {})
         return out
 
-    def _fits(self, text: str) -> bool:
+    def fits(self, text: str) -> bool:
+        """Whether a text (with the model's prefix) fits the model's input."""
         return self.model.count_tokens([self.prefix + text], self.src_code)[0] <= self.limit
 
     def pack(self, units: Sequence[str]) -> tuple[list[str], int]:
@@ -63,7 +64,7 @@ class NeuralSummariser:
             if n <= self.limit:
                 pieces.append(u)
             else:
-                parts, _ = split_to_fit(u, self._fits)
+                parts, _ = split_to_fit(u, self.fits)
                 pieces.extend(parts)
                 split += 1
         sizes = self.model.count_tokens(pieces, self.src_code)
@@ -85,22 +86,32 @@ class NeuralSummariser:
 
     def _halve(self, sents: list[str]) -> list[str]:
         text = " ".join(sents)
-        if len(sents) == 1 or self._fits(text):
+        if len(sents) == 1 or self.fits(text):
             return [text]
         mid = len(sents) // 2
         return self._halve(sents[:mid]) + self._halve(sents[mid:])
 
+    def _size(self, chunks: Sequence[str]) -> int:
+        return sum(self.model.count_tokens(list(chunks), self.src_code)) if chunks else 0
+
     def reduce(self, units: Sequence[str]) -> tuple[str, dict, list[str]]:
-        """Map-reduce sentences into one input that fits: chunk summaries, then summaries of those."""
+        """Map-reduce sentences into one input that fits: chunk summaries, then summaries of those. Every pass
+        must shrink the input (fewer model inputs, or fewer tokens); one that does not, or neural.max_passes
+        reached, stops the reduction, and the model reads the start of the source text instead (with a warning)."""
         warnings: list[str] = []
         chunks, split = self.pack(list(units))
+        lead = chunks[0] if chunks else ""
         stats = {"chunks": len(chunks), "passes": 0, "input_limit_tokens": self.limit, "split_for_input": split}
         settings = self.settings_for("chunk")
         settings["max_new_tokens"] = max(4, min(int(settings.get("max_new_tokens") or 160), self.room // 4))
+        size = self._size(chunks) if len(chunks) > 1 else 0
         while len(chunks) > 1:
             if stats["passes"] >= self.max_passes:
-                raise BackendError(f"the input is still {len(chunks)} model inputs long after {self.max_passes} "
-                                   "summary passes (raise neural.max_passes or use a model with a longer input)")
+                warnings.append(f"the input was still {len(chunks)} model inputs long after {self.max_passes} "
+                                "summary passes (neural.max_passes); the model read only the start of the text")
+                stats["reduction_stopped"] = "max_passes"
+                chunks = [lead]
+                break
             stats["passes"] += 1
             gens = self.model.generate([self.prefix + c for c in chunks], settings, self.src_code, self.forced_bos)
             units = []
@@ -112,25 +123,42 @@ class NeuralSummariser:
                 text, trimmed = self._shorten(text, self.room // 2)
                 stats["trimmed_chunk_summaries"] = stats.get("trimmed_chunk_summaries", 0) + int(trimmed)
                 units.append(text)
-            chunks, _ = self.pack(units)
+            new, _ = self.pack(units)
+            new_size = self._size(new) if len(new) > 1 else 0
+            if len(new) > 1 and len(new) >= len(chunks) and new_size >= size:
+                warnings.append(f"summary pass {stats['passes']} did not shorten the input ({len(chunks)} model "
+                                f"inputs before, {len(new)} after); the model read only the start of the text")
+                stats["reduction_stopped"] = "no_progress"
+                chunks = [lead]
+                break
+            chunks, size = new, new_size
         if stats.get("empty_chunk_summaries"):
             warnings.append(f"{stats['empty_chunk_summaries']} chunk summaries came out empty; "
                             "each chunk's first sentence stood in for its summary")
         return (chunks[0] if chunks else ""), stats, warnings
 
     def _shorten(self, text: str, max_tokens: int) -> tuple[str, bool]:
-        """Keep the longest word prefix of a generated text that encodes to at most max_tokens tokens."""
+        """Keep the longest word prefix of a generated text that encodes to at most max_tokens tokens (a first
+        word that is itself too long, as in text without spaces, is cut between characters)."""
         if self.model.count_tokens([text], self.src_code)[0] <= max_tokens:
             return text, False
         words = text.split()
-        lo, hi = 1, len(words)
+
+        def fits(n: int, join: str, parts: Sequence[str]) -> bool:
+            return self.model.count_tokens([join.join(parts[:n])], self.src_code)[0] <= max_tokens
+
+        if not fits(1, " ", words):
+            parts, join = list(words[0]), ""
+        else:
+            parts, join = words, " "
+        lo, hi = 1, len(parts)
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if self.model.count_tokens([" ".join(words[:mid])], self.src_code)[0] <= max_tokens:
+            if fits(mid, join, parts):
                 lo = mid
             else:
                 hi = mid - 1
-        return " ".join(words[:lo]), True
+        return join.join(parts[:lo]), True
 
     def write(self, text: str, settings: Mapping[str, Any], prefix: str = "") -> Generated:
         """Summarise one input that fits; with a prefix, continue it (the result includes the prefix)."""

@@ -14,6 +14,7 @@ from .fast_attention import (KeptEncoding, cross_attention_modules, last_positio
                              shared_cross_cache, shiftable_positions)
 from .lean_beam import lean_beam_applies, lean_beam_search
 from .model import Generated, Seq2Seq
+from .notices import quiet_warnings
 
 
 class TransformersSeq2Seq(Seq2Seq):
@@ -56,13 +57,17 @@ class TransformersSeq2Seq(Seq2Seq):
                  limits: Sequence[int] | None = None) -> list[Generated]:
         """Generate one output per text (batched); limits caps each output's new tokens individually.
 
-        decoder_prefix: None, one prefix for every input, or one per input (all the same length in tokens):
-        the decoder continues it, and each output's text is what follows it."""
+        decoder_prefix: None, one prefix for every input, or one per input: the decoder continues it, and each
+        output's text is what follows it (prefixes of different lengths share a batch where the fast paths
+        allow it, else go through in one batch per length)."""
         import torch
 
         texts = list(texts)
         if not texts:
             return []
+        split = self.by_prefix_length(texts, settings, src_code, forced_bos, decoder_prefix, limits)
+        if split is not None:
+            return split
         tok, model = self.tokenizer, self.model
         gen = self.generation_config(settings, forced_bos)
         with self.lock, torch.inference_mode():
@@ -113,7 +118,8 @@ class TransformersSeq2Seq(Seq2Seq):
                 try:
                     if self.lean_beams and lean_beam_applies(model, gen):
                         enc["custom_generate"] = lean_beam_search
-                    seqs = model.generate(**enc, generation_config=gen)
+                    with quiet_warnings(self.ref):
+                        seqs = model.generate(**enc, generation_config=gen)
                 finally:
                     if self._positions is not None:
                         self._positions.briefsum_shift = None

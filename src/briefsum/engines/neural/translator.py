@@ -23,6 +23,7 @@ class TranslationRun:
     stats: dict = field(default_factory=dict)
 
 
+RETRY_NGRAM = 2  # the loop guard's retry: no word pair (token bigram) twice
 GPU_BATCH = (64, 2048)  # sentences per translation batch on a GPU, at least and at most
 GPU_INPUT_TOKENS = 128  # padded input tokens a sentence in a GPU batch (its token budget)
 
@@ -175,10 +176,14 @@ class NeuralTranslator:
         gens = [done[first[t]] for t in texts]
         outs = [g.text.strip() for g in gens]
         bad = [k for k in once if self.loop_guard != "off" and self._loops(texts[k], gens[k])]
-        retried, repaired = len(bad), 0
+        retried = len(bad)
         if bad and self.loop_guard == "retry":
+            # The retry bans every repeated word pair: a constraint both backends apply identically (a
+            # repetition penalty scales log-probabilities in transformers' beam search but logits in
+            # CTranslate2, so it would retry differently on each).
             retry = dict(self.settings)
-            retry.update({"repetition_penalty": 1.3, "no_repeat_ngram_size": 3})
+            retry.pop("repetition_penalty", None)
+            retry["no_repeat_ngram_size"] = RETRY_NGRAM
             again = self._run([texts[k] for k in bad], [lengths[k] for k in bad], retry)
             still = []
             for k, g in zip(bad, again):
@@ -186,14 +191,15 @@ class NeuralTranslator:
                 if self._loops(texts[k], g):
                     still.append(k)
             bad = still
+        repaired, kept = [], []
         for k in bad:
             fixed = remove_loops(outs[k])
             if fixed != outs[k]:
                 outs[k] = fixed
-            repaired += 1
+                repaired.append(k)
+            else:
+                kept.append(k)
         outs = [outs[first[t]] for t in texts]
-        looped = set(bad)
-        bad = [k for k, t in enumerate(texts) if first[t] in looped]
         joined: list[list[str]] = [[] for _ in sentences]
         for (i, _), o in zip(units, outs):
             joined[i].append(o)
@@ -203,13 +209,20 @@ class NeuralTranslator:
             warnings.append(f"translation: {split} sentence{'s' if split > 1 else ''} longer than the model's "
                             f"{self.limit}-token input {'were' if split > 1 else 'was'} translated in pieces "
                             "split at clause boundaries" + (f" ({mid_word} between words)" if mid_word else ""))
+
+        def where(ks: list[int]) -> str:
+            n = sorted({units[j][0] + 1 for j in range(len(texts)) if first[texts[j]] in set(ks)})
+            return f"sentence{'s' if len(n) > 1 else ''} {', '.join(map(str, n))}"
+
         if repaired:
-            where = sorted({units[k][0] + 1 for k in bad})
-            warnings.append(f"translation: the model looped on sentence{'s' if len(where) > 1 else ''} "
-                            f"{', '.join(map(str, where))}; the repetition was removed")
+            warnings.append(f"translation: the model looped on {where(repaired)}; the repetition was removed")
+        if kept:
+            warnings.append(f"translation: the model's output for {where(kept)} "
+                            f"{'still ' if self.loop_guard == 'retry' else ''}ran to its length cap or repeated "
+                            "itself, and nothing could be cut; it was kept as written")
         stats = {"translation_units": len(units), "translation_unique": len(once), "translation_split": split,
                  "translation_loops_retried": retried,
-                 "translation_loops_left": repaired}
+                 "translation_loops_left": len(repaired) + len(kept)}
         return TranslationRun(result, warnings, stats)
 
     @staticmethod
