@@ -405,3 +405,16 @@ def test_pickle_shards_named_by_an_index_are_refused(tmp_path, no_network, index
         else:
             with pytest.raises(ModelUnavailable, match="pickle weights"):
                 locate(cfg, entry)
+
+
+@pytest.mark.parametrize("value, expected", [(None, "auto"), ("auto", "auto"), ("off", "off"), (False, "off"),
+                                             ("OFF", "off"), ("sometimes", None), ("on", None)])
+def test_fast_paths_setting_reads_auto_or_off(value, expected):
+    from briefsum.engines.neural.capabilities import fast_paths_mode
+    from briefsum.errors import ConfigError
+
+    if expected is None:
+        with pytest.raises(ConfigError, match="neural.fast_paths must be auto or off"):
+            fast_paths_mode(value)
+    else:
+        assert fast_paths_mode(value) == expected
