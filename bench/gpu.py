@@ -84,19 +84,20 @@ def through_briefsum(folder: Path, sents: list[str], L: int, device: str, beams:
     """briefsum's translator with the device's default dtype and the given batching; lean=False puts
     transformers' own beam search in place of briefsum's lean one, one_pass_top_k=True makes the lean one take
     its top-k with one torch.topk instead of two passes (both for comparison)."""
-    from briefsum.engines import neural
+    from briefsum.engines.neural import lean_beam as neural
 
     tr = translator(folder, L, device, beams, backend, batch_size, batch_tokens)
-    kinds = set(neural._TOPK_TWO_PASS)
-    tr.model.lean_beams = lean  # the loaded model is shared by every translator: set back below
+    kinds = set(neural.TOPK_TWO_PASS)
+    was = tr.model.lean_beams
+    tr.model.lean_beams = lean and was  # the loaded model is shared by every translator: set back below
     if one_pass_top_k:
-        neural._TOPK_TWO_PASS.discard(device.split(":")[0])
+        neural.TOPK_TWO_PASS.discard(device.split(":")[0])
     try:
         return _timed_runs(tr, sents, device, beams, repeats) | {"lean_beams": lean, "one_pass_top_k": one_pass_top_k}
     finally:
-        del tr.model.lean_beams
-        neural._TOPK_TWO_PASS.clear()
-        neural._TOPK_TWO_PASS.update(kinds)
+        tr.model.lean_beams = was
+        neural.TOPK_TWO_PASS.clear()
+        neural.TOPK_TWO_PASS.update(kinds)
 
 
 def _timed_runs(tr: object, sents: list[str], device: str, beams: int, repeats: int) -> dict:

@@ -116,7 +116,7 @@ def work_translate(args: argparse.Namespace, paths: dict[str, Path], cache: Path
         import ctranslate2
         from transformers import AutoTokenizer
 
-        from briefsum.engines.ct2 import convert
+        from briefsum.engines.neural.ct2 import convert
 
         bs = int(args.system.split("-bs")[1])
         tuned = "-tuned" in args.system
@@ -143,6 +143,8 @@ def work_translate(args: argparse.Namespace, paths: dict[str, Path], cache: Path
                 conf["neural"]["dtype"] = {"bf16": "bfloat16", "fp32": "float32"}[part]
             elif part.startswith("bs"):
                 conf["neural"]["batch_size"] = int(part[2:])
+            elif part == "nofast":  # neural.fast_paths: off (transformers' plain generate)
+                conf["neural"]["fast_paths"] = "off"
         cfg = load_config(conf)
         tr = NeuralTranslator.from_config(cfg, "fr", "en")
         counted = count_generated_tokens(tr)
@@ -199,6 +201,8 @@ def work_summarise(args: argparse.Namespace, paths: dict[str, Path], cache: Path
             conf["neural"]["dtype"] = "bfloat16"
         if args.system.endswith("-fp32"):  # float32 weights: the exact path, whatever the CPU
             conf["neural"]["dtype"] = "float32"
+        if "-nofast" in args.system:  # neural.fast_paths: off (transformers' plain generate)
+            conf["neural"]["fast_paths"] = "off"
         if "-intra" in args.system:  # briefsum-intraN: one ctranslate2 worker of N threads
             conf["neural"].update(inter_threads=1, intra_threads=int(args.system.split("-intra")[1]))
         cfg = load_config(conf)

@@ -145,7 +145,7 @@ def test_gpu_batches_fit_the_cards_memory(monkeypatch, memory_gib, shape, beams,
     import types
 
     torch = pytest.importorskip("torch")
-    from briefsum.engines import neural
+    from briefsum.engines.neural import translator as neural
 
     vocab, layers, width = shape
     memory = memory_gib << 30
@@ -155,15 +155,15 @@ def test_gpu_batches_fit_the_cards_memory(monkeypatch, memory_gib, shape, beams,
     model = types.SimpleNamespace(device="cuda:0", dtype=torch.bfloat16, model=types.SimpleNamespace(config=config))
     size = neural.gpu_batch_size(model, beams, new_tokens)
     assert size == want
-    if size > neural._GPU_BATCH[0]:  # what it chose fits both shares of the memory
+    if size > neural.GPU_BATCH[0]:  # what it chose fits both shares of the memory
         assert size * beams * vocab * 4 <= memory // 16
-        assert size * beams * 2 * layers * width * 2 * (new_tokens + neural._GPU_INPUT_TOKENS) <= memory // 4
+        assert size * beams * 2 * layers * width * 2 * (new_tokens + neural.GPU_INPUT_TOKENS) <= memory // 4
 
 
 def test_gpu_batch_without_a_card_to_ask_is_the_fixed_default():
     import types
 
-    from briefsum.engines import neural
+    from briefsum.engines.neural import translator as neural
 
     model = types.SimpleNamespace(device="mps", dtype=None, model=types.SimpleNamespace(
         config=types.SimpleNamespace(vocab_size=59514)))

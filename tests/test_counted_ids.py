@@ -59,13 +59,13 @@ def test_ids_counted_in_one_source_language_are_not_used_for_another(tiny_models
 
 
 def test_kept_ids_stay_within_their_token_budget(tiny_models, no_network, monkeypatch):
-    from briefsum.engines import neural
+    from briefsum.engines.neural import model as neural
 
     m = fresh(tiny_models["marian"])
     budget = sum(m.count_tokens(TEXTS[:2], keep=True)) + 1
     with m.lock:
         m.token_ids(TEXTS[:2])
-    monkeypatch.setattr(neural, "_COUNTED_TOKENS", budget)
+    monkeypatch.setattr(neural, "COUNTED_TOKENS", budget)
     m.count_tokens(TEXTS[:3], keep=True)  # over the budget: the oldest ids go
     with m.lock:
         assert m._counted_tokens <= budget

@@ -73,7 +73,7 @@ def test_int8_is_named_in_the_result(no_network, tiny_models, tmp_path):
 @needs_ct2
 def test_auto_backend_prefers_ctranslate2_on_cpu_only_for_local_supported_models(tmp_path, tiny_models):
     from briefsum.config import load_config
-    from briefsum.engines.neural import pick_backend
+    from briefsum.engines.neural.loading import pick_backend
     from briefsum.engines.registry import Located
 
     cfg = load_config({"neural": {"backend": "auto"}})

@@ -290,7 +290,8 @@ def summarise(
             def run_neural() -> EngineResult:
                 from .engines.neural import NeuralEngine
 
-                return NeuralEngine.from_config(cfg, src, target).run(doc, specs, target, None, translation)
+                return NeuralEngine.from_config(cfg, src, target, fallback=lambda: _offline_engine(cfg)).run(
+                    doc, specs, target, None, translation)
 
             result = _neural_or_none(engine, run_neural, "models", "the offline engine", warnings)
             if result is not None:
@@ -368,7 +369,7 @@ def summarise_many(
             def build(src: str = src):
                 from .engines.neural import NeuralEngine
 
-                return NeuralEngine.from_config(cfg, src, target)
+                return NeuralEngine.from_config(cfg, src, target, fallback=lambda: _offline_engine(cfg))
 
             try:
                 eng = _neural_or_none(engine, build, "models", "the offline engine", notes)

@@ -118,18 +118,44 @@ def how_to_get(entry: ModelEntry) -> str:
             f"then set models.{entry.task}.{entry.key}.model: DIR in a config file (or {entry.env_var}=DIR)")
 
 
+def pickle_files(folder: Path) -> list[Path]:
+    """The weights files torch would unpickle when transformers loads this folder: none beside a
+    model.safetensors; else the shards of model.safetensors.index.json that are not safetensors files; else
+    pytorch_model.bin, or pytorch_model.bin.index.json and its shards."""
+    import json
+
+    if (folder / "model.safetensors").is_file():
+        return []
+
+    def shards(index: Path) -> list[Path]:
+        try:
+            weight_map = json.loads(index.read_text(encoding="utf-8")).get("weight_map") or {}
+            return [folder / f for f in sorted({str(v) for v in weight_map.values()})]
+        except (OSError, ValueError, AttributeError, TypeError):
+            return []
+
+    safe_index = folder / "model.safetensors.index.json"
+    if safe_index.is_file():
+        return [f for f in shards(safe_index) if not f.name.endswith(".safetensors")]
+    if (folder / "pytorch_model.bin").is_file():
+        return [folder / "pytorch_model.bin"]
+    bin_index = folder / "pytorch_model.bin.index.json"
+    return [bin_index, *shards(bin_index)] if bin_index.is_file() else []
+
+
 def check_folder(path: Path, entry: ModelEntry, allow_pickle: bool) -> None:
     """Raise ModelUnavailable unless the folder holds a loadable model (config + safetensors, or allowed pickle)."""
     if not (path / "config.json").is_file():
         raise ModelUnavailable(f"{entry.task} model folder {path} has no config.json; it is not a saved model")
-    if any((path / name).is_file() for name in _SAFE):
-        return
-    if any((path / name).is_file() for name in _PICKLE):
-        if allow_pickle:
-            return
-        raise ModelUnavailable(f"{entry.task} model {entry.ref} only has pickle weights (pytorch_model.bin), which "
+    pickled = [] if allow_pickle else pickle_files(path)
+    if pickled:
+        raise ModelUnavailable(f"{entry.task} model {entry.ref} has pickle weights ({pickled[0].name}), which "
                                "can run code when loaded; refused. Use a safetensors copy, or set "
                                "neural.allow_pickle: true if you trust it")
+    if any((path / name).is_file() for name in _SAFE):
+        return
+    if allow_pickle and any((path / name).is_file() for name in _PICKLE):
+        return
     raise ModelUnavailable(f"{entry.task} model folder {path} holds no weights (model.safetensors)")
 
 
@@ -137,10 +163,18 @@ def _looks_like_path(ref: str) -> bool:
     return ref.startswith(("/", ".", "~")) or not _HUB_ID.match(ref)
 
 
+def local_path(cfg: Config, entry: ModelEntry) -> Path:
+    """Where a model reference points on disk: a path from a config file is relative to that file's folder; one
+    from an environment variable or an argument, to the working directory."""
+    if entry.origin == "config":
+        return cfg.resolve_path(entry.ref)
+    return Path(os.path.expanduser(entry.ref)).absolute()
+
+
 def locate(cfg: Config, entry: ModelEntry) -> Located:
     """Find a model's files cheaply (no torch import); raise ModelUnavailable saying how to get it."""
     allow_pickle = bool(cfg.get("neural", "allow_pickle", default=False))
-    local = cfg.resolve_path(entry.ref)
+    local = local_path(cfg, entry)
     if local.is_dir():
         check_folder(local, entry, allow_pickle)
         return Located(entry.ref, local)
@@ -156,5 +190,5 @@ def locate(cfg: Config, entry: ModelEntry) -> Located:
         return Located(entry.ref, None, download=True)
     why = "HF_HUB_OFFLINE is set" if not downloads_allowed(cfg) and cfg.get("neural", "download") else \
         "downloads are off (neural.download: false)"
-    raise ModelUnavailable(f"{entry.task} model {entry.ref} is not on this machine (not in {cache}; {why}); "
-                           + how_to_get(entry))
+    raise ModelUnavailable(f"{entry.task} model {entry.ref} is not on this machine (no folder {local}, not in "
+                           f"{cache}; {why}); " + how_to_get(entry))

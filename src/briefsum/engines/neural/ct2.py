@@ -15,9 +15,9 @@ import shutil
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ..config import Config
-from ..errors import BackendError, ModelUnavailable
-from .neural import Generated, Seq2Seq
+from ...config import Config
+from ...errors import BackendError, ModelUnavailable
+from .model import Generated, Seq2Seq
 
 # model_type values whose transformers classes CTranslate2's converter knows.
 SUPPORTED = ("marian", "bart", "mbart", "m2m_100", "t5", "mt5", "pegasus")
@@ -155,6 +155,7 @@ class CT2Seq2Seq(Seq2Seq):
         forced_eos = gen.forced_eos_token_id is not None
         if forced_eos:  # transformers forces EOS as the last token a capped output may have
             max_new -= 1
+            min_new = min(min_new, max_new)
         bad = []
         for seq in gen.bad_words_ids or []:
             toks = tok.convert_ids_to_tokens(list(seq))
@@ -207,6 +208,9 @@ class CT2Seq2Seq(Seq2Seq):
         texts = list(texts)
         if not texts:
             return []
+        split = self.by_prefix_length(texts, settings, src_code, forced_bos, decoder_prefix, limits)
+        if split is not None:
+            return split
         opts, source, prompts, gen, empty = self._request(texts, settings, src_code, forced_bos, decoder_prefix)
         if empty:
             return [Generated("", 0, False) for _ in texts]
