@@ -15,12 +15,12 @@ def _defaults():
 
 def test_a_key_added_to_the_packaged_defaults_is_accepted_without_code_changes():
     defaults = _defaults()
-    with pytest.raises(ConfigError, match="unknown key neural.fast_paths"):
-        check_config({**defaults, "neural": {**defaults["neural"], "fast_paths": True}}, defaults)
-    grown = {**defaults, "neural": {**defaults["neural"], "fast_paths": False}}
-    check_config({**grown, "neural": {**grown["neural"], "fast_paths": True}}, grown)
-    with pytest.raises(ConfigError, match="neural.fast_paths must be true or false"):
-        check_config({**grown, "neural": {**grown["neural"], "fast_paths": "yes"}}, grown)
+    with pytest.raises(ConfigError, match="unknown key neural.new_switch"):
+        check_config({**defaults, "neural": {**defaults["neural"], "new_switch": True}}, defaults)
+    grown = {**defaults, "neural": {**defaults["neural"], "new_switch": False}}
+    check_config({**grown, "neural": {**grown["neural"], "new_switch": True}}, grown)
+    with pytest.raises(ConfigError, match="neural.new_switch must be true or false"):
+        check_config({**grown, "neural": {**grown["neural"], "new_switch": "yes"}}, grown)
 
 
 def test_new_model_entries_and_grades_are_accepted_but_their_fields_are_checked():

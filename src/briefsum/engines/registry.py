@@ -190,5 +190,8 @@ def locate(cfg: Config, entry: ModelEntry) -> Located:
         return Located(entry.ref, None, download=True)
     why = "HF_HUB_OFFLINE is set" if not downloads_allowed(cfg) and cfg.get("neural", "download") else \
         "downloads are off (neural.download: false)"
-    raise ModelUnavailable(f"{entry.task} model {entry.ref} is not on this machine (no folder {local}, not in "
+    # A folder resolved from $BRIEFSUM_MODEL_* or an argument is named (the working directory decides it); an id
+    # from the configs is looked up as a hub id, whatever folder the user's config file sits in.
+    folder = f"no folder {local}, " if entry.origin != "config" else ""
+    raise ModelUnavailable(f"{entry.task} model {entry.ref} is not on this machine ({folder}not in "
                            f"{cache}; {why}); " + how_to_get(entry))
