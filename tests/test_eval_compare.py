@@ -160,6 +160,15 @@ def test_line_count_mismatch_is_an_error_not_a_truncation(tmp_path, capsys):
     assert "h.txt: has 1 lines but the references have 2" in err and err.count("\n") == 1
 
 
+def test_limit_keeps_the_first_lines_of_hypotheses_files(tmp_path):
+    (tmp_path / "r.txt").write_text("le chat dort\nil pleut fort\nla maison\n", encoding="utf-8")
+    (tmp_path / "h.txt").write_text("le chat dort\nil neige\nune maison\n", encoding="utf-8")
+    assert main(["--refs", str(tmp_path / "r.txt"), "--hyps", str(tmp_path / "h.txt"), "--limit", "1",
+                 "--lang", "fr", "--bootstrap", "0", "--quiet", "--no-plot", "--out", str(tmp_path / "o")]) == 0
+    res = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
+    assert res["examples"] == 1 and res["grades"]["summary"]["scores"]["rouge1"]["f"] == 100
+
+
 def test_empty_reference_line_names_its_row(tmp_path, capsys):
     (tmp_path / "r.txt").write_text("a b\n\n", encoding="utf-8")
     (tmp_path / "h.txt").write_text("a b\nc\n", encoding="utf-8")

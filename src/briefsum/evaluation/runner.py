@@ -196,7 +196,7 @@ def produce(kind: str, value: str, spec: DatasetSpec, opts: RunOptions, examples
     elif kind == "predictions":
         so = sy.predictions_outputs(value, examples, spec, opts.grade, all_examples)
     elif kind == "hyps":
-        so = sy.hyps_outputs(value, examples, spec.grades[0])
+        so = sy.hyps_outputs(value, examples, spec.grades[0], len(all_examples))
     elif kind == "shipped":
         so = sy.shipped_outputs(examples, spec, value)
     else:  # pragma: no cover - the command line only builds the kinds above

@@ -228,13 +228,14 @@ def predictions_outputs(path: str, examples: Sequence[Example], spec: DatasetSpe
     return SystemOutputs(Path(path).name, {"kind": "predictions", "name": str(path)}, outputs)
 
 
-def hyps_outputs(path: str, examples: Sequence[Example], grade: str) -> SystemOutputs:
-    """A plain hypotheses file: line i is the output for document i; as many lines as documents."""
+def hyps_outputs(path: str, examples: Sequence[Example], grade: str, total: int) -> SystemOutputs:
+    """A plain hypotheses file: line i is the output for document i; as many lines as the references have
+    (`total`, before --limit keeps the first `len(examples)` documents)."""
     from .plain import read_lines
 
     lines = read_lines(Path(path), "hypotheses")
-    if len(lines) != len(examples):
-        raise EvalDataError(f"{path}: has {len(lines)} lines but the references have {len(examples)}; "
+    if len(lines) != total:
+        raise EvalDataError(f"{path}: has {len(lines)} lines but the references have {total}; "
                             "files must be line-aligned")
     return SystemOutputs(Path(path).name, {"kind": "hyps", "name": str(path)},
                          {grade: {ex.id: line for ex, line in zip(examples, lines)}})

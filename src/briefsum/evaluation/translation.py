@@ -161,7 +161,7 @@ def run_translation(spec: DatasetSpec, opts, systems, examples: list[Example], t
             preds = read_predictions(value, examples, ["translation"], "translation", total)["translation"]
             hyps, info, label = [preds[ex.id] for ex in examples], {"kind": "predictions", "name": str(value)}, value
         elif kind == "hyps":
-            so = hyps_outputs(value, examples, "translation")
+            so = hyps_outputs(value, examples, "translation", total)
             hyps, info, label = [so.outputs["translation"][ex.id] for ex in examples], so.info, so.label
         elif kind == "engine":
             info = {"kind": "engine", "name": "apertium (briefsum.translate)"}
