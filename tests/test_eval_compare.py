@@ -241,6 +241,10 @@ def test_resumed_run_gives_the_numbers_of_an_uninterrupted_one(data_root, tmp_pa
     assert b["system"]["resumed"] == 4 and "resumed" not in a["system"]
     assert a["grades"] == b["grades"]
     assert (full / "outputs.jsonl").read_text(encoding="utf-8") == (cut / "outputs.jsonl").read_text(encoding="utf-8")
+    # The resumed journal is whole again: the settings and one readable row a document, none glued to the torn one.
+    resumed = (cut / journal.name).read_text(encoding="utf-8").splitlines()
+    assert len(resumed) == 11 and sorted(json.loads(x)["id"] for x in resumed[1:]) == sorted(
+        json.loads(x)["id"] for x in lines[1:])
 
 
 def test_resume_refuses_a_journal_of_other_settings(data_root, tmp_path, capsys):

@@ -107,14 +107,13 @@ def engine_outputs(examples: Sequence[Example], spec: DatasetSpec, engine: str, 
     init = (spec.language, spec.target, engine, config)
     fh = None
     if journal is not None:
+        # Written afresh (settings, then the reused rows): appending would glue the next row onto a line torn
+        # by the interruption, and that row would be lost to a later --resume.
         journal.parent.mkdir(parents=True, exist_ok=True)
-        if resume and journal.is_file() and journal.stat().st_size:
-            fh = journal.open("a", encoding="utf-8")
-        else:
-            fh = journal.open("w", encoding="utf-8")
-            fh.write(json.dumps(key, ensure_ascii=False) + "\n")
-            for row in done.values():
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        fh = journal.open("w", encoding="utf-8")
+        fh.write(json.dumps(key, ensure_ascii=False) + "\n")
+        for row in done.values():
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         fh.flush()
     try:
         with progress_bar(len(examples), f"{engine} engine", progress, initial=len(done)) as bar:
