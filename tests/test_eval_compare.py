@@ -32,6 +32,17 @@ def test_a_clear_shift_is_significant_and_noise_is_not():
     assert paired_bootstrap(a, noisy, 1000, 2) > 0.05 and approximate_randomisation(a, noisy, 2000, 2) > 0.05
 
 
+def test_p_values_are_plus_one_corrected_and_two_sided():
+    rng = np.random.default_rng(4)
+    a = rng.random(60) * 40
+    # A constant gain: no resample and no swap pattern (short of all 60 signs alike) reaches it, so p = 1/(N+1).
+    assert paired_bootstrap(a, a + 10, 200, 5) == pytest.approx(1 / 201)
+    assert approximate_randomisation(a, a + 10, 400, 5) == pytest.approx(1 / 401)
+    b = a + rng.normal(0.5, 4, 60)
+    assert paired_bootstrap(a, b, 500, 6) == pytest.approx(paired_bootstrap(b, a, 500, 6))
+    assert approximate_randomisation(a, b, 500, 6) == pytest.approx(approximate_randomisation(b, a, 500, 6))
+
+
 def test_paired_tests_are_seeded():
     rng = np.random.default_rng(3)
     a, b = rng.random(80), rng.random(80) + 0.05
