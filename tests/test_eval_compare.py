@@ -32,6 +32,17 @@ def test_a_clear_shift_is_significant_and_noise_is_not():
     assert paired_bootstrap(a, noisy, 1000, 2) > 0.05 and approximate_randomisation(a, noisy, 2000, 2) > 0.05
 
 
+def test_p_values_are_plus_one_corrected_and_two_sided():
+    rng = np.random.default_rng(4)
+    a = rng.random(60) * 40
+    # A constant gain: no resample and no swap pattern (short of all 60 signs alike) reaches it, so p = 1/(N+1).
+    assert paired_bootstrap(a, a + 10, 200, 5) == pytest.approx(1 / 201)
+    assert approximate_randomisation(a, a + 10, 400, 5) == pytest.approx(1 / 401)
+    b = a + rng.normal(0.5, 4, 60)
+    assert paired_bootstrap(a, b, 500, 6) == pytest.approx(paired_bootstrap(b, a, 500, 6))
+    assert approximate_randomisation(a, b, 500, 6) == pytest.approx(approximate_randomisation(b, a, 500, 6))
+
+
 def test_paired_tests_are_seeded():
     rng = np.random.default_rng(3)
     a, b = rng.random(80), rng.random(80) + 0.05
@@ -160,6 +171,15 @@ def test_line_count_mismatch_is_an_error_not_a_truncation(tmp_path, capsys):
     assert "h.txt: has 1 lines but the references have 2" in err and err.count("\n") == 1
 
 
+def test_limit_keeps_the_first_lines_of_hypotheses_files(tmp_path):
+    (tmp_path / "r.txt").write_text("le chat dort\nil pleut fort\nla maison\n", encoding="utf-8")
+    (tmp_path / "h.txt").write_text("le chat dort\nil neige\nune maison\n", encoding="utf-8")
+    assert main(["--refs", str(tmp_path / "r.txt"), "--hyps", str(tmp_path / "h.txt"), "--limit", "1",
+                 "--lang", "fr", "--bootstrap", "0", "--quiet", "--no-plot", "--out", str(tmp_path / "o")]) == 0
+    res = json.loads((tmp_path / "o" / "results.json").read_text(encoding="utf-8"))
+    assert res["examples"] == 1 and res["grades"]["summary"]["scores"]["rouge1"]["f"] == 100
+
+
 def test_empty_reference_line_names_its_row(tmp_path, capsys):
     (tmp_path / "r.txt").write_text("a b\n\n", encoding="utf-8")
     (tmp_path / "h.txt").write_text("a b\nc\n", encoding="utf-8")
@@ -232,6 +252,10 @@ def test_resumed_run_gives_the_numbers_of_an_uninterrupted_one(data_root, tmp_pa
     assert b["system"]["resumed"] == 4 and "resumed" not in a["system"]
     assert a["grades"] == b["grades"]
     assert (full / "outputs.jsonl").read_text(encoding="utf-8") == (cut / "outputs.jsonl").read_text(encoding="utf-8")
+    # The resumed journal is whole again: the settings and one readable row a document, none glued to the torn one.
+    resumed = (cut / journal.name).read_text(encoding="utf-8").splitlines()
+    assert len(resumed) == 11 and sorted(json.loads(x)["id"] for x in resumed[1:]) == sorted(
+        json.loads(x)["id"] for x in lines[1:])
 
 
 def test_resume_refuses_a_journal_of_other_settings(data_root, tmp_path, capsys):

@@ -23,6 +23,12 @@ def test_fragments_are_the_longest_shared_runs_left_to_right():
     assert st["compression"] == pytest.approx(len(ARTICLE) / 9)
 
 
+def test_each_fragment_is_the_longest_match_anywhere_in_the_article_not_the_first():
+    article = "la guerre a commencé puis la guerre de troie a eu lieu".split()
+    assert fragments(article, "la guerre de troie".split()) == [4]
+    assert fragments(article, "troie la guerre a commencé".split()) == [1, 4]
+
+
 def test_a_copied_sentence_has_full_coverage_and_density_of_its_length():
     summary = ARTICLE[:6]
     st = fragment_stats(ARTICLE, summary)

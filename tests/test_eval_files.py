@@ -148,6 +148,21 @@ def test_bad_rows_are_one_line_naming_file_and_row(tmp_path, capsys, rows, extra
     assert needle in err and "bad.jsonl" in err
 
 
+def test_broken_json_line_is_one_line_naming_its_row(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "broken.jsonl"
+    path.write_text('{"id": "a", "text": "Un.", "s": "R"}\n{"id": "b", "text": "Deux." "s": "S"}\n',
+                    encoding="utf-8")
+    # A real process: the library's own logging of the failure must not reach stderr beside the error line.
+    proc = subprocess.run([sys.executable, "-m", "briefsum.evaluation.cli", "--data", str(path), "--ref", "s",
+                           "--baseline", "lead", "--k", "1", "--quiet"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [proc.stderr.strip()] and "Traceback" not in proc.stderr
+    assert "broken.jsonl: row 2 is not valid JSON" in proc.stderr
+
+
 def test_csv_row_missing_a_reference_names_its_row(tmp_path, capsys):
     path = tmp_path / "bad.csv"
     path.write_text("id,article,abstract\n007,Un texte.,Résumé\n008,Deux textes.,\n", encoding="utf-8")

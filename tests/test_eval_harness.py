@@ -234,3 +234,30 @@ def test_importing_the_harness_loads_nothing_heavy():
             " if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "[]"
+
+
+def test_evaluation_modules_import_each_other_without_cycles():
+    """Every `from .x import` between evaluation modules, at any depth of a function, forms no cycle."""
+    import ast
+
+    import briefsum.evaluation as ev
+
+    base = Path(ev.__file__).parent
+    graph: dict[str, set[str]] = {}
+    for f in base.glob("*.py"):
+        deps = graph.setdefault(f.stem, set())
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                deps.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
+    assert "translation" in graph["translation_run"] and "results" in graph["runner"]   # the graph was read
+
+    def reach(start: str) -> set[str]:
+        seen, todo = set(), list(graph.get(start, ()))
+        while todo:
+            m = todo.pop()
+            if m not in seen:
+                seen.add(m)
+                todo.extend(graph.get(m, ()))
+        return seen
+
+    assert [m for m in graph if m in reach(m)] == []

@@ -169,6 +169,11 @@ def _load_json_rows(path: Path) -> list[dict]:
     try:
         ds = datasets.load_dataset("json", data_files=str(path), split="train")
     except Exception as exc:  # the library raises many types for one cause: the file is not JSON lines
+        from .tables import bad_json_line
+
+        where = bad_json_line(path)
+        if where:
+            raise EvalDataError(f"{path}: {where}") from None
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise EvalDataError(f"{path}: cannot be read as JSON lines ({msg[:200]})") from None
     return ds.to_list()

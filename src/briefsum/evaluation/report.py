@@ -104,7 +104,7 @@ def diagnostics_markdown(results: dict) -> list[str]:
     repeated n-grams, faithfulness-check rate."""
     systems = results.get("systems") or [{"label": system_label(results), "diagnostics": results.get("diagnostics")}]
     lines = ["#### Diagnostics (no model)", "",
-             "| system | grade | words (mean / median) | ref words | coverage | density | compression | novel 1-/2-grams "
+             "| system | grade | tokens out (mean / median) | ref tokens | coverage | density | compression | novel 1-/2-grams "
              "| repeated 3-grams | faithfulness fired |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in systems:
         for g, d in (s.get("diagnostics") or {}).items():
@@ -119,7 +119,9 @@ def diagnostics_markdown(results: dict) -> list[str]:
                          f"{num('compression')} | {num('novel_1', '{:.1%}')} / {num('novel_2', '{:.1%}')} | "
                          f"{num('repeated_3', '{:.1%}')} | "
                          f"{'–' if not ff else str(ff['documents']) + ' (' + format(ff['rate'], '.1%') + ')'} |")
-    lines += ["", "Coverage, density, compression: extractive fragments (Grusky et al., 2018) over Unicode words; "
+    lines += ["", "Tokens: Unicode word tokens (\"l'été\" is two), so they run above the word counts of the score "
+              "table, which count words as briefsum's length budgets do. "
+              "Coverage, density, compression: extractive fragments (Grusky et al., 2018) over these tokens; "
               "novel n-grams are not in the article; repeated 3-grams occur earlier in the same output; "
               "faithfulness fired: results whose warnings say the neural engine's check flagged this grade."]
     return lines

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import EvalDataError
 from .data import DatasetSpec, Example, get_spec, load_examples, spec_from_fields
+from .results import RunResult, words
 from .stats import length_stats
 from .systems import SystemOutputs, progress_bar
 
@@ -61,27 +62,6 @@ class RunOptions:
     paired_ar: int = 10000
     out: str | None = None
     resume: bool = False
-
-
-@dataclass
-class RunResult:
-    """A finished evaluation: the JSON-ready results, and per-document details for plots, files and the report.
-    `outputs`, `per_doc` and `lengths` are the first system's; `systems` holds every system's."""
-
-    results: dict[str, Any]
-    outputs: dict[str, dict[str, str]] = field(default_factory=dict)       # grade -> id -> text
-    per_doc: list[dict[str, Any]] = field(default_factory=list)
-    lengths: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # grade -> prediction/reference -> words
-    systems: list[dict[str, Any]] = field(default_factory=list)
-    examples: list[Example] = field(default_factory=list)
-    spec: DatasetSpec | None = None
-
-
-def words(text: str) -> int:
-    """Words as briefsum's budgets count them."""
-    from ..text.segment import count_words
-
-    return count_words(text)
 
 
 # -- documents -----------------------------------------------------------------------------------------------
@@ -142,7 +122,7 @@ def run(opts: RunOptions) -> RunResult:
     if opts.ref_files and not opts.src and any(k not in ("hyps", "predictions") for k, _ in systems):
         raise EvalDataError("engines and baselines need the articles: give --src SRC with --refs")
     if spec.task == "translation":
-        from .translation import run_translation
+        from .translation_run import run_translation
 
         return run_translation(spec, opts, systems, examples, len(all_examples), t_load)
     return _run_summarisation(spec, opts, systems, examples, all_examples, t_load)
@@ -196,7 +176,7 @@ def produce(kind: str, value: str, spec: DatasetSpec, opts: RunOptions, examples
     elif kind == "predictions":
         so = sy.predictions_outputs(value, examples, spec, opts.grade, all_examples)
     elif kind == "hyps":
-        so = sy.hyps_outputs(value, examples, spec.grades[0])
+        so = sy.hyps_outputs(value, examples, spec.grades[0], len(all_examples))
     elif kind == "shipped":
         so = sy.shipped_outputs(examples, spec, value)
     else:  # pragma: no cover - the command line only builds the kinds above

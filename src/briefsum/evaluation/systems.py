@@ -107,14 +107,13 @@ def engine_outputs(examples: Sequence[Example], spec: DatasetSpec, engine: str, 
     init = (spec.language, spec.target, engine, config)
     fh = None
     if journal is not None:
+        # Written afresh (settings, then the reused rows): appending would glue the next row onto a line torn
+        # by the interruption, and that row would be lost to a later --resume.
         journal.parent.mkdir(parents=True, exist_ok=True)
-        if resume and journal.is_file() and journal.stat().st_size:
-            fh = journal.open("a", encoding="utf-8")
-        else:
-            fh = journal.open("w", encoding="utf-8")
-            fh.write(json.dumps(key, ensure_ascii=False) + "\n")
-            for row in done.values():
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        fh = journal.open("w", encoding="utf-8")
+        fh.write(json.dumps(key, ensure_ascii=False) + "\n")
+        for row in done.values():
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         fh.flush()
     try:
         with progress_bar(len(examples), f"{engine} engine", progress, initial=len(done)) as bar:
@@ -228,13 +227,14 @@ def predictions_outputs(path: str, examples: Sequence[Example], spec: DatasetSpe
     return SystemOutputs(Path(path).name, {"kind": "predictions", "name": str(path)}, outputs)
 
 
-def hyps_outputs(path: str, examples: Sequence[Example], grade: str) -> SystemOutputs:
-    """A plain hypotheses file: line i is the output for document i; as many lines as documents."""
+def hyps_outputs(path: str, examples: Sequence[Example], grade: str, total: int) -> SystemOutputs:
+    """A plain hypotheses file: line i is the output for document i; as many lines as the references have
+    (`total`, before --limit keeps the first `len(examples)` documents)."""
     from .plain import read_lines
 
     lines = read_lines(Path(path), "hypotheses")
-    if len(lines) != len(examples):
-        raise EvalDataError(f"{path}: has {len(lines)} lines but the references have {len(examples)}; "
+    if len(lines) != total:
+        raise EvalDataError(f"{path}: has {len(lines)} lines but the references have {total}; "
                             "files must be line-aligned")
     return SystemOutputs(Path(path).name, {"kind": "hyps", "name": str(path)},
                          {grade: {ex.id: line for ex, line in zip(examples, lines)}})

@@ -16,7 +16,9 @@ def quiet_datasets():
     import datasets
 
     datasets.disable_progress_bars()
-    datasets.logging.set_verbosity_error()
+    # CRITICAL, not ERROR: a file the library cannot read is logged before it raises, and the harness already
+    # turns that exception into its one error line.
+    datasets.logging.set_verbosity(datasets.logging.CRITICAL)
     return datasets
 
 
@@ -35,8 +37,36 @@ def table_kind(path: Path) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
+    """The first line of the innermost cause: the library wraps the parser's message ("EOF inside string ...")
+    in a generic one ("An error occurred while generating the dataset")."""
+    for _ in range(10):
+        inner = exc.__cause__ or exc.__context__
+        if inner is None:
+            break
+        exc = inner
     text = str(exc).strip()
     return (text.splitlines()[0] if text else type(exc).__name__)[:200]
+
+
+def bad_json_line(path: Path) -> str | None:
+    """Where a JSON lines file first fails to parse ("row N is not valid JSON: ..."), or None."""
+    import bz2
+    import gzip
+    import json
+    import lzma
+
+    opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(path.suffix.lower(), open)
+    try:
+        with opener(path, "rt", encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if line.strip():
+                    try:
+                        json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        return f"row {n} is not valid JSON: {exc.msg} at column {exc.colno}"
+    except (OSError, UnicodeDecodeError, EOFError, lzma.LZMAError) as exc:
+        return f"cannot be decoded ({_first_line(exc)})"
+    return None
 
 
 def _header(path: Path, sep: str) -> list[str]:
@@ -84,5 +114,8 @@ def read_rows(path: Path, split: str | None = None) -> list[dict]:
     except Exception as exc:  # the library raises many types for one cause: the file is not what it says
         what = {"disk": "a save_to_disk folder", "json": "JSON lines", "csv": "CSV", "tsv": "TSV",
                 "parquet": "Parquet"}[kind]
+        where = bad_json_line(path) if kind == "json" else None
+        if where:
+            raise EvalDataError(f"{path}: {where}") from None
         raise EvalDataError(f"{path}: cannot be read as {what} ({_first_line(exc)})") from None
     return ds.to_list()
