@@ -69,11 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--write", action="store_true", help="write the best thresholds into the model file")
     p.add_argument("--out", default=None, help="a JSON file for every variant's scores")
     p.add_argument("--wait", action="store_true", help="score the documents, then wait for the model file")
-    p.add_argument("--floors", type=float, nargs="+", default=[0.5, 0.7, 0.85])
+    p.add_argument("--floors", type=float, nargs="*", default=[0.5, 0.7, 0.85])
     p.add_argument("--thresholds", type=float, nargs="+", default=[1.01])
     p.add_argument("--offsets", type=float, nargs="+", default=[0.0, 3.0])
     p.add_argument("--brief-thresholds", type=float, nargs="+", default=[0.6, 0.8, 0.9])
     p.add_argument("--no-brief", action="store_true", help="tune the headline only")
+    p.add_argument("--after-floors", type=float, nargs="*", default=[0.0, 0.3])
     args = p.parse_args(argv)
 
     from briefsum.compressor import LearnedCompressor
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
 
     record("headline rules", run_variant(titles, None, specs, offline, rouge, "headline"))
     comp.brief_threshold = None
-    best_h, best_hs = None, -1.0
+    best_h, best_hs = (comp.head_floor, comp.head_threshold, comp.head_offset), -1.0
     for floor, thr, off in itertools.product(args.floors, args.thresholds, args.offsets):
         comp.head_floor, comp.head_threshold, comp.head_offset = floor, thr, off
         res = run_variant(titles, comp, specs, offline, rouge, "headline")
@@ -123,10 +124,19 @@ def main(argv: list[str] | None = None) -> int:
         if res["r1"] + res["r2"] + res["rl"] > best_hs:
             best_h, best_hs = (floor, thr, off), res["r1"] + res["r2"] + res["rl"]
     comp.head_floor, comp.head_threshold, comp.head_offset = best_h
+    after = False
+    for floor in args.after_floors:
+        comp.head_after_rules, comp.head_floor = True, floor
+        res = run_variant(titles, comp, specs, offline, rouge, "headline")
+        record(f"headline rules, then learned deletions while over budget (floor {floor})", res)
+        if res["r1"] + res["r2"] + res["rl"] > best_hs:
+            best_h, best_hs, after = (floor, best_h[1], best_h[2]), res["r1"] + res["r2"] + res["rl"], True
+    comp.head_after_rules = after
+    comp.head_floor, comp.head_threshold, comp.head_offset = best_h
     comp.label_ner = True
     res = run_variant(titles, comp, specs, offline, rouge, "headline")
     record("headline learned, topic label from NER", res)
-    comp.label_ner = res["r1"] + res["r2"] + res["rl"] > best_hs
+    comp.label_ner = bool(res["r1"] + res["r2"] + res["rl"] > best_hs)
     if args.no_brief:
         abstracts = abstracts[:0]
     record("brief rules", run_variant(abstracts, None, specs, offline, rouge, "brief"))
@@ -141,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     if best_bs <= base_b["r1"] + base_b["r2"] + base_b["rl"]:
         best_b = (None, False)  # brief compression does not pay: off
     tuned = {"headline_floor": best_h[0], "headline_threshold": best_h[1], "headline_offset": best_h[2],
-             "brief_threshold": best_b[0],
+             "headline_after_rules": after, "brief_threshold": best_b[0],
              "brief_refill": best_b[1], "label_ner": comp.label_ner}
     print(f"chose {tuned} in {time.time() - t0:.0f}s", flush=True)
     if args.out:

@@ -65,6 +65,8 @@ class LearnedCompressor:
         self.head_floor = float(tune.get("headline_floor", 0.3))
         self.head_threshold = float(tune.get("headline_threshold", 0.9))
         self.head_offset = float(tune.get("headline_offset", 0.0))  # words added to the fitted target length
+        # the rules compress the headline as they do; the model deletes only where they leave it over budget
+        self.head_after_rules = bool(tune.get("headline_after_rules", False))
         self.brief_threshold = tune.get("brief_threshold", 0.7)
         self.brief_refill = bool(tune.get("brief_refill", True))
         self.label_ner = bool(tune.get("label_ner", False))  # the topic label must be a named entity of the brief
@@ -112,13 +114,13 @@ class LearnedCompressor:
 
     def headline(self, text: str, lang: str, max_words: int, doc_tf: Counter | None = None,
                  keywords: frozenset[str] = frozenset(), floor: float | None = None,
-                 threshold: float | None = None) -> str | None:
+                 threshold: float | None = None, target: int | None = None) -> str | None:
         """The sentence compressed as a headline (no final full stop), None when lang is not covered."""
         p = self.parsed(text, lang)
         if p is None:
             return None
         cands, probs = self._probs(self.title, p, doc_tf, keywords)
-        target = self.target_words(count_words(text), max_words)
+        target = self.target_words(count_words(text), max_words) if target is None else target
         out, _ = compress_parsed(p, probs, cands, self.head_threshold if threshold is None else threshold,
                                  target=target, floor=self.head_floor if floor is None else floor, min_words=4)
         out = out.rstrip()

@@ -77,15 +77,13 @@ _WARNED: set[str] = set()
 
 
 def _load(lang: str):
-    import spacy  # noqa: F401  (imported here only: heavy)
-
-    # thinc, under spaCy, imports torch when it is installed (about 1-2 s) though the CPU pipeline never uses it:
-    # hide it during the import unless something has imported it already.
+    # spaCy is imported here only (heavy). thinc, under spaCy, imports torch when it is installed (1-2 s) though
+    # the CPU pipeline never uses it: hide it during the import unless something has imported it already.
     hide = "torch" not in sys.modules
     if hide:
         sys.modules["torch"] = None  # type: ignore[assignment]
     try:
-        import spacy as sp
+        import spacy as sp  # noqa: PLC0415
 
         return sp.load(MODELS[lang], exclude=list(_EXCLUDE))
     finally:

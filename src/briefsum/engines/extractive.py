@@ -366,7 +366,13 @@ class ExtractiveEngine:
         def headline_form(i: int) -> str:
             if i not in compressed:
                 text = None
-                if learned:
+                if learned and getattr(self.compressor, "head_after_rules", False):
+                    # the rules as they are; the learned deletions only where the rules leave it over budget
+                    base = compress(sents[i].text, src, head_spec.max_words, target_words=self.headline_target)
+                    text = base if count_words(base) <= head_spec.max_words else \
+                        self.compressor.headline(base, src, head_spec.max_words, doc_tf, keywords,
+                                                 target=head_spec.max_words)
+                elif learned:
                     # the rules' sure cuts first (asides, connectives, attributions), then the learned deletions
                     base = compress(sents[i].text, src, head_spec.max_words, target_words=head_spec.max_words)
                     text = self.compressor.headline(base, src, head_spec.max_words, doc_tf, keywords)
