@@ -57,12 +57,13 @@ def test_utf8_bom_is_accepted(tmp_path):
     assert code == 0 and "\ufeff" not in out
 
 
-def test_help_does_not_import_torch_or_transformers():
+def test_help_does_not_import_torch_transformers_or_spacy():
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "briefsum", "--help"], capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 0 and "usage: briefsum" in proc.stdout
     imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}
     assert "torch" not in imported and "transformers" not in imported
+    assert "spacy" not in imported and "thinc" not in imported  # the parse layer loads on first use only
     assert "briefsum" in imported  # the check sees the package's own imports
 
 

@@ -178,7 +178,19 @@ def _offline_engine(cfg: Config):
         scorer = make_scorer(opts.get("scorer", "centrality"), opts)
     return ExtractiveEngine(scorer, float(opts.get("redundancy", 0.6)),
                             int(target) if target else None, float(opts.get("headline_fit_margin") or 0.0),
-                            label, tuple(str(x) for x in langs))
+                            label, tuple(str(x) for x in langs), _compressor(opts))
+
+
+def _compressor(opts: dict):
+    """The learned parse-based compressor (engine.offline.compression: learned), or None for the rules."""
+    mode = opts.get("compression", "rules")
+    if mode in (None, "rules"):
+        return None
+    if mode != "learned":
+        raise ConfigError(f"config: engine.offline.compression must be 'learned' or 'rules', got {mode!r}")
+    from .compressor import load
+
+    return load(opts.get("compressor_path"))
 
 
 def _prestart(cfg: Config, lang: str | None, target: str | None, engine: str):

@@ -19,6 +19,9 @@ class GradeResult:
     language: str
     truncated: bool = False
     method: str = "extractive"
+    # How each source sentence was shortened, where the engine compresses: one entry per sentence of
+    # source_indices, {"index", "compressed" (bool), "source_words", "words"}; empty where nothing was compressed.
+    compression: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -13,10 +13,12 @@ import numpy as np
 
 from ..brief import AlignedSentence, GradeResult, Translation
 from ..compress import compress
+from ..deletion import doc_counts as _doc_counts
 from ..errors import BackendError
 from ..grades import GradeSpec, effective_budgets, fill_nested, truncate_to_words
 from ..text.segment import Document, count_words
 from .base import EngineResult, Translator
+
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset("""
@@ -314,8 +316,11 @@ class ExtractiveEngine:
 
     def __init__(self, scorer: SentenceScorer, redundancy: float = 0.6, headline_target: int | None = None,
                  headline_fit_margin: float = 0.0, headline_label: float | None = None,
-                 label_langs: Sequence[str] = ("fr",)):
+                 label_langs: Sequence[str] = ("fr",), compressor=None):
         self.scorer = scorer
+        # Parse-based learned compression (briefsum.compressor.LearnedCompressor) for the languages it covers:
+        # the headline's sentence and the brief's sentences; None, or another language: the rules of compress.
+        self.compressor = compressor
         # Topic label before the headline ("Ghosn : ..."): the proper noun of the brief that a human title most
         # likely uses, by the scorer's title-word probabilities, when that is at least headline_label (None: off)
         # and the article's language is one of label_langs.
@@ -353,11 +358,35 @@ class ExtractiveEngine:
         non_head = [g for g in grades if g is not head_spec]
         head_idx: int | None = None
         compressed: dict[int, str] = {}
+        learned = self.compressor is not None and self.compressor.covers(src)
+        if self.compressor is not None and not learned and src in getattr(self.compressor, "langs", ()):
+            warnings.append("the parse layer (spaCy) is not installed: compression used the rules")
+        doc_tf, keywords = _doc_counts([s.text for s in sents]) if learned else (None, frozenset())
 
         def headline_form(i: int) -> str:
             if i not in compressed:
-                compressed[i] = compress(sents[i].text, src, head_spec.max_words, target_words=self.headline_target)
+                text = None
+                if learned and getattr(self.compressor, "head_after_rules", False):
+                    # the rules as they are; the learned deletions only where the rules leave it over budget
+                    base = compress(sents[i].text, src, head_spec.max_words, target_words=self.headline_target)
+                    text = base if count_words(base) <= head_spec.max_words else \
+                        self.compressor.headline(base, src, head_spec.max_words, doc_tf, keywords,
+                                                 target=head_spec.max_words)
+                elif learned:
+                    # the rules' sure cuts first (asides, connectives, attributions), then the learned deletions
+                    base = compress(sents[i].text, src, head_spec.max_words, target_words=head_spec.max_words)
+                    text = self.compressor.headline(base, src, head_spec.max_words, doc_tf, keywords)
+                compressed[i] = text or compress(sents[i].text, src, head_spec.max_words,
+                                                 target_words=self.headline_target)
             return compressed[i]
+
+        brief_forms: dict[int, str] = {}  # source sentence -> its compressed form for the brief (learned only)
+
+        def brief_form(i: int) -> str:
+            if i not in brief_forms:
+                out = self.compressor.sentences([sents[i].text], src, doc_tf, keywords) if learned else None
+                brief_forms[i] = out[0].text if out else sents[i].text
+            return brief_forms[i]
 
         if head_spec is not None:
             room = min([b for g, b in zip(grades, budgets) if g is not head_spec] or [10**9])
@@ -379,7 +408,10 @@ class ExtractiveEngine:
         seed = [head_idx] if head_idx is not None and non_head and src_len[head_idx] <= min(nb) else []
         max_sents = [g.max_sentences for g in non_head]
 
-        def plan_grades(order: list[int], lengths: dict[int, int], seed: list[int]) -> list[list[int]]:
+        def plan_grades(order: list[int], lengths: dict[int, int], seed: list[int],
+                        short: "Callable[[int], int] | None" = None) -> list[list[int]]:
+            """The grades' sentences; short(i): the words of sentence i compressed for the brief, where the brief
+            compresses (then the brief, once chosen, is refilled up to its budget with compressed sentences)."""
             first: list[int] | None = None
             if scores.sets is not None and nb and nb[0] <= scores.sets_budget:
                 # The shortest body grade (the brief) is the best-scored candidate set.
@@ -396,12 +428,16 @@ class ExtractiveEngine:
                 if not first:
                     first = fill_nested(order, lengths, nb[:1], seed=seed, max_sentences=max_sents[:1],
                                         redundant=redundant)[0]
+            if short is not None and nb:
+                first = self._refill(first, order, lengths, short, nb, max_sents[0], redundant)
             # The longer grades then grow from it as usual, so nesting holds.
             rest = fill_nested(order, lengths, nb[1:], seed=first, max_sentences=max_sents[1:],
                                redundant=redundant) if len(nb) > 1 else []
             return [first] + rest
 
-        plan = plan_grades(body_order, src_len, seed)
+        brief_compress = learned and self.compressor.sentences([], src) is not None
+        plan = plan_grades(body_order, src_len, seed,
+                           (lambda i: count_words(brief_form(i))) if brief_compress else None)
 
         # Translate what the grades use plus ranked reserves (translation changes lengths), or
         # everything when the full translation is wanted; the compressed headline goes in the same batch.
@@ -422,19 +458,30 @@ class ExtractiveEngine:
         head_src = None
         if head_spec is not None and head_idx is not None:
             head_src = headline_form(head_idx) if head_spec.compress else sents[head_idx].text
-        label = self._label(doc, scores, plan[0] if plan else [], head_src) if head_src is not None else None
+        ents = None
+        if learned and getattr(self.compressor, "label_ner", False) and plan:
+            # the brief's named entities (the parse layer's NER): only a word inside one may label the headline
+            ents = set()
+            for i in plan[0]:
+                p = self.compressor.parsed(sents[i].text, src)
+                for a, b, _ in (p.entities() if p is not None else []):
+                    ents.update(w.lower() for w in _TOKEN.findall(p.span_text(a, b)))
+        label = self._label(doc, scores, plan[0] if plan else [], head_src, ents) if head_src is not None else None
         label_out = label
         tr: dict[int, str] = {}
         head_out = head_src
+        forms_src = [i for i in (plan[0] if plan else []) if brief_compress and brief_form(i) != sents[i].text]
+        tr_forms: dict[int, str] = {}
         if translate:
             extra = ([head_src] if head_src is not None else []) + ([label] if label else [])
-            batch = [sents[i].text for i in needed] + extra
+            batch = [sents[i].text for i in needed] + [brief_form(i) for i in forms_src] + extra
             outs = translator.translate_sentences(batch, src, target)
             if len(outs) != len(batch):
                 raise BackendError(f"translator {translator.name} returned {len(outs)} sentences for {len(batch)}")
             tr = dict(zip(needed, outs))
+            tr_forms = dict(zip(forms_src, outs[len(needed):len(needed) + len(forms_src)]))
             if head_src is not None:
-                head_out = outs[len(needed)]
+                head_out = outs[len(needed) + len(forms_src)]
             if label:
                 label_out = outs[-1].strip().strip(".!?:;,") or None
         text_of = (lambda i: tr[i]) if translate else (lambda i: sents[i].text)
@@ -446,15 +493,39 @@ class ExtractiveEngine:
             seed_t = seed if seed and out_len[seed[0]] <= min(nb) else []
             if seed and not seed_t:
                 warnings.append("the headline's sentence no longer fits the shorter grades once translated")
-            plan = plan_grades(order_t, out_len, seed_t)
+            plan = plan_grades(order_t, out_len, seed_t,
+                               (lambda i: count_words(tr_forms.get(i, tr[i]))) if tr_forms else None)
         if label and not (plan and self._within(self._words(doc, plan[0]), label)):
             label_out = None  # the brief changed with the translation: the label must stay within it
 
         results: dict[str, GradeResult] = {}
         if head_spec is not None and head_idx is not None:
-            results[head_spec.name] = self._headline(head_spec, head_idx, head_out, out_lang, warnings, label_out)
+            results[head_spec.name] = self._headline(head_spec, head_idx, head_out, out_lang, warnings, label_out,
+                                                     keep_form=learned and not translate and head_spec.compress)
+            if head_spec.compress:
+                results[head_spec.name].compression = [
+                    {"index": head_idx, "compressed": True, "source_words": src_len[head_idx],
+                     "words": count_words(head_src or "")}]
+        if brief_compress:
+            # the brief prints its sentences compressed (source language, or their compressed forms translated)
+            def brief_text(i: int) -> str:
+                if translate:
+                    return tr_forms.get(i, tr[i])
+                return brief_form(i)
         whole: list[str] = []
-        for g, budget, idxs in zip(non_head, nb, plan):
+        for k, (g, budget, idxs) in enumerate(zip(non_head, nb, plan)):
+            if brief_compress and k == 0 and idxs:
+                parts = [brief_text(i) for i in idxs]
+                txt = " ".join(parts)
+                if count_words(txt) <= budget:
+                    full = [count_words(text_of(i)) for i in idxs]
+                    results[g.name] = GradeResult(g.name, txt, idxs, count_words(txt), budget, out_lang, False,
+                                                  "extractive+compressed" if any(
+                                                      count_words(p) < f for p, f in zip(parts, full)) else
+                                                  "extractive",
+                                                  [{"index": i, "compressed": count_words(p) < f, "source_words": f,
+                                                    "words": count_words(p)} for i, p, f in zip(idxs, parts, full)])
+                    continue
             if not idxs:
                 # Nothing fits: take the best sentence and cut it, saying so.
                 best = body_order[0]
@@ -482,7 +553,8 @@ class ExtractiveEngine:
                             {"scorer": self.scorer.name, **({"translator": translator.name} if translate else {})},
                             stats)
 
-    def _label(self, doc: Document, scores: Scores, brief: Sequence[int], headline: str) -> str | None:
+    def _label(self, doc: Document, scores: Scores, brief: Sequence[int], headline: str,
+               entities: "set[str] | None" = None) -> str | None:
         """The topic label for the headline (see __init__), or None."""
         if self.headline_label is None or not scores.title_words or doc.lang not in self.label_langs or not brief:
             return None
@@ -496,12 +568,33 @@ class ExtractiveEngine:
                 break
             if word in used or word not in inside or word in _STOP or len(word) < 3 or not word.isalpha():
                 continue
+            if entities is not None and word not in entities:
+                continue
             form = proper_noun_form(word, texts, used)
             if form and not self._within(inside, form):  # the name runs outside the brief: its own compound
                 form = proper_noun_form(word, texts, used, longest=1)
             if form:
                 return form
         return None
+
+    def _refill(self, first: list[int], order: Sequence[int], lengths: dict[int, int], short: Callable[[int], int],
+                nb: Sequence[int], max_sentences: int | None, redundant: Callable[[int, list[int]], bool]) -> list[int]:
+        """The brief's sentences plus, while their compressed forms leave room in its budget, the best-ranked
+        others (of the BRIEF_POOL best) whose compressed forms fit; the whole sentences must still fit the next
+        grade's budget, so that it can hold the brief."""
+        if not getattr(self.compressor, "brief_refill", False):
+            return first
+        out = list(first)
+        used = sum(short(i) for i in out)
+        whole = sum(lengths[i] for i in out)
+        for i in [j for j in order if j not in out][:BRIEF_POOL]:
+            if max_sentences is not None and len(out) >= max_sentences:
+                break
+            if used + short(i) <= nb[0] and (len(nb) < 2 or whole + lengths[i] <= nb[1]) and not redundant(i, out):
+                out.append(i)
+                used += short(i)
+                whole += lengths[i]
+        return sorted(out)
 
     @staticmethod
     def _words(doc: Document, idxs: Sequence[int]) -> set[str]:
@@ -513,9 +606,9 @@ class ExtractiveEngine:
         return all(w.lower() in words for w in _TOKEN.findall(label))
 
     def _headline(self, spec: GradeSpec, idx: int, text: str, out_lang: str, warnings: list[str],
-                  label: str | None = None) -> GradeResult:
+                  label: str | None = None, keep_form: bool = False) -> GradeResult:
         limit = spec.max_words
-        if spec.compress:
+        if spec.compress and not keep_form:  # keep_form: the learned compressor's form, printed as it is
             text = compress(text, out_lang, limit, target_words=self.headline_target)
         room = limit - (count_words(label) if label else 0)
         words = count_words(text)

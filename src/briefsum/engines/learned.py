@@ -540,7 +540,9 @@ class Head:
         return self.trees.predict(x)
 
 
-def _head_from_arrays(z, prefix: str, n_features: int = len(FEATURE_NAMES)) -> Head:
+def head_from_arrays(z, prefix: str, n_features: int = len(FEATURE_NAMES)) -> Head:
+    """A tree ensemble exported under `prefix/` in a model file (arrays as eval/train_scorer.py's export_lgb writes
+    them), its indices checked."""
     g = lambda k: z[f"{prefix}/{k}"]  # noqa: E731
     t = TreeEnsemble(
         feature=g("feature").astype(np.intp), threshold=g("threshold").astype(np.float64),
@@ -560,6 +562,8 @@ def _head_from_arrays(z, prefix: str, n_features: int = len(FEATURE_NAMES)) -> H
         raise ValueError(f"{prefix}/feature refers to an unknown feature")
     return Head(t)
 
+
+_head_from_arrays = head_from_arrays  # the name the training script uses
 
 MAX_SENTENCES = 1500
 

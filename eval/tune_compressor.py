@@ -1,0 +1,171 @@
+"""Choose the compressor's thresholds on held-out TRAINING documents (never valid) and write them into its model.
+
+The held-out slice is the scorer's: the last 1,500 documents of its seed-13 permutation of OrangeSum train, which
+neither the scorer nor the compressor trained on. Each variant runs the offline engine as configured (headline
+fit margin, topic label, redundancy) on the same scores, and is scored as briefsum-eval scores valid: rouge-score
+F1 x100, Unicode tokenizer, no stemming; headline vs title on documents with a title, brief vs abstract on
+documents with an abstract.
+
+    python eval/tune_compressor.py --model src/briefsum/models/compressor.npz --write
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from score_offline import make_rouge  # noqa: E402
+from train_compressor import split  # noqa: E402
+from train_scorer import DEFAULT_DATA, read_rows  # noqa: E402
+
+
+class _Fixed:
+    """A scorer that returns the scores it was given (the learned scorer's, computed once)."""
+
+    name = "learned"
+
+    def __init__(self, scores):
+        self.scores = scores
+
+    def score(self, doc):
+        return self.scores
+
+
+def run_variant(items, comp, specs, offline: dict, rouge, task: str) -> dict:
+    from briefsum.engines.extractive import ExtractiveEngine
+
+    sums = np.zeros(3)
+    words = 0.0
+    n = 0
+    for doc, scores, ref in items:
+        eng = ExtractiveEngine(_Fixed(scores), float(offline.get("redundancy", 0.6)),
+                               int(offline.get("headline_target") or 12),
+                               float(offline.get("headline_fit_margin") or 0.0), offline.get("headline_label"),
+                               tuple(offline.get("headline_label_langs") or ("fr",)), comp)
+        res = eng.run(doc, specs, None, None, False)
+        g = res.grades[task]
+        s = rouge.score(ref, g.text)
+        sums += [s["rouge1"].fmeasure, s["rouge2"].fmeasure, s["rougeL"].fmeasure]
+        words += g.words
+        n += 1
+    r = 100 * sums / max(1, n)
+    return {"r1": round(r[0], 2), "r2": round(r[1], 2), "rl": round(r[2], 2), "words": round(words / max(1, n), 1),
+            "n": n}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--data", default=str(DEFAULT_DATA))
+    p.add_argument("--model", required=True)
+    p.add_argument("--docs", type=int, default=1500, help="held-out documents used (of the 1,500)")
+    p.add_argument("--write", action="store_true", help="write the best thresholds into the model file")
+    p.add_argument("--out", default=None, help="a JSON file for every variant's scores")
+    p.add_argument("--wait", action="store_true", help="score the documents, then wait for the model file")
+    p.add_argument("--floors", type=float, nargs="*", default=[0.5, 0.7, 0.85])
+    p.add_argument("--thresholds", type=float, nargs="+", default=[1.01])
+    p.add_argument("--offsets", type=float, nargs="+", default=[0.0, 3.0])
+    p.add_argument("--brief-thresholds", type=float, nargs="+", default=[0.6, 0.8, 0.9])
+    p.add_argument("--no-brief", action="store_true", help="tune the headline only")
+    p.add_argument("--after-floors", type=float, nargs="*", default=[0.0, 0.3])
+    args = p.parse_args(argv)
+
+    from briefsum.compressor import LearnedCompressor
+    from briefsum.config import load_config
+    from briefsum.engines.learned import LearnedScorer
+    from briefsum.grades import grade_specs
+    from briefsum.text.normalise import clean
+    from briefsum.text.segment import segment
+
+    t0 = time.time()
+    rows = read_rows(Path(args.data) / "train.jsonl.gz")
+    _, held = split(rows)
+    held_rows = [rows[i] for i in held[: args.docs]]
+    cfg = load_config()
+    specs = [g for g in grade_specs(cfg) if g.name in ("headline", "brief")]
+    offline = dict(cfg.get("engine", "offline") or {})
+    scorer = LearnedScorer.load()
+    titles, abstracts = [], []
+    for r in held_rows:
+        doc = segment(clean(r["article"]).text, "fr")
+        if not doc.sentences:
+            continue
+        sc = scorer.score(doc)
+        if r.get("title", "").strip():
+            titles.append((doc, sc, r["title"]))
+        if r.get("abstract", "").strip():
+            abstracts.append((doc, sc, r["abstract"]))
+    print(f"{len(titles)} titles, {len(abstracts)} abstracts scored in {time.time() - t0:.0f}s", flush=True)
+    rouge = make_rouge()
+    while args.wait and not Path(args.model).exists():  # the model may still be training
+        time.sleep(10)
+    comp = LearnedCompressor.from_file(args.model)
+    results: dict[str, dict] = {}
+
+    def record(name: str, res: dict) -> None:
+        results[name] = res
+        print(f"  {name}: R1 {res['r1']:.2f} R2 {res['r2']:.2f} RL {res['rl']:.2f} ({res['words']} words)",
+              flush=True)
+
+    record("headline rules", run_variant(titles, None, specs, offline, rouge, "headline"))
+    comp.brief_threshold = None
+    best_h, best_hs = (comp.head_floor, comp.head_threshold, comp.head_offset), -1.0
+    for floor, thr, off in itertools.product(args.floors, args.thresholds, args.offsets):
+        comp.head_floor, comp.head_threshold, comp.head_offset = floor, thr, off
+        res = run_variant(titles, comp, specs, offline, rouge, "headline")
+        record(f"headline learned floor {floor} threshold {thr} offset {off}", res)
+        if res["r1"] + res["r2"] + res["rl"] > best_hs:
+            best_h, best_hs = (floor, thr, off), res["r1"] + res["r2"] + res["rl"]
+    comp.head_floor, comp.head_threshold, comp.head_offset = best_h
+    after = False
+    for floor in args.after_floors:
+        comp.head_after_rules, comp.head_floor = True, floor
+        res = run_variant(titles, comp, specs, offline, rouge, "headline")
+        record(f"headline rules, then learned deletions while over budget (floor {floor})", res)
+        if res["r1"] + res["r2"] + res["rl"] > best_hs:
+            best_h, best_hs, after = (floor, best_h[1], best_h[2]), res["r1"] + res["r2"] + res["rl"], True
+    comp.head_after_rules = after
+    comp.head_floor, comp.head_threshold, comp.head_offset = best_h
+    comp.label_ner = True
+    res = run_variant(titles, comp, specs, offline, rouge, "headline")
+    record("headline learned, topic label from NER", res)
+    comp.label_ner = bool(res["r1"] + res["r2"] + res["rl"] > best_hs)
+    if args.no_brief:
+        abstracts = abstracts[:0]
+    record("brief rules", run_variant(abstracts, None, specs, offline, rouge, "brief"))
+    best_b, best_bs = None, -1.0
+    for thr, refill in itertools.product(args.brief_thresholds, (True, False)):
+        comp.brief_threshold, comp.brief_refill = thr, refill
+        res = run_variant(abstracts, comp, specs, offline, rouge, "brief")
+        record(f"brief learned threshold {thr} refill {refill}", res)
+        if res["r1"] + res["r2"] + res["rl"] > best_bs:
+            best_b, best_bs = (thr, refill), res["r1"] + res["r2"] + res["rl"]
+    base_b = results["brief rules"]
+    if best_bs <= base_b["r1"] + base_b["r2"] + base_b["rl"]:
+        best_b = (None, False)  # brief compression does not pay: off
+    tuned = {"headline_floor": best_h[0], "headline_threshold": best_h[1], "headline_offset": best_h[2],
+             "headline_after_rules": after, "brief_threshold": best_b[0],
+             "brief_refill": best_b[1], "label_ner": comp.label_ner}
+    print(f"chose {tuned} in {time.time() - t0:.0f}s", flush=True)
+    if args.out:
+        Path(args.out).write_text(json.dumps({"tuned": tuned, "results": results}, indent=1))
+    if args.write:
+        with np.load(args.model, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files if k != "meta"}
+            meta = json.loads(str(z["meta"]))
+        meta["tuned"] = tuned
+        meta["heldout"] = {"docs": len(held_rows), "results": results}
+        np.savez_compressed(args.model, meta=np.array(json.dumps(meta)), **arrays)
+        print(f"wrote the thresholds into {args.model}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

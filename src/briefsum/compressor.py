@@ -1,0 +1,166 @@
+"""The learned compressor the offline engine uses: the deletion model's file, the parse layer, and the two uses
+(a headline compressed to a length learned from the data; a brief sentence compressed where the model expects
+the abstract to leave a part out).
+
+The model file (`models/compressor.npz`, read without pickle) holds two tree ensembles over
+`briefsum.deletion.FEATURES` (`title/...`: deleted by the human title; `abstract/...`: deleted by the abstract),
+the learned word rates the features read, the linear fit of a title's length on its source sentence's length and
+the thresholds tuned on held-out training documents. See docs/compression.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import warnings
+import zipfile
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from . import parse
+from .deletion import FEATURES, candidates, compress_parsed, doc_counts, features  # noqa: F401
+from .engines.learned import Head, head_from_arrays
+from .text.segment import count_words
+
+MODEL_FORMAT = "briefsum-compressor"
+MODEL_VERSION = 1
+DEFAULT_MODEL = "compressor.npz"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Compressed:
+    """A compressed sentence: its text, and the words of its source and of the result."""
+
+    text: str
+    source_words: int
+    words: int
+
+    @property
+    def changed(self) -> bool:
+        return self.words < self.source_words
+
+
+def packaged_model_path() -> Path:
+    return Path(str(resources.files("briefsum").joinpath("models", DEFAULT_MODEL)))
+
+
+class LearnedCompressor:
+    """Parse-based, learned compression for the languages the model and the parse layer cover."""
+
+    def __init__(self, title: Head, abstract: Head, meta: dict):
+        self.title, self.abstract, self.meta = title, abstract, meta
+        self.langs = tuple(meta.get("langs") or ("fr",))
+        lex = meta.get("lexicon") or {}
+        self.lexicon = {fam: {w: (float(r), float(c)) for w, (r, c) in table.items()} for fam, table in lex.items()}
+        tune = meta.get("tuned") or {}
+        self.length_fit = tuple(meta.get("length_fit") or (8.0, 0.1))
+        self.head_floor = float(tune.get("headline_floor", 0.3))
+        self.head_threshold = float(tune.get("headline_threshold", 0.9))
+        self.head_offset = float(tune.get("headline_offset", 0.0))  # words added to the fitted target length
+        # the rules compress the headline as they do; the model deletes only where they leave it over budget
+        self.head_after_rules = bool(tune.get("headline_after_rules", False))
+        self.brief_threshold = tune.get("brief_threshold", 0.7)
+        self.brief_refill = bool(tune.get("brief_refill", True))
+        self.label_ner = bool(tune.get("label_ner", False))  # the topic label must be a named entity of the brief
+        self._parsed: dict[tuple[str, str], object] = {}
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "LearnedCompressor":
+        with np.load(Path(path), allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT or meta.get("version") != MODEL_VERSION:
+                raise ValueError(f"not a {MODEL_FORMAT} v{MODEL_VERSION} file")
+            if tuple(meta.get("features") or ()) != FEATURES:
+                raise ValueError("the compressor was trained on a different feature set")
+            return cls(head_from_arrays(z, "title", len(FEATURES)), head_from_arrays(z, "abstract", len(FEATURES)),
+                       meta)
+
+    def covers(self, lang: str) -> bool:
+        """Whether this compressor can work on lang (loads the parser on first use)."""
+        return lang in self.langs and parse.available(lang)
+
+    def _parse(self, texts: Sequence[str], lang: str) -> list:
+        todo = [t for t in dict.fromkeys(texts) if (lang, t) not in self._parsed]
+        if todo:
+            if len(self._parsed) > 4096:
+                self._parsed.clear()
+            for t, pr in zip(todo, parse.parse(todo, lang) or []):
+                self._parsed[(lang, t)] = pr
+        return [self._parsed.get((lang, t)) for t in texts]
+
+    def parsed(self, text: str, lang: str):
+        """The parse of one sentence (cached), None without a parser."""
+        return self._parse([text], lang)[0] if self.covers(lang) else None
+
+    def _probs(self, head: Head, p, doc_tf: Counter | None, keywords: frozenset[str]):
+        cands = candidates(p)
+        if not cands:
+            return cands, np.zeros(0)
+        x = features(p, cands, self.lexicon, doc_tf, keywords)
+        return cands, 1.0 / (1.0 + np.exp(-head.predict(x)))
+
+    def target_words(self, source_words: int, max_words: int) -> int:
+        """The headline length the model expects for a source sentence of this many words."""
+        a, b = self.length_fit
+        return int(max(5, min(max_words, round(a + b * source_words + self.head_offset))))
+
+    def headline(self, text: str, lang: str, max_words: int, doc_tf: Counter | None = None,
+                 keywords: frozenset[str] = frozenset(), floor: float | None = None,
+                 threshold: float | None = None, target: int | None = None) -> str | None:
+        """The sentence compressed as a headline (no final full stop), None when lang is not covered."""
+        p = self.parsed(text, lang)
+        if p is None:
+            return None
+        cands, probs = self._probs(self.title, p, doc_tf, keywords)
+        target = self.target_words(count_words(text), max_words) if target is None else target
+        out, _ = compress_parsed(p, probs, cands, self.head_threshold if threshold is None else threshold,
+                                 target=target, floor=self.head_floor if floor is None else floor, min_words=4)
+        out = out.rstrip()
+        if out.endswith(".") and not out.endswith(".."):
+            out = out[:-1].rstrip()
+        return out or None
+
+    def sentences(self, texts: Sequence[str], lang: str, doc_tf: Counter | None = None,
+                  keywords: frozenset[str] = frozenset(), threshold: float | None = None) -> list[Compressed] | None:
+        """Each sentence compressed for a brief (deleting what the abstract model expects the abstract to
+        leave out), None when lang is not covered or brief compression is off."""
+        thr = self.brief_threshold if threshold is None else threshold
+        if thr is None or not self.covers(lang):
+            return None
+        out = []
+        for t, p in zip(texts, self._parse(list(texts), lang)):
+            n = count_words(t)
+            if p is None:
+                out.append(Compressed(t, n, n))
+                continue
+            cands, probs = self._probs(self.abstract, p, doc_tf, keywords)
+            txt, _ = compress_parsed(p, probs, cands, float(thr), min_words=6)
+            m = count_words(txt)
+            out.append(Compressed(txt, n, m) if 0 < m < n else Compressed(t, n, n))
+        return out
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(path: str, mtime: float) -> LearnedCompressor:
+    return LearnedCompressor.from_file(path)
+
+
+def load(path: str | Path | None = None) -> LearnedCompressor | None:
+    """The compressor in the model file (the packaged one by default); None, with a RuntimeWarning, when the file
+    cannot be read (the engine then keeps the rules)."""
+    p = Path(path) if path else packaged_model_path()
+    try:
+        return _cached(str(p.resolve()), p.stat().st_mtime)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        warnings.warn(f"compressor model {p} could not be loaded ({type(exc).__name__}: {exc}); "
+                      "compression uses the rules", RuntimeWarning, stacklevel=2)
+        return None
+

@@ -1,0 +1,325 @@
+"""Learned sentence compression by deleting parse subtrees.
+
+A sentence parsed by the parse layer (`briefsum.parse.Parsed`) offers *candidates*: subtrees a modifier heads
+(adverbials, obliques, noun modifiers, relative and adverbial clauses, appositions, conjuncts, parentheticals...),
+each with the punctuation that sets it off, and, where the root is a verb of saying after the quoted clause, the
+attribution around that clause. A candidate whose deletion would remove the root, its subject, a finite verb
+of the main clause, a negation or a number the sentence is about, or would split a pair of quotes or brackets,
+is never offered. A tree model (trained by eval/train_compressor.py on OrangeSum train: which subtrees the human
+title / abstract left out of the sentence it rewrites; LightGBM exported to numpy arrays) gives each candidate a
+probability of deletion; compression deletes the likeliest ones under the length and probability rules of its
+caller. The result is always a subsequence of the sentence's tokens (the first letter may be capitalised).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .parse import Parsed
+
+# Dependency labels whose subtree may go.
+DELETABLE: tuple[str, ...] = ("advmod", "advcl", "obl:mod", "obl:agent", "nmod", "acl", "acl:relcl", "appos", "amod",
+                              "parataxis", "conj", "vocative", "dep", "attrib")
+_POS: tuple[str, ...] = ("NOUN", "PROPN", "VERB", "ADJ", "ADV", "ADP", "NUM", "PRON", "AUX", "DET")
+_SUBJ = frozenset({"nsubj", "nsubj:pass", "expl:subj"})
+_CORE = frozenset({"nsubj", "nsubj:pass", "obj", "iobj", "ROOT", "obl:arg", "xcomp", "ccomp"})
+_CLAUSE = frozenset({"ccomp", "parataxis", "advcl", "xcomp", "conj"})
+_SAY = frozenset("""déclarer dire affirmer expliquer indiquer assurer souligner estimer préciser annoncer rapporter
+ajouter confier reconnaître écrire raconter avertir prévenir lancer insister répondre commenter détailler juger
+noter observer rappeler regretter résumer révéler martèler marteler poursuivre conclure""".split())
+_PUNCT_OPEN = {"«": "»", "(": ")", "[": "]", "“": "”"}
+_WORD = re.compile(r"\w+", re.UNICODE)
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_STOP = frozenset("""le la les l un une des du de d et ou mais donc or ni car que qu qui quoi dont où à au aux en dans
+par pour sur sous avec sans ce cet cette ces son sa ses leur leurs se s il elle ils elles on nous vous je tu me te
+lui y ne pas plus est sont été être a ont avait avoir fait comme aussi très bien tout tous""".split())
+
+FEATURES: tuple[str, ...] = (
+    *(f"dep_{d}" for d in DELETABLE), *(f"pos_{p}" for p in _POS), *(f"gov_{p}" for p in _POS),
+    "gov_root", "gov_subj", "gov_core", "depth", "tokens", "words", "log_words", "share", "start", "end",
+    "at_start", "at_end", "comma_before", "comma_after", "set_off", "ents", "has_per", "has_org", "has_loc",
+    "has_misc", "numbers", "quote", "finite", "verbs", "sent_words", "n_cands", "first_rate", "first_seen",
+    "gov_rate", "gov_seen", "head_rate", "head_seen", "doc_tf_mean", "doc_tf_max", "doc_new", "key_share",
+)
+
+
+@dataclass
+class Candidate:
+    """A deletable part of a sentence: the token indices it removes, the token heading it, its kind."""
+
+    tokens: frozenset[int]
+    head: int
+    kind: str  # a dependency label of DELETABLE
+
+
+def _children(p: Parsed) -> list[list[int]]:
+    kids: list[list[int]] = [[] for _ in range(len(p))]
+    for i, h in enumerate(p.head):
+        if h != i and 0 <= h < len(p):
+            kids[h].append(i)
+    return kids
+
+
+def _subtree(kids: list[list[int]], i: int) -> set[int]:
+    out, stack = set(), [i]
+    while stack:
+        k = stack.pop()
+        if k not in out:
+            out.add(k)
+            stack.extend(kids[k])
+    return out
+
+
+def _depth(p: Parsed, i: int) -> int:
+    d, seen = 0, set()
+    while p.head[i] != i and i not in seen:
+        seen.add(i)
+        i = p.head[i]
+        d += 1
+    return d
+
+
+def _is_punct(p: Parsed, i: int) -> bool:
+    return p.pos[i] == "PUNCT" or not _WORD.search(p.text[i])
+
+
+def _balanced(p: Parsed, toks: set[int]) -> bool:
+    """Whether removing these tokens leaves every quote and bracket pair whole (both gone or both kept)."""
+    for o, c in _PUNCT_OPEN.items():
+        if sum(p.text[i] == o for i in toks) != sum(p.text[i] == c for i in toks):
+            return False
+    return sum(p.text[i] == '"' for i in toks) % 2 == 0
+
+
+def _glued(p: Parsed, i: int) -> bool:
+    """Whether tokens i and i + 1 are parts of one written word (no space between, neither a separator)."""
+    def wordish(t: str) -> bool:
+        return bool(_WORD.search(t)) or t in ("-", "'", "’", "/", "&")
+
+    return not p.ws[i] and wordish(p.text[i]) and wordish(p.text[i + 1])
+
+
+def protected(p: Parsed) -> set[int]:
+    """Tokens no deletion may remove: the roots, their subjects, the finite verbs and auxiliaries of the main
+    clause, negations, and numbers the sentence is about (on the root or one of its core arguments)."""
+    keep: set[int] = set()
+    roots = [i for i in range(len(p)) if p.head[i] == i]
+    keep.update(roots)
+    for i in range(len(p)):
+        h = p.head[i]
+        if h in roots and (p.dep[i] in _SUBJ or p.dep[i].startswith("aux") or p.dep[i] == "cop"
+                           or p.finite[i]):
+            keep.add(i)
+        if p.negation(i):
+            keep.add(i)
+        if p.number[i] and (h in roots or (p.dep[h] in _CORE and p.head[h] in roots)):
+            keep.add(i)
+    return keep
+
+
+def candidates(p: Parsed) -> list[Candidate]:
+    """The deletable subtrees of a sentence (see the module's docstring), each once."""
+    n = len(p)
+    if n == 0:
+        return []
+    kids = _children(p)
+    roots = [i for i in range(n) if p.head[i] == i]
+    if any(p.dep[k] == "mark" for r in roots for k in kids[r]):
+        return []  # a root under a subordinating conjunction: a misparse, or what is left would be a fragment
+    keep = protected(p)
+    out: dict[frozenset[int], Candidate] = {}
+
+    def offer(toks: set[int], head: int, kind: str) -> None:
+        if not toks or toks & keep or len(toks) >= n or not _balanced(p, toks):
+            return
+        lo, hi = min(toks), max(toks)
+        if len(toks) != hi - lo + 1:
+            return  # not a contiguous span (a non-projective parse)
+        if all(_is_punct(p, i) for i in toks):
+            return
+        # never part of a written word ("Kassym-Jomart", "l'agence"): no space between it and a kept word
+        if (lo > 0 and _glued(p, lo - 1)) or (hi + 1 < n and _glued(p, hi)):
+            return
+        toks = set(toks)
+        # the punctuation that sets the span off: the commas (or dashes) on both sides of it, the one before it
+        # at the sentence's end, the one after it at the sentence's start
+        before = lo - 1
+        after = hi + 1
+        if before >= 0 and p.text[before] in (",", "–", "—") and before not in keep:
+            toks.add(before)
+            if after < n and p.text[after] == p.text[before] and after not in keep:
+                toks.add(after)
+        elif before < 0 and after < n and p.text[after] == ",":
+            toks.add(after)
+        if any(not _is_punct(p, i) for i in range(n) if i not in toks):
+            out.setdefault(frozenset(toks), Candidate(frozenset(toks), head, kind))
+
+    for i in range(n):
+        if p.head[i] == i or i in keep:
+            continue
+        dep = p.dep[i]
+        if dep in DELETABLE and not (dep == "nummod" and p.number[i] and i in keep):
+            offer(_subtree(kids, i), i, dep)
+    # A verb of saying as the root, after the clause it reports ("Le pays a signé l'accord, a rapporté X"): the
+    # attribution goes, the reported clause stays.
+    for r in (i for i in range(n) if p.head[i] == i):
+        if p.lemma[r].lower() not in _SAY:
+            continue
+        for c in kids[r]:
+            if p.dep[c] in _CLAUSE and c < r:
+                clause = _subtree(kids, c)
+                if not any(p.finite[i] for i in clause) or len(clause) < 4:
+                    continue
+                rest = set(range(n)) - clause
+                rest = {i for i in rest if not (i == n - 1 and _is_punct(p, i))}  # the final full stop stays
+                if rest and not any(p.negation(i) for i in rest) and _balanced(p, rest):
+                    toks = rest
+                    if min(rest) > max(clause) and _balanced(p, toks):
+                        out.setdefault(frozenset(toks), Candidate(frozenset(toks), r, "attrib"))
+    return list(out.values())
+
+
+def realise(p: Parsed, deleted: set[int]) -> tuple[str, list[int]]:
+    """The sentence without the deleted tokens, its punctuation tidied (no doubled or leading comma, none
+    before the full stop); the text and the indices of the tokens it keeps."""
+    kept = [i for i in range(len(p)) if i not in deleted]
+    out: list[int] = []
+    for i in kept:
+        t = p.text[i]
+        if t == "," and i > 0 and (i - 1) in deleted:
+            # "X, [deleted], Y": the comma that opened the aside went with it; this one closes nothing now
+            opener = next((j for j in range(i - 1, -1, -1) if p.text[j] in (",", ";", ":", "(", "«")), None)
+            if opener is not None and opener in deleted and p.text[opener] == ",":
+                continue
+        if t in (",", ";", ":") and (not out or p.text[out[-1]] in (",", ";", ":", "(", "«", "–", "—")):
+            continue  # leading, or after another separator
+        if t in (".", "!", "?", ")", "»", ",", ";") and out and p.text[out[-1]] in (",", ";", ":", "–", "—"):
+            out.pop()  # a separator left dangling before the end or a closing mark
+        out.append(i)
+    while out and p.text[out[-1]] in (",", ";", ":", "–", "—"):
+        out.pop()
+    text = ""
+    for j, i in enumerate(out):
+        text += p.text[i]
+        if j + 1 < len(out):
+            # keep the source's spacing, but a space where deleted tokens stood between two words
+            nxt = out[j + 1]
+            if nxt == i + 1:
+                text += p.ws[i]
+            elif p.text[nxt] in (",", ".", ")", "…"):
+                text += ""
+            else:
+                text += p.ws[i] or p.ws[nxt - 1] or " "
+    text = text.strip()
+    if text and text[0].islower():
+        text = text[0].upper() + text[1:]
+    return text, out
+
+
+def _words(p: Parsed, toks) -> int:
+    return sum(1 for i in toks if _LETTER.search(p.text[i]))
+
+
+def features(p: Parsed, cands: Sequence[Candidate], lexicon: dict[str, dict[str, tuple[float, float]]],
+             doc_tf: Counter | None = None, keywords: frozenset[str] = frozenset()) -> np.ndarray:
+    """One row of FEATURES per candidate. lexicon: per feature family ('first', 'gov', 'head'), lower-case word
+    -> (deletion rate, log count) learned on the training data. doc_tf: the article's word counts (lower-case
+    \\w+), keywords: its recurring content words."""
+    n = len(p)
+    total = max(1, _words(p, range(n)))
+    x = np.zeros((len(cands), len(FEATURES)))
+    dep_ix = {d: k for k, d in enumerate(DELETABLE)}
+    pos_ix = {q: k for k, q in enumerate(_POS)}
+    nd, npos = len(DELETABLE), len(_POS)
+    roots = {i for i in range(n) if p.head[i] == i}
+    prior = lexicon.get("prior", {}).get("", (0.5, 0.0))
+
+    def rate(family: str, word: str) -> tuple[float, float]:
+        return lexicon.get(family, {}).get(word.lower(), (prior[0], 0.0))
+
+    for k, c in enumerate(cands):
+        toks = sorted(c.tokens)
+        lo, hi = toks[0], toks[-1]
+        h = c.head
+        g = p.head[h]
+        row = x[k]
+        row[dep_ix[c.kind]] = 1
+        if p.pos[h] in pos_ix:
+            row[nd + pos_ix[p.pos[h]]] = 1
+        if p.pos[g] in pos_ix:
+            row[nd + npos + pos_ix[p.pos[g]]] = 1
+        b = nd + 2 * npos
+        w = _words(p, toks)
+        content = [p.text[i].lower() for i in toks if _LETTER.search(p.text[i]) and p.text[i].lower() not in _STOP]
+        first = next((p.text[i] for i in toks if _WORD.search(p.text[i])), "")
+        tfs = [math.log1p(doc_tf.get(t, 0)) for t in content] if doc_tf is not None else []
+        ents = [p.ent[i] for i in toks if p.ent[i]]
+        fr, fs = rate("first", first)
+        gr, gs = rate("gov", p.lemma[g])
+        hr, hs = rate("head", p.lemma[h])
+        row[b:] = (
+            g in roots, p.dep[g] in _SUBJ, p.dep[g] in _CORE, _depth(p, h), len(toks), w, math.log1p(w), w / total,
+            lo / n, hi / n, lo == 0, hi >= n - 2, lo > 0 and p.text[lo - 1] == ",",
+            hi + 1 < n and p.text[hi + 1] == ",", p.text[lo] == "," or (lo > 0 and p.text[lo - 1] == ","),
+            len(ents), "PER" in ents, "ORG" in ents, "LOC" in ents, "MISC" in ents,
+            sum(p.number[i] for i in toks), any(p.text[i] in "«»\"“”" for i in toks), any(p.finite[i] for i in toks),
+            sum(p.pos[i] == "VERB" for i in toks), total, len(cands), fr, fs, gr, gs, hr, hs,
+            float(np.mean(tfs)) if tfs else 0.0, max(tfs, default=0.0),
+            float(np.mean([t == 0.0 for t in tfs])) if tfs else 0.0,
+            sum(t in keywords for t in content) / max(1, len(content)),
+        )
+    return x
+
+
+def deletion_labels(p: Parsed, cands: Sequence[Candidate], reference: str) -> np.ndarray:
+    """1 for a candidate the reference leaves out: fewer than half its content words (any words, if it has no
+    content word) are in the reference (lower-case \\w+ words)."""
+    ref = {w.lower() for w in _WORD.findall(reference)}
+    y = np.zeros(len(cands))
+    for k, c in enumerate(cands):
+        ws = [p.text[i].lower() for i in c.tokens if _LETTER.search(p.text[i])]
+        content = [w for w in ws if w not in _STOP] or ws
+        y[k] = float(sum(w in ref for w in content) < 0.5 * len(content)) if content else 1.0
+    return y
+
+
+def compress_parsed(p: Parsed, probs: np.ndarray, cands: Sequence[Candidate], threshold: float,
+                    target: int | None = None, floor: float = 0.0, min_words: int = 4) -> tuple[str, list[int]]:
+    """Delete candidates, likeliest first: every one whose probability reaches `threshold`, and, while the
+    sentence is longer than `target` words, those reaching `floor`; never below `min_words` words. The text
+    and the kept token indices."""
+    from .text.segment import count_words
+
+    deleted: set[int] = set()
+    order = sorted(range(len(cands)), key=lambda k: (-probs[k], min(cands[k].tokens)))
+    words_now = count_words(realise(p, deleted)[0])
+    for k in order:
+        c = cands[k]
+        if c.tokens <= deleted:
+            continue
+        want = probs[k] >= threshold or (target is not None and words_now > target and probs[k] >= floor)
+        if not want:
+            if probs[k] < min(threshold, floor if target is not None else threshold):
+                break
+            continue
+        trial = deleted | c.tokens
+        n = count_words(realise(p, trial)[0])
+        if n < min_words:
+            continue
+        deleted, words_now = trial, n
+    return realise(p, deleted)
+
+
+def doc_counts(texts: Sequence[str]) -> tuple[Counter, frozenset[str]]:
+    """An article's word counts (lower-case \\w+) and its recurring content words (the ten most frequent words of
+    four letters or more that occur at least twice), as the candidate features read them."""
+    tf = Counter(w.lower() for t in texts for w in _WORD.findall(t))
+    keys = [w for w, c in sorted(tf.items(), key=lambda kv: (-kv[1], kv[0])) if c >= 2 and len(w) >= 4
+            and not w.isdigit()][:10]
+    return tf, frozenset(keys)

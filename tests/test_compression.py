@@ -1,0 +1,183 @@
+"""Parse-based learned compression: the candidates and their constraints, what a deletion leaves, the model file,
+and the engine's use of it (headline, brief, its record in the result, the fallback without spaCy)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefsum import parse, summarise
+from briefsum.compress import compress
+from briefsum.compressor import LearnedCompressor, packaged_model_path
+from briefsum.deletion import FEATURES, candidates, compress_parsed, deletion_labels, features, protected, realise
+from briefsum.parse import Parsed
+from briefsum.text.segment import count_words, segment
+
+_WORD = re.compile(r"\w+")
+
+ARTICLE = """La mairie de Montvallon a présenté lundi un plan de rénovation des écoles de la commune, qui doit coûter douze millions d'euros sur cinq ans.
+
+Le projet prévoit d'isoler les bâtiments les plus anciens et d'installer des panneaux solaires sur les toits. Selon l'adjointe chargée de l'éducation, les travaux commenceront dès l'été prochain dans trois écoles primaires.
+
+Les parents d'élèves ont salué l'annonce, tout en demandant que les cours ne soient pas perturbés. "Nous attendons ces travaux depuis dix ans", a déclaré la présidente de l'association des parents.
+
+L'opposition municipale juge le plan insuffisant. Elle réclame un calendrier précis et un budget plus important pour les cantines, dont certaines n'ont pas été rénovées depuis les années 1980.
+"""
+
+
+def _minister() -> Parsed:
+    """'Le ministre, visiblement ému, n'a pas signé l'accord jeudi à Paris.' parsed by hand."""
+    rows = [  # text, ws, pos, dep, head
+        ("Le", " ", "DET", "det", 1), ("ministre", "", "NOUN", "nsubj", 9), (",", " ", "PUNCT", "punct", 4),
+        ("visiblement", " ", "ADV", "advmod", 4), ("ému", "", "ADJ", "amod", 1), (",", " ", "PUNCT", "punct", 4),
+        ("n'", "", "ADV", "advmod", 9), ("a", " ", "AUX", "aux:tense", 9), ("pas", " ", "ADV", "advmod", 9),
+        ("signé", " ", "VERB", "ROOT", 9), ("l'", "", "DET", "det", 11), ("accord", " ", "NOUN", "obj", 9),
+        ("jeudi", " ", "NOUN", "obl:mod", 9), ("à", " ", "ADP", "case", 14), ("Paris", "", "PROPN", "obl:mod", 9),
+        (".", "", "PUNCT", "punct", 9),
+    ]
+    return Parsed(text=[r[0] for r in rows], ws=[r[1] for r in rows], pos=[r[2] for r in rows],
+                  dep=[r[3] for r in rows], head=[r[4] for r in rows], lemma=[r[0].lower() for r in rows],
+                  ent=["LOC" if r[0] == "Paris" else "" for r in rows],
+                  finite=[r[0] == "a" for r in rows], number=[False] * len(rows))
+
+
+def test_protected_tokens_are_the_root_its_subject_finite_auxiliary_and_negation():
+    p = _minister()
+    assert {1, 6, 7, 8, 9} <= protected(p)
+    for c in candidates(p):
+        assert not c.tokens & {1, 6, 7, 8, 9}
+
+
+def test_deleting_every_candidate_leaves_the_main_clause_with_its_negation():
+    p = _minister()
+    cands = candidates(p)
+    kinds = {frozenset(c.tokens) for c in cands}
+    assert frozenset({2, 3, 4, 5}) in kinds  # the aside with both its commas
+    text, kept = compress_parsed(p, np.ones(len(cands)), cands, threshold=0.5, min_words=3)
+    assert text == "Le ministre n'a pas signé l'accord."
+    assert kept == sorted(kept)
+
+
+def test_min_words_keeps_deletions_from_going_too_far():
+    p = _minister()
+    cands = candidates(p)
+    text, _ = compress_parsed(p, np.ones(len(cands)), cands, threshold=0.5, min_words=9)
+    assert count_words(text) >= 9
+
+
+def test_labels_mark_what_the_reference_leaves_out():
+    p = _minister()
+    cands = candidates(p)
+    y = deletion_labels(p, cands, "Le ministre n'a pas signé l'accord à Paris")
+    by_tokens = {frozenset(c.tokens): v for c, v in zip(cands, y)}
+    assert by_tokens[frozenset({2, 3, 4, 5})] == 1.0
+    assert by_tokens[frozenset({13, 14})] == 0.0
+    x = features(p, cands, {})
+    assert x.shape == (len(cands), len(FEATURES)) and np.isfinite(x).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.booleans(), min_size=8, max_size=8))
+def test_a_compressed_sentence_is_a_subsequence_of_its_source_words(mask):
+    p = _minister()
+    cands = candidates(p)
+    deleted = set()
+    for c, on in zip(cands, mask):
+        if on:
+            deleted |= c.tokens
+    text, kept = realise(p, deleted)
+    src = [w.lower() for w in _WORD.findall(" ".join(p.text))]
+    out = [w.lower() for w in _WORD.findall(text)]
+    it = iter(src)
+    assert all(w in it for w in out)
+    assert not text.startswith((",", ";")) and ", ," not in text and ",." not in text
+
+
+def test_the_packaged_compressor_loads_without_pickle():
+    comp = LearnedCompressor.from_file(packaged_model_path())
+    assert comp.langs == ("fr",)
+    assert comp.title.trees.roots.size > 0 and comp.abstract.trees.roots.size > 0
+    assert 5 <= comp.target_words(30, 20) <= 20
+
+
+def test_a_damaged_compressor_file_falls_back_to_the_rules(tmp_path):
+    from briefsum.compressor import load
+
+    bad = tmp_path / "c.npz"
+    bad.write_bytes(b"not a zip")
+    with pytest.warns(RuntimeWarning, match="compressor model"):
+        assert load(bad) is None
+
+
+needs_spacy = pytest.mark.skipif(not parse.available("fr"), reason="spaCy's fr_core_news_sm is not installed")
+
+
+def _brief(text: str, compression: str = "learned", **kw):
+    return summarise(text, lang="fr", target=None, engine="offline",
+                     config={"engine": {"offline": {"compression": compression, **kw}}})
+
+
+@needs_spacy
+def test_learned_headline_is_a_subsequence_of_its_sentence_and_budgets_hold():
+    b = _brief(ARTICLE)
+    h = b.grades["headline"]
+    src = segment(ARTICLE, "fr").sentences[h.source_indices[0]].text
+    words = [w.lower() for w in _WORD.findall(h.text.split(" : ", 1)[-1])]
+    it = iter(w.lower() for w in _WORD.findall(src))
+    assert all(w in it for w in words)
+    assert h.compression and h.compression[0]["index"] == h.source_indices[0]
+    assert h.compression[0]["words"] <= h.compression[0]["source_words"]
+    for g in b.grades.values():
+        assert g.words <= g.max_words
+    brief = b.grades["brief"]
+    assert [c["index"] for c in brief.compression] == brief.source_indices
+    assert sum(c["words"] for c in brief.compression) == brief.words
+    assert set(brief.source_indices) <= set(b.grades["summary"].source_indices)
+
+
+@needs_spacy
+def test_learned_compression_is_deterministic():
+    a, b = _brief(ARTICLE).to_dict(), _brief(ARTICLE).to_dict()
+    assert a["grades"] == b["grades"]
+
+
+@needs_spacy
+def test_rules_stay_selectable_and_record_nothing_for_the_brief():
+    b = _brief(ARTICLE, "rules")
+    assert b.grades["brief"].compression == []
+    assert b.grades["headline"].method.startswith("extractive+compressed")
+
+
+def test_without_spacy_the_rules_compress_with_one_warning(monkeypatch):
+    def missing(lang):
+        raise ImportError("No module named 'spacy'")
+
+    monkeypatch.setattr(parse, "_LOADED", {})
+    monkeypatch.setattr(parse, "_WARNED", set())
+    monkeypatch.setattr(parse, "_load", missing)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        b = _brief(ARTICLE)
+        _brief(ARTICLE)
+    assert sum("spaCy pipeline" in str(w.message) for w in caught) == 1
+    assert any("spaCy" in w for w in b.warnings)
+    rules = _brief(ARTICLE, "rules")
+    assert b.grades["headline"].text == rules.grades["headline"].text
+    assert b.grades["brief"].text == rules.grades["brief"].text
+
+
+def test_an_unknown_compression_setting_is_a_config_error():
+    from briefsum.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="compression"):
+        _brief(ARTICLE, "magic")
+
+
+def test_rules_compress_still_shortens_when_parse_is_absent():
+    s = "Le président a annoncé jeudi sa démission, a-t-il déclaré."
+    assert compress(s, "fr", 20) == "Le président a annoncé jeudi sa démission"
