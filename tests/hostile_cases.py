@@ -257,6 +257,11 @@ CASES += [
     Case("html-nested-10000", "an article inside 10,000 nested <div>s",
          lambda: _page("<div>" * 10000 + "<p>" + " ".join(_SENTS * 3) + "</p>" + "</div>" * 10000), "ok",
          family="html", check=_keeps(0.9, _words(" ".join(_SENTS * 3)))),
+    Case("html-nested-links", "an article inside 260 nested <div>s whose sentences hold links",
+         lambda: _page("<nav><a href='/'>Accueil</a> <a href='/m'>Menu</a></nav>" + "<div>" * 260 + "".join(
+             f"<div>{s[:-1]} <a href='/x'>selon la mairie</a>.</div>" for s in _SENTS * 3) + "</div>" * 260),
+         "ok", family="html",
+         check=_keeps(1.0, _words(" ".join(f"{s[:-1]} selon la mairie." for s in _SENTS * 3)))),
     Case("html-table", "article sentences in a <table>",
          lambda: _page("<table>" + "".join(f"<tr><td>{s}</td></tr>" for s in _SENTS * 2) + "</table>"), "ok",
          family="html", check=_keeps(0.9, _words(" ".join(_SENTS * 2)))),

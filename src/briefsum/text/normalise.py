@@ -146,35 +146,52 @@ _VOID = frozenset("area base br col embed hr img input link meta param source tr
 
 def page_text(html: str, furniture: bool = True) -> str:
     """Every visible text of a page, a paragraph per block element, in order; without scripts and styles (and,
-    furniture=False, without navigation, headers, footers, asides, forms and link texts: teasers, menus). A
-    streaming walk: depth costs nothing (a page nested 10,000 elements deep reads like a flat one)."""
+    furniture=False, without navigation, headers, footers, asides, forms and blocks made of links only: teasers,
+    menus; a link inside a sentence stays). A streaming walk: depth costs nothing (a page nested 10,000
+    elements deep reads like a flat one)."""
     from html.parser import HTMLParser
 
     blocks: list[list[str]] = [[]]
+    prose = [False]  # per block: holds text outside links
     skip: list[str] = []  # the open elements whose text is dropped
+    links = [0]  # open <a> elements
 
     def dropped(tag: str) -> bool:
-        return tag in _INVISIBLE or (not furniture and (tag in _FURNITURE or tag == "a"))
+        return tag in _INVISIBLE or (not furniture and tag in _FURNITURE)
+
+    def new_block() -> None:
+        if blocks[-1]:
+            if not furniture and not prose[-1]:
+                blocks[-1] = []  # a block of links only: a menu or a teaser
+            else:
+                blocks.append([])
+                prose.append(False)
 
     class Walker(HTMLParser):
         def handle_starttag(self, tag, attrs):
-            if tag in _BLOCKS and blocks[-1]:
-                blocks.append([])
+            if tag in _BLOCKS:
+                new_block()
+            if tag == "a":
+                links[0] += 1
             if tag not in _VOID and dropped(tag):
                 skip.append(tag)
 
         def handle_endtag(self, tag):
+            if tag == "a" and links[0]:
+                links[0] -= 1
             if skip and skip[-1] == tag:
                 skip.pop()
             elif tag in skip:  # a missing end tag inside: close down to this one
                 while skip and skip.pop() != tag:
                     pass
-            if tag in _BLOCKS and blocks[-1]:
-                blocks.append([])
+            if tag in _BLOCKS:
+                new_block()
 
         def handle_data(self, data):
             if not skip:
                 blocks[-1].append(data)
+                if not links[0] and data.strip():
+                    prose[-1] = True
 
     walker = Walker(convert_charrefs=True)
     try:
@@ -182,6 +199,7 @@ def page_text(html: str, furniture: bool = True) -> str:
         walker.close()
     except Exception:  # html.parser is lenient; anything it still refuses keeps what was read
         pass
+    new_block()
     paras = (" ".join("".join(b).split()) for b in blocks)
     return "\n\n".join(p for p in paras if p)
 
