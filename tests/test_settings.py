@@ -23,6 +23,19 @@ def test_a_key_added_to_the_packaged_defaults_is_accepted_without_code_changes()
         check_config({**grown, "neural": {**grown["neural"], "fast_paths": "yes"}}, grown)
 
 
+def test_a_grade_field_added_to_the_packaged_defaults_is_accepted_and_typed_like_its_default():
+    defaults = _defaults()
+    head = defaults["grades"]["headline"]
+    with pytest.raises(ConfigError, match="unknown key grades.brief.label_first"):
+        check_config({**defaults, "grades": {**defaults["grades"], "brief": {"max_words": 60, "label_first": True}}},
+                     defaults)
+    grown = {**defaults, "grades": {**defaults["grades"], "headline": {**head, "label_first": False}}}
+    check_config({**grown, "grades": {**grown["grades"], "brief": {"max_words": 60, "label_first": True}}}, grown)
+    with pytest.raises(ConfigError, match="grades.brief.label_first must be true or false"):
+        check_config({**grown, "grades": {**grown["grades"], "brief": {"max_words": 60, "label_first": "yes"}}},
+                     grown)
+
+
 def test_new_model_entries_and_grades_are_accepted_but_their_fields_are_checked():
     cfg = load_config({"models": {"translation": {"it-en": {"model": "x/y", "generate": {"num_beams": 2}}},
                                   "summarisation": {"de": {"model": "/models/de", "max_input_tokens": 512}}},
