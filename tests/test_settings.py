@@ -104,6 +104,22 @@ def test_atomic_write_never_replaces_without_permission_and_leaves_no_temporary_
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
+def test_atomic_write_works_on_a_file_system_without_hard_links(tmp_path, monkeypatch):
+    from briefsum.safeio import write_atomic
+
+    def no_links(src, dst):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr("os.link", no_links)
+    target = tmp_path / "out.txt"
+    write_atomic(str(target), b"one", replace=False)
+    assert target.read_bytes() == b"one"
+    with pytest.raises(FileExistsError):
+        write_atomic(str(target), b"two", replace=False)
+    assert target.read_bytes() == b"one"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
 def test_bounded_read_refuses_past_the_limit_and_reads_up_to_it(tmp_path):
     from briefsum.errors import InputTooLargeError
     from briefsum.safeio import read_bounded
