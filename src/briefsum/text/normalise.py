@@ -125,7 +125,7 @@ def is_html(text: str) -> bool:
         else:
             break
     if i >= n or text[i] != "<":
-        return False
+        return _embedded_markup(text)
     j = i + 1
     while j < n and j - i <= 12 and (text[j].isalnum()):
         j += 1
@@ -134,6 +134,21 @@ def is_html(text: str) -> bool:
         return False
     # A fragment must close something: "<b> is bold" in prose is not a page.
     return saw_markup or name in ("html", "head", "body") or "</" in text
+
+
+_CLOSING_BLOCKS = ("</p>", "</div>", "</li>", "</td>", "</tr>", "</h1>", "</h2>", "</h3>", "</article>",
+                   "</section>", "</blockquote>")
+
+
+def _embedded_markup(text: str) -> bool:
+    """Text that does not start with a tag but carries a page's markup further on (a title line pasted above
+    an HTML fragment): a script or style element, or at least three closed block elements."""
+    low = text.lower()
+    for tag in ("script", "style"):
+        start = low.find(f"<{tag}")
+        if start >= 0 and low.find(f"</{tag}>", start) > 0:
+            return True
+    return sum(low.count(t) for t in _CLOSING_BLOCKS) >= 3
 
 
 # Elements whose content is never article text, and those that usually hold a page's furniture.
@@ -254,6 +269,11 @@ def html_to_text(html: str) -> tuple[str, dict, list[str]]:
     body = page_text(html, furniture=False)
     page_words = len(body.split())
     got = len(text.split())
+    if not html.lstrip(" \t\r\n\f\ufeff").startswith("<") and got < page_words:
+        # Prose before the first tag (a title line above a pasted fragment): not a page with furniture to
+        # remove, so its whole text is the article.
+        text, got = body, page_words
+        meta["extraction"] = "text-walk"
     if page_words and got < LOW_SHARE * page_words:
         # Furniture-free walk of the page: the whole text, when the extraction lost most of it.
         if got < FALLBACK_SHARE * page_words:
