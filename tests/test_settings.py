@@ -131,3 +131,21 @@ def test_bounded_read_refuses_past_the_limit_and_reads_up_to_it(tmp_path):
         read_bounded(str(f), 99, name="in")
     with pytest.raises(InputTooLargeError):
         read_bounded("/dev/zero", 1000, name="zero")
+
+
+def test_a_safetensors_index_naming_a_pickle_shard_is_refused_unless_pickle_is_allowed(tmp_path):
+    import json
+
+    from briefsum.engines.registry import ModelEntry, check_folder
+    from briefsum.errors import ModelUnavailable
+
+    (tmp_path / "config.json").write_text("{}")
+    index = {"weight_map": {"a.weight": "model-00001.safetensors", "b.weight": "evil-00002.bin"}}
+    (tmp_path / "model.safetensors.index.json").write_text(json.dumps(index))
+    entry = ModelEntry("translation", "fr-en", str(tmp_path))
+    with pytest.raises(ModelUnavailable, match="evil-00002.bin"):
+        check_folder(tmp_path, entry, allow_pickle=False)
+    check_folder(tmp_path, entry, allow_pickle=True)
+    index["weight_map"]["b.weight"] = "model-00002.safetensors"
+    (tmp_path / "model.safetensors.index.json").write_text(json.dumps(index))
+    check_folder(tmp_path, entry, allow_pickle=False)

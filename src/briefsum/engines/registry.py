@@ -123,6 +123,8 @@ def check_folder(path: Path, entry: ModelEntry, allow_pickle: bool) -> None:
     if not (path / "config.json").is_file():
         raise ModelUnavailable(f"{entry.task} model folder {path} has no config.json; it is not a saved model")
     if any((path / name).is_file() for name in _SAFE):
+        if not allow_pickle:
+            _check_safe_shards(path / "model.safetensors.index.json", entry)
         return
     if any((path / name).is_file() for name in _PICKLE):
         if allow_pickle:
@@ -131,6 +133,25 @@ def check_folder(path: Path, entry: ModelEntry, allow_pickle: bool) -> None:
                                "can run code when loaded; refused. Use a safetensors copy, or set "
                                "neural.allow_pickle: true if you trust it")
     raise ModelUnavailable(f"{entry.task} model folder {path} holds no weights (model.safetensors)")
+
+
+def _check_safe_shards(index: Path, entry: ModelEntry) -> None:
+    """A safetensors index must name safetensors shards only: a .bin shard in it would be unpickled."""
+    if not index.is_file():
+        return
+    import json
+
+    try:
+        with open(index, "rb") as fh:
+            weight_map = json.loads(fh.read(1 << 24)).get("weight_map") or {}
+        shards = {str(v) for v in weight_map.values()}
+    except (OSError, ValueError, AttributeError):
+        raise ModelUnavailable(f"{entry.task} model {entry.ref}: {index.name} is not a readable shard index") from None
+    pickled = sorted(v for v in shards if not v.endswith(".safetensors"))
+    if pickled:
+        raise ModelUnavailable(f"{entry.task} model {entry.ref}: {index.name} names non-safetensors shards "
+                               f"({', '.join(pickled[:3])}), which can run code when loaded; refused. Set "
+                               "neural.allow_pickle: true if you trust them")
 
 
 def _looks_like_path(ref: str) -> bool:
