@@ -23,6 +23,19 @@ def test_a_key_added_to_the_packaged_defaults_is_accepted_without_code_changes()
         check_config({**grown, "neural": {**grown["neural"], "new_switch": "yes"}}, grown)
 
 
+def test_a_grade_field_added_to_the_packaged_defaults_is_accepted_and_typed_like_its_default():
+    defaults = _defaults()
+    head = defaults["grades"]["headline"]
+    with pytest.raises(ConfigError, match="unknown key grades.brief.label_first"):
+        check_config({**defaults, "grades": {**defaults["grades"], "brief": {"max_words": 60, "label_first": True}}},
+                     defaults)
+    grown = {**defaults, "grades": {**defaults["grades"], "headline": {**head, "label_first": False}}}
+    check_config({**grown, "grades": {**grown["grades"], "brief": {"max_words": 60, "label_first": True}}}, grown)
+    with pytest.raises(ConfigError, match="grades.brief.label_first must be true or false"):
+        check_config({**grown, "grades": {**grown["grades"], "brief": {"max_words": 60, "label_first": "yes"}}},
+                     grown)
+
+
 def test_new_model_entries_and_grades_are_accepted_but_their_fields_are_checked():
     cfg = load_config({"models": {"translation": {"it-en": {"model": "x/y", "generate": {"num_beams": 2}}},
                                   "summarisation": {"de": {"model": "/models/de", "max_input_tokens": 512}}},
@@ -91,6 +104,22 @@ def test_atomic_write_never_replaces_without_permission_and_leaves_no_temporary_
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
+def test_atomic_write_works_on_a_file_system_without_hard_links(tmp_path, monkeypatch):
+    from briefsum.safeio import write_atomic
+
+    def no_links(src, dst):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr("os.link", no_links)
+    target = tmp_path / "out.txt"
+    write_atomic(str(target), b"one", replace=False)
+    assert target.read_bytes() == b"one"
+    with pytest.raises(FileExistsError):
+        write_atomic(str(target), b"two", replace=False)
+    assert target.read_bytes() == b"one"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
 def test_bounded_read_refuses_past_the_limit_and_reads_up_to_it(tmp_path):
     from briefsum.errors import InputTooLargeError
     from briefsum.safeio import read_bounded
@@ -102,3 +131,21 @@ def test_bounded_read_refuses_past_the_limit_and_reads_up_to_it(tmp_path):
         read_bounded(str(f), 99, name="in")
     with pytest.raises(InputTooLargeError):
         read_bounded("/dev/zero", 1000, name="zero")
+
+
+def test_a_safetensors_index_naming_a_pickle_shard_is_refused_unless_pickle_is_allowed(tmp_path):
+    import json
+
+    from briefsum.engines.registry import ModelEntry, check_folder
+    from briefsum.errors import ModelUnavailable
+
+    (tmp_path / "config.json").write_text("{}")
+    index = {"weight_map": {"a.weight": "model-00001.safetensors", "b.weight": "evil-00002.bin"}}
+    (tmp_path / "model.safetensors.index.json").write_text(json.dumps(index))
+    entry = ModelEntry("translation", "fr-en", str(tmp_path))
+    with pytest.raises(ModelUnavailable, match="evil-00002.bin"):
+        check_folder(tmp_path, entry, allow_pickle=False)
+    check_folder(tmp_path, entry, allow_pickle=True)
+    index["weight_map"]["b.weight"] = "model-00002.safetensors"
+    (tmp_path / "model.safetensors.index.json").write_text(json.dumps(index))
+    check_folder(tmp_path, entry, allow_pickle=False)

@@ -16,7 +16,24 @@ from .errors import ConfigError
 ENV_CONFIG = "BRIEFSUM_CONFIG"
 # libyaml's safe loader when PyYAML was built with it (the same data, several times faster to parse;
 # the packaged configs alone took ~30 ms with the pure-Python one), else the pure-Python one.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class AliasBombError(yaml.YAMLError):
+    """A YAML document whose aliases or merge keys expand past MAX_CONFIG_NODES."""
+
+
+class _Loader(_BASE_LOADER):
+    """The safe loader, refusing merge keys (`<<: [*a, *a]`) that multiply a mapping past the node limit:
+    some PyYAML releases copy every merged pair, so nested merges grow exponentially while loading."""
+
+    def flatten_mapping(self, node):
+        super().flatten_mapping(node)
+        if len(node.value) > MAX_CONFIG_NODES:
+            raise AliasBombError(f"merge keys expand a mapping past {MAX_CONFIG_NODES:,} entries")
+
+
+_LOADER = _Loader
 
 
 def _safe_load(text: str):
@@ -49,6 +66,9 @@ def _read_yaml(path: Path) -> dict:
         raise ConfigError(f"config file {path} is not valid UTF-8 (byte {exc.start})") from None
     try:
         data = _safe_load(text)
+    except AliasBombError:
+        raise ConfigError(f"config file {path} expands to more than {MAX_CONFIG_NODES:,} values "
+                          "(YAML merge keys repeating mappings); write the values out instead") from None
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         where = f" (line {line + 1})" if line is not None else ""

@@ -8,7 +8,7 @@ from typing import Iterable, Sequence
 
 from .config import Config
 from .errors import UnknownGradeError
-from .text.segment import _CJK, count_words, word_units
+from .text.segment import CJK_CHAR, count_words, word_units
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def truncate_to_words(text: str, max_words: int) -> tuple[str, bool]:
     """
     if count_words(text) <= max_words:
         return text, False
-    cjk = bool(_CJK.search(text))
+    cjk = bool(CJK_CHAR.search(text))
     tokens = word_units(text) if cjk else text.split()
     kept: list[str] = []
     n = 0

@@ -152,8 +152,15 @@ def write_atomic(path: str, data: bytes, *, replace: bool) -> None:
         if replace:
             os.replace(tmp, path)
         else:
-            os.link(tmp, path)  # fails if the target appeared meanwhile: never replaces without --force
-            os.unlink(tmp)
+            try:
+                os.link(tmp, path)  # fails if the target appeared meanwhile: never replaces without --force
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without hard links: claim the name, then rename over the claim
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                os.replace(tmp, path)
+            else:
+                os.unlink(tmp)
     except BaseException:
         try:
             os.unlink(tmp)

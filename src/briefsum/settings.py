@@ -158,7 +158,7 @@ def _walk(path: str, value: Any, default: Any) -> None:
             check(path, value)
         return
     if path == "grades":
-        return _grades(value)
+        return _grades(value, default)
     if path == "apertium.routes":
         for pair, modes in _mapping(path, value).items():
             if not isinstance(pair, str) or not _PAIR.fullmatch(pair):
@@ -185,7 +185,11 @@ def _walk(path: str, value: Any, default: Any) -> None:
                     check(f"{path}.{key}", sub)
 
 
-def _grades(value: Any) -> None:
+def _grades(value: Any, default: Any = None) -> None:
+    # A field a packaged grade sets (configs/default.yaml) is known too, checked against that default's type.
+    extra = {f: v for spec in (default or {}).values() if isinstance(spec, Mapping)
+             for f, v in spec.items() if f not in GRADE_FIELDS}
+    fields = GRADE_FIELDS | set(extra)
     if not isinstance(value, Mapping) or not value:
         raise ConfigError("config: 'grades' must be a non-empty mapping of grade name to budget")
     for name, spec in value.items():
@@ -194,9 +198,12 @@ def _grades(value: Any) -> None:
         if not isinstance(spec, Mapping):
             raise ConfigError(f"config: grade '{name}' must be a mapping")
         for field, v in spec.items():
-            if field not in GRADE_FIELDS:
-                _unknown(f"grades.{name}", field, GRADE_FIELDS)
-            GRADE_CHECKS[field](f"grades.{name}.{field}", v)
+            if field not in fields:
+                _unknown(f"grades.{name}", field, fields)
+            if field in GRADE_CHECKS:
+                GRADE_CHECKS[field](f"grades.{name}.{field}", v)
+            else:
+                _generic(f"grades.{name}.{field}", v, extra[field])
         if "max_words" not in spec:
             raise ConfigError(f"config: grades.{name}.max_words must be a positive integer, got None")
 

@@ -127,7 +127,7 @@ def is_html(text: str) -> bool:
         else:
             break
     if i >= n or text[i] != "<":
-        return False
+        return _embedded_markup(text)
     j = i + 1
     while j < n and j - i <= 12 and (text[j].isalnum()):
         j += 1
@@ -136,6 +136,21 @@ def is_html(text: str) -> bool:
         return False
     # A fragment must close something: "<b> is bold" in prose is not a page.
     return saw_markup or name in ("html", "head", "body") or "</" in text
+
+
+_CLOSING_BLOCKS = ("</p>", "</div>", "</li>", "</td>", "</tr>", "</h1>", "</h2>", "</h3>", "</article>",
+                   "</section>", "</blockquote>")
+
+
+def _embedded_markup(text: str) -> bool:
+    """Text that does not start with a tag but carries a page's markup further on (a title line pasted above
+    an HTML fragment): a script or style element, or at least three closed block elements."""
+    low = text.lower()
+    for tag in ("script", "style"):
+        start = low.find(f"<{tag}")
+        if start >= 0 and low.find(f"</{tag}>", start) > 0:
+            return True
+    return sum(low.count(t) for t in _CLOSING_BLOCKS) >= 3
 
 
 # Elements whose content is never article text, and those that usually hold a page's furniture.
@@ -148,35 +163,52 @@ _VOID = frozenset("area base br col embed hr img input link meta param source tr
 
 def page_text(html: str, furniture: bool = True) -> str:
     """Every visible text of a page, a paragraph per block element, in order; without scripts and styles (and,
-    furniture=False, without navigation, headers, footers, asides, forms and link texts: teasers, menus). A
-    streaming walk: depth costs nothing (a page nested 10,000 elements deep reads like a flat one)."""
+    furniture=False, without navigation, headers, footers, asides, forms and blocks made of links only: teasers,
+    menus; a link inside a sentence stays). A streaming walk: depth costs nothing (a page nested 10,000
+    elements deep reads like a flat one)."""
     from html.parser import HTMLParser
 
     blocks: list[list[str]] = [[]]
+    prose = [False]  # per block: holds text outside links
     skip: list[str] = []  # the open elements whose text is dropped
+    links = [0]  # open <a> elements
 
     def dropped(tag: str) -> bool:
-        return tag in _INVISIBLE or (not furniture and (tag in _FURNITURE or tag == "a"))
+        return tag in _INVISIBLE or (not furniture and tag in _FURNITURE)
+
+    def new_block() -> None:
+        if blocks[-1]:
+            if not furniture and not prose[-1]:
+                blocks[-1] = []  # a block of links only: a menu or a teaser
+            else:
+                blocks.append([])
+                prose.append(False)
 
     class Walker(HTMLParser):
         def handle_starttag(self, tag, attrs):
-            if tag in _BLOCKS and blocks[-1]:
-                blocks.append([])
+            if tag in _BLOCKS:
+                new_block()
+            if tag == "a":
+                links[0] += 1
             if tag not in _VOID and dropped(tag):
                 skip.append(tag)
 
         def handle_endtag(self, tag):
+            if tag == "a" and links[0]:
+                links[0] -= 1
             if skip and skip[-1] == tag:
                 skip.pop()
             elif tag in skip:  # a missing end tag inside: close down to this one
                 while skip and skip.pop() != tag:
                     pass
-            if tag in _BLOCKS and blocks[-1]:
-                blocks.append([])
+            if tag in _BLOCKS:
+                new_block()
 
         def handle_data(self, data):
             if not skip:
                 blocks[-1].append(data)
+                if not links[0] and data.strip():
+                    prose[-1] = True
 
     walker = Walker(convert_charrefs=True)
     try:
@@ -184,6 +216,7 @@ def page_text(html: str, furniture: bool = True) -> str:
         walker.close()
     except Exception:  # html.parser is lenient; anything it still refuses keeps what was read
         pass
+    new_block()
     paras = (" ".join("".join(b).split()) for b in blocks)
     return "\n\n".join(p for p in paras if p)
 
@@ -238,6 +271,11 @@ def html_to_text(html: str) -> tuple[str, dict, list[str]]:
     body = page_text(html, furniture=False)
     page_words = len(body.split())
     got = len(text.split())
+    if not html.lstrip(" \t\r\n\f\ufeff").startswith("<") and got < page_words:
+        # Prose before the first tag (a title line above a pasted fragment): not a page with furniture to
+        # remove, so its whole text is the article.
+        text, got = body, page_words
+        meta["extraction"] = "text-walk"
     if page_words and got < LOW_SHARE * page_words:
         # Furniture-free walk of the page: the whole text, when the extraction lost most of it.
         if got < FALLBACK_SHARE * page_words:
