@@ -75,7 +75,7 @@ def translator(folder: Path, L: int, device: str, beams: int, backend: str, batc
     cfg = load_config({"neural": {"device": device, "backend": backend, "loop_guard": "off", "max_new_ratio": 1000,
                                   "batch_size": batch_size, "batch_tokens": batch_tokens},
                        "models": {"translation": {"fr-en": {"model": str(folder), "generate": gen}}}})
-    return NeuralTranslator.from_config(cfg, "fr", "en")
+    return NeuralTranslator.from_config(cfg.settings, "fr", "en")
 
 
 def through_briefsum(folder: Path, sents: list[str], L: int, device: str, beams: int, backend: str,

@@ -146,7 +146,7 @@ def work_translate(args: argparse.Namespace, paths: dict[str, Path], cache: Path
             elif part == "nofast":  # neural.fast_paths: off (transformers' plain generate)
                 conf["neural"]["fast_paths"] = "off"
         cfg = load_config(conf)
-        tr = NeuralTranslator.from_config(cfg, "fr", "en")
+        tr = NeuralTranslator.from_config(cfg.settings, "fr", "en")
         counted = count_generated_tokens(tr)
 
         def run(items: list[str]) -> tuple[list[str], int]:

@@ -530,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"fitted in {time.time() - t0:.0f}s", flush=True)
 
     cfg = load_config()
-    specs = grade_specs(cfg)
+    specs = grade_specs(cfg.settings.grades)
     offline = cfg.get("engine", "offline") or {}
     # Tune and label as the engine will run: the packaged config's headline settings included.
     fit_margin = float(offline.get("headline_fit_margin") or 0.0)

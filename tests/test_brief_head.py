@@ -77,7 +77,7 @@ def test_the_engine_prints_the_candidate_the_set_scores_prefer_and_keeps_nesting
     doc = segment(ARTICLE, "fr")
     n = len(doc.sentences)
     scorer = _Prefer(n, want=4)
-    grades = ExtractiveEngine(scorer).run(doc, grade_specs(load_config()), None, None, False).grades
+    grades = ExtractiveEngine(scorer).run(doc, grade_specs(load_config().settings.grades), None, None, False).grades
     order, seed, candidates = scorer.calls[0]
     assert seed == grades["headline"].source_indices == [0]
     assert all(0 in c for c in candidates)

@@ -78,9 +78,9 @@ def test_auto_backend_prefers_ctranslate2_on_cpu_only_for_local_supported_models
 
     cfg = load_config({"neural": {"backend": "auto"}})
     here = Located("m", tiny_models["marian"])
-    assert pick_backend(cfg, here, "cpu") == ("ctranslate2", "int8")
-    assert pick_backend(cfg, here, "cuda")[0] == "transformers"
-    assert pick_backend(load_config({"neural": {"backend": "transformers"}}), here, "cpu") == ("transformers", "")
+    assert pick_backend(cfg.settings, here, "cpu") == ("ctranslate2", "int8")
+    assert pick_backend(cfg.settings, here, "cuda")[0] == "transformers"
+    assert pick_backend(load_config({"neural": {"backend": "transformers"}}).settings, here, "cpu") == ("transformers", "")
 
 
 def test_repeated_sentences_are_translated_once(no_network, tiny_models, monkeypatch):

@@ -11,13 +11,13 @@ from conftest import GRADE_ORDER as ORDER, assert_well_formed
 
 
 def test_default_grades_and_budgets():
-    specs = grade_specs(load_config())
+    specs = grade_specs(load_config().settings.grades)
     assert [(s.name, s.max_words) for s in specs] == [("headline", 20), ("brief", 60), ("summary", 150), ("detailed", 300)]
     assert specs[0].max_sentences == 1
 
 
 def test_detailed_never_exceeds_a_third_and_shorter_grades_follow():
-    specs = grade_specs(load_config())
+    specs = grade_specs(load_config().settings.grades)
     assert effective_budgets(specs, 3000) == [20, 60, 150, 300]
     assert effective_budgets(specs, 600) == [20, 60, 150, 204]
     assert effective_budgets(specs, 300) == [20, 60, 102, 102]
@@ -27,7 +27,7 @@ def test_detailed_never_exceeds_a_third_and_shorter_grades_follow():
 
 def test_unknown_grade_is_an_error_naming_it():
     with pytest.raises(UnknownGradeError, match="'tweet'"):
-        grade_specs(load_config(), ["brief", "tweet"])
+        grade_specs(load_config().settings.grades, ["brief", "tweet"])
 
 
 def test_fill_nested_keeps_shorter_grades_inside_longer():

@@ -38,7 +38,7 @@ def _run(text, lang="fr", title_words=None, label=0.1, specs=None, target=None, 
     words = {"ghosn": 0.55, "renault": 0.5, "ministre": 0.6, "syndicats": 0.3} if title_words is None \
         else title_words
     engine = ExtractiveEngine(Fixed(words), headline_target=headline_target, headline_label=label, label_langs=langs)
-    return engine.run(doc, specs or grade_specs(load_config()), target, translator, False)
+    return engine.run(doc, specs or grade_specs(load_config().settings.grades), target, translator, False)
 
 
 def test_the_brief_s_likeliest_proper_noun_labels_the_headline():

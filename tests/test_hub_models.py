@@ -57,7 +57,7 @@ def loaded(cfg_map, path, task="summarisation"):
     from briefsum.engines.neural import load_model
     from briefsum.engines.registry import Located
 
-    return load_model(load_config(cfg_map), Located(str(path), Path(path)), task)
+    return load_model(load_config(cfg_map).settings, Located(str(path), Path(path)), task)
 
 
 def needs_ct2():
@@ -210,7 +210,7 @@ def test_nllb_translation_uses_its_real_language_ids(hub_models, no_network, bac
     from briefsum.config import load_config
     from briefsum.engines.neural import NeuralTranslator
 
-    t = NeuralTranslator.from_config(load_config(cfg), "fr", "en")
+    t = NeuralTranslator.from_config(load_config(cfg).settings, "fr", "en")
     assert t.src_code == "fra_Latn" and t.forced_bos == 256047
     with t.model.lock:
         t.model.tokenizer.src_lang = "fra_Latn"
@@ -399,22 +399,22 @@ def test_pickle_shards_named_by_an_index_are_refused(tmp_path, no_network, index
         (folder / name).write_bytes(b"pickle")
     for allow in (False, True):
         cfg = load_config(hub_config(summarisation=("en", folder), allow_pickle=allow))
-        entry = find_entry(cfg, "summarisation", "en")
+        entry = find_entry(cfg.settings, "summarisation", "en")
         if allow:
-            assert locate(cfg, entry).path == folder
+            assert locate(cfg.settings, entry).path == folder
         else:
             with pytest.raises(ModelUnavailable, match="pickle weights"):
-                locate(cfg, entry)
+                locate(cfg.settings, entry)
 
 
 @pytest.mark.parametrize("value, expected", [(None, "auto"), ("auto", "auto"), ("off", "off"), (False, "off"),
                                              ("OFF", "off"), ("sometimes", None), ("on", None)])
-def test_fast_paths_setting_reads_auto_or_off(value, expected):
-    from briefsum.engines.neural.capabilities import fast_paths_mode
+def test_fast_paths_setting_reads_auto_or_off_when_the_config_loads(value, expected):
+    from briefsum.config import load_config
     from briefsum.errors import ConfigError
 
     if expected is None:
         with pytest.raises(ConfigError, match="neural.fast_paths must be auto or off"):
-            fast_paths_mode(value)
+            load_config({"neural": {"fast_paths": value}})
     else:
-        assert fast_paths_mode(value) == expected
+        assert load_config({"neural": {"fast_paths": value}}).settings.neural.fast_paths == expected

@@ -185,9 +185,9 @@ def test_settings_it_does_not_implement_stay_with_transformers(no_network, tiny_
 @pytest.mark.parametrize("value,expected", [(None, "auto"), ("auto", "auto"), (True, "on"), (False, "off"),
                                             ("on", "on"), ("off", "off"), ("no", "off")])
 def test_reuse_memory_reads_yaml_booleans(value, expected):
-    from briefsum.engines.neural.device import on_off_auto
+    from briefsum.config import load_config
 
-    assert on_off_auto(value, "neural.reuse_memory") == expected
+    assert load_config({"neural": {"reuse_memory": value}}).settings.neural.reuse_memory == expected
 
 
 def test_reuse_memory_off_in_a_config_file_leaves_the_allocator_alone(no_network, tiny_models, monkeypatch, tmp_path):
@@ -201,13 +201,13 @@ def test_reuse_memory_off_in_a_config_file_leaves_the_allocator_alone(no_network
     monkeypatch.setattr(neural, "LOADED", {})
     path = tmp_path / "c.yaml"
     path.write_text("neural:\n  reuse_memory: off\n", encoding="utf-8")  # YAML reads this as false
-    cfg = load_config(config(translation=tiny_models["marian"]))
     cfg_off = load_config(str(path))
     assert cfg_off.get("neural", "reuse_memory") is False
-    cfg.data.setdefault("neural", {})["reuse_memory"] = False
-    neural.load_model(cfg, Located(str(tiny_models["marian"]), tiny_models["marian"]))
+    assert cfg_off.settings.neural.reuse_memory == "off"
+    mapping = config(translation=tiny_models["marian"])
+    mapping.setdefault("neural", {})["reuse_memory"] = False
+    neural.load_model(load_config(mapping).settings, Located(str(tiny_models["marian"]), tiny_models["marian"]))
     assert asked == []
-    monkeypatch.setattr(neural, "LOADED", {})
-    cfg.data["neural"]["reuse_memory"] = "sometimes"
+    mapping["neural"]["reuse_memory"] = "sometimes"
     with pytest.raises(ConfigError, match="reuse_memory"):
-        neural.load_model(cfg, Located(str(tiny_models["marian"]), tiny_models["marian"]))
+        load_config(mapping)

@@ -163,7 +163,7 @@ def test_brief_stop_keeps_the_brief_shorter_than_its_budget_when_scores_are_low(
             body = np.linspace(1.0, 0.0, n)
             return Scores(body.copy(), body, self.stop)
 
-    specs = grade_specs(load_config())
+    specs = grade_specs(load_config().settings.grades)
     full = ExtractiveEngine(Fixed(None)).run(doc, specs, None, None, False).grades
     short = ExtractiveEngine(Fixed(0.95)).run(doc, specs, None, None, False).grades
     assert short["brief"].source_indices == [0]
@@ -260,7 +260,7 @@ def _headline_with_margin(margin: float, gap: float):
             head = np.array([1.0, 1.0 - gap, 0.0])
             return Scores(head, np.array([1.0, 0.5, 0.2]))
 
-    specs = grade_specs(load_config())
+    specs = grade_specs(load_config().settings.grades)
     return ExtractiveEngine(Fixed(), headline_target=12, headline_fit_margin=margin).run(
         doc, specs, None, None, False).grades["headline"]
 
@@ -283,7 +283,7 @@ def test_the_headline_fit_margin_is_ignored_by_the_centrality_scorer():
     long = ("Les habitants des quartiers nord de la ville attendent depuis des années une ligne de tramway "
             "reliant la gare centrale aux nouveaux lotissements construits près du fleuve et de la zone industrielle.")
     doc = segment(long + " Le tramway arrivera en 2027. Les travaux coûteront deux cents millions d'euros.", "fr")
-    specs = grade_specs(load_config())
+    specs = grade_specs(load_config().settings.grades)
     a = ExtractiveEngine(CentralityScorer(), headline_target=12, headline_fit_margin=0.0).run(doc, specs, None, None,
                                                                                                 False)
     b = ExtractiveEngine(CentralityScorer(), headline_target=12, headline_fit_margin=100.0).run(doc, specs, None,

@@ -97,7 +97,7 @@ def loaded(cfg_map, path):
     from briefsum.engines.neural import load_model
     from briefsum.engines.registry import Located
 
-    return load_model(load_config(cfg_map), Located(str(path), Path(path)))
+    return load_model(load_config(cfg_map).settings, Located(str(path), Path(path)))
 
 
 def spy_encoder(monkeypatch, m) -> list[int]:

@@ -149,3 +149,105 @@ def test_a_safetensors_index_naming_a_pickle_shard_is_refused_unless_pickle_is_a
     index["weight_map"]["b.weight"] = "model-00002.safetensors"
     (tmp_path / "model.safetensors.index.json").write_text(json.dumps(index))
     check_folder(tmp_path, entry, allow_pickle=False)
+
+
+# One misspelt and one mistyped key in every area of the configuration: each fails when the config loads,
+# with one line naming the key (and, for the misspelt one, the key meant).
+MISSPELT = [
+    ({"limits": {"timeout": 5}}, "limits.timeout", "limits.timeout_s"),
+    ({"language": {"min_confidance": 0.2}}, "language.min_confidance", "language.min_confidence"),
+    ({"grades": {"brief": {"max_word": 50}}}, "grades.brief.max_word", "grades.brief.max_words"),
+    ({"engine": {"defualt": "offline"}}, "engine.defualt", "engine.default"),
+    ({"engine": {"offline": {"redundency": 0.5}}}, "engine.offline.redundency", "engine.offline.redundancy"),
+    ({"neural": {"nestng": "prefix"}}, "neural.nestng", "neural.nesting"),
+    ({"apertium": {"pivot_unknown": "source"}}, "apertium.pivot_unknown", "apertium.pivot_unknowns"),
+    ({"service": {"max_concurent": 2}}, "service.max_concurent", "service.max_concurrent"),
+    ({"models": {"translation": {"fr-en": {"modle": "x/y"}}}}, "models.translation.fr-en.modle",
+     "models.translation.fr-en.model"),
+]
+MISTYPED = [
+    ({"limits": {"max_input_chars": "lots"}}, "limits.max_input_chars"),
+    ({"language": {"sample_chars": 0}}, "language.sample_chars"),
+    ({"grades": {"brief": {"max_words": "sixty"}}}, "grades.brief.max_words"),
+    ({"engine": {"default": "fast"}}, "engine.default"),
+    ({"engine": {"translator": "google"}}, "engine.translator"),
+    ({"engine": {"offline": {"compression": "zip"}}}, "engine.offline.compression"),
+    ({"engine": {"offline": {"headline_label": 3}}}, "engine.offline.headline_label"),
+    ({"neural": {"nesting": "nested"}}, "neural.nesting"),
+    ({"neural": {"faithfulness": "strict"}}, "neural.faithfulness"),
+    ({"neural": {"strategy": "guess"}}, "neural.strategy"),
+    ({"neural": {"loop_guard": "maybe"}}, "neural.loop_guard"),
+    ({"neural": {"backend": "onnx"}}, "neural.backend"),
+    ({"neural": {"device": "gpu0"}}, "neural.device"),
+    ({"neural": {"dtype": "int4"}}, "neural.dtype"),
+    ({"neural": {"batch_size": -3}}, "neural.batch_size"),
+    ({"neural": {"reuse_memory": "sometimes"}}, "neural.reuse_memory"),
+    ({"neural": {"max_passes": 0}}, "neural.max_passes"),
+    ({"neural": {"download": "yes"}}, "neural.download"),
+    ({"apertium": {"prestart": ["fr"]}}, "apertium.prestart"),
+    ({"service": {"timeout_s": -1}}, "service.timeout_s"),
+    ({"service": {"cors_origins": [1]}}, "service.cors_origins"),
+    ({"models": {"summarisation": {"fr": {"alternatives": "one"}}}}, "models.summarisation.fr.alternatives"),
+]
+
+
+@pytest.mark.parametrize("cfg,key,meant", MISSPELT, ids=[m[1] for m in MISSPELT])
+def test_a_misspelt_key_fails_at_load_naming_it_and_the_key_meant(cfg, key, meant):
+    with pytest.raises(ConfigError) as err:
+        load_config(cfg)
+    message = str(err.value)
+    assert "\n" not in message
+    assert f"unknown key {key} (did you mean {meant}?)" in message
+
+
+@pytest.mark.parametrize("cfg,key", MISTYPED, ids=[m[1] for m in MISTYPED])
+def test_a_mistyped_value_fails_at_load_naming_its_key(cfg, key):
+    with pytest.raises(ConfigError) as err:
+        load_config(cfg)
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith(f"config: {key} ")
+
+
+def test_a_misspelt_key_in_a_dataset_declaration_fails_naming_it(tmp_path):
+    from briefsum.errors import EvalDataError
+    from briefsum.evaluation.data import dataset_specs
+
+    path = tmp_path / "datasets.yaml"
+    path.write_text("mine:\n  task: summarisation\n  format: jsonl\n  files: {test: t.jsonl}\n"
+                    "  refrences: {brief: {field: summary}}\n", encoding="utf-8")
+    with pytest.raises(EvalDataError, match=r"unknown key mine\.refrences \(did you mean mine\.references\?\)"):
+        dataset_specs(path)
+
+
+def test_settings_are_typed_frozen_and_built_once_when_the_config_loads(tmp_path):
+    import dataclasses
+
+    path = tmp_path / "conf.yaml"
+    path.write_text("neural:\n  batch_size: 8\n  reuse_memory: off\n  cache_dir: hub\n"
+                    "engine:\n  offline:\n    model_path: my.npz\n    headline_label: off\n", encoding="utf-8")
+    settings = load_config(str(path)).settings
+    assert settings.neural.batch_size == 8 and settings.neural.summary_batch_size is None  # auto
+    assert settings.neural.reuse_memory == "off"  # YAML's boolean off, as the word
+    assert settings.neural.cache_dir == tmp_path / "hub"  # relative to the config file's folder
+    assert settings.offline.model_path == tmp_path / "my.npz"
+    assert settings.offline.headline_label is None
+    assert [g.name for g in settings.grades] == ["headline", "brief", "summary", "detailed"]
+    assert settings.apertium.routes["fr-en"] == ("fr-es", "spa-eng")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.neural.batch_size = 4
+    with pytest.raises(TypeError):
+        settings.apertium.routes["xx-en"] = ("x",)
+
+
+def test_a_bad_neural_setting_fails_before_any_model_loads(monkeypatch):
+    import briefsum
+    from briefsum.engines.neural import loading
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a model was loaded")
+
+    monkeypatch.setattr(loading, "load_model", refuse)
+    with pytest.raises(ConfigError, match="config: neural.faithfulness must be one of warn, fallback, off"):
+        briefsum.summarise("Le gouvernement a annoncé une réforme des retraites lundi à Paris.", lang="fr",
+                           engine="neural", config={"neural": {"faithfulness": "strict"}})

@@ -133,7 +133,7 @@ def test_summarisation_defaults_to_transformers_and_bfloat16_only_where_the_cpu_
 
     here = Located("m", tiny_models["bart"])
     auto = load_config({"neural": {"backend": "auto"}})
-    assert pick_backend(auto, here, "cpu", "summarisation") == ("transformers", "")
+    assert pick_backend(auto.settings, here, "cpu", "summarisation") == ("transformers", "")
     monkeypatch.setattr(neural, "cpu_has_bf16_matrix_units", lambda: True)
     assert neural.pick_dtype("auto", "cpu", "summarisation") == torch.bfloat16
     assert neural.pick_dtype("auto", "cpu", "translation") == torch.float32

@@ -3,237 +3,34 @@
 from __future__ import annotations
 
 import os
-import warnings as warnings_module
-from typing import Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .brief import AlignedSentence, Brief, Translation
 from .config import Config, load_config
 from .deadline import Deadline
-from .engines.base import EngineResult, Translator
-from .errors import (BatchError, BriefsumError, ConfigError, EmptyInputError, InputError, InputTooLargeError,
-                     ModelUnavailable, UnsupportedLanguageError)
-from .grades import grade_specs
-from .text.normalise import clean
-from .text.segment import Document, segment
-
-ConfigLike = "str | os.PathLike | Mapping | Config | None"
-
-
-def _check_lang(code: str, what: str) -> str:
-    from .text.langid import known_language
-
-    code = code.strip().lower()
-    if not known_language(code):
-        raise UnsupportedLanguageError(f"unknown {what} language code '{code}' (use an ISO 639-1 code such as fr or en)")
-    return code
+from .engines import translators
+from .engines.base import EngineResult
+from .engines.factory import offline_engine
+from .errors import BatchError, BriefsumError, InputError, ModelUnavailable, UnsupportedLanguageError
+from .grades import GradeSpec, grade_specs
+from .prepare import Prepared, check_lang, prepare
+from .settings import Settings
 
 
-def _prepare(text: str, lang: str, cfg: Config, deadline: Deadline | None = None, target: str | None = None
-             ) -> tuple[Document, float, bool, dict, list[str]]:
-    if not isinstance(text, str):
-        raise InputError(f"text must be a str, not {type(text).__name__}")
-    deadline = deadline or _deadline(cfg)
-    limit = cfg.get("limits", "max_input_chars")
-    if len(text) > limit:
-        raise InputTooLargeError(f"input has {len(text):,} characters, more than the limit of {limit:,} "
-                                 "(raise limits.max_input_chars in the config to allow it)")
-    cleaned = clean(text)
-    deadline.check("cleaning the text")
-    warnings = list(cleaned.warnings)
-    if not cleaned.text.strip():
-        raise EmptyInputError("input holds no text" + (" after HTML extraction" if cleaned.warnings else ""))
-    if lang is None or str(lang).strip().lower() in ("", "auto"):
-        from .text.langid import identify
-
-        guess = identify(cleaned.text, int(cfg.get("language", "sample_chars", default=4000)))
-        if guess.lang == "und":
-            raise EmptyInputError("input holds no words (only digits, punctuation or symbols)")
-        src, conf, detected = guess.lang, guess.confidence, True
-        if conf < float(cfg.get("language", "min_confidence", default=0.5)):
-            warnings.append(f"language detection is unsure: {src} with confidence {conf:.2f}; pass lang= to set it")
-    else:
-        src, conf, detected = _check_lang(str(lang), "source"), 1.0, False
-        from .text.langid import identify
-
-        guess = identify(cleaned.text, int(cfg.get("language", "sample_chars", default=4000)))
-        if guess.lang not in (src, "und") and guess.confidence >= 0.9 and len(cleaned.text) >= 80:
-            warnings.append(f"declared language {src} but the text looks like {guess.lang} "
-                            f"(confidence {guess.confidence:.2f}); results may be poor")
-    deadline.check("identifying the language")
-    doc = segment(cleaned.text, src, deadline)
-    if doc.words == 0:
-        raise EmptyInputError("input holds no words (only punctuation or symbols)")
-    _note_foreign_paragraphs(doc, warnings, deadline, cfg, target)
-    if len(doc.warnings) > 3:
-        warnings.extend(doc.warnings[:2])
-        warnings.append(f"... and {len(doc.warnings) - 2} more overlong sentences were cut into pieces")
-    else:
-        warnings.extend(doc.warnings)
-    return doc, conf, detected, cleaned.metadata, warnings
-
-
-def _deadline(cfg: Config) -> Deadline:
-    return Deadline(float(cfg.get("limits", "timeout_s", default=300)))
-
-
-def _note_foreign_paragraphs(doc: Document, warnings: list[str], deadline: Deadline, cfg: Config,
-                             target: str | None) -> None:
-    """Record on the document the paragraphs written in another language, with one warning saying what happens
-    to them."""
-    from .text.langid import foreign_paragraphs
-
-    paras = doc.paragraphs
-    found = foreign_paragraphs([" ".join(s.text for s in p) for p in paras], doc.lang, deadline)
-    if not found:
-        return
-    doc.paragraph_langs = {paras[i][0].paragraph: g.lang for i, g in found.items()}
-    shown = ", ".join(f"{i + 1} ({g.lang}, {g.confidence:.2f})" for i, g in list(found.items())[:5])
-    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-    if target is None or target == doc.lang:
-        fate = "they are left as written (the article is not translated)"
-    else:
-        routes = cfg.get("apertium", "routes") or {}
-        fates = []
-        for lang in dict.fromkeys(g.lang for g in found.values()):
-            if lang == target:
-                fates.append(f"{lang}: kept as written")
-            elif f"{lang}-{target}" in routes:
-                fates.append(f"{lang}: translated from {lang}")
-            else:
-                fates.append(f"{lang}: no route {lang}→{target}, translated as {doc.lang}")
-        fate = "; ".join(fates)
-    warnings.append(f"{len(found)} of {len(paras)} paragraphs look like another language than {doc.lang}: "
-                    f"paragraph {shown}{more} ({fate})")
-
-
-def _translator(cfg: Config, deadline: Deadline | None = None) -> Translator:
-    from .engines.apertium import ApertiumTranslator
-
-    ap = cfg.get("apertium") or {}
-    timeout = float(cfg.get("limits", "backend_timeout_s"))
-    left = deadline.remaining() if deadline is not None else None
-    if left is not None:
-        timeout = max(0.5, min(timeout, left))
-    return ApertiumTranslator(ap.get("routes", {}), ap.get("packages", {}), ap.get("binary", "apertium"), timeout,
-                              allow_custom_binary=ap.get("allow_custom_binary") is True,
-                              pivot_unknowns=ap.get("pivot_unknowns", "source"))
-
-
-def _routed(tr: Translator | None, doc: Document) -> Translator | None:
-    """The translator, wrapped to route the sentences of other-language paragraphs (when there are any)."""
-    langs = getattr(doc, "paragraph_langs", None)
-    if tr is None or not langs:
-        return tr
-    from .engines.routing import ParagraphRouter
-
-    return ParagraphRouter(tr, {s.text: langs[s.paragraph] for s in doc.sentences if s.paragraph in langs})
-
-
-def _untranslated_notes(tr: Translator | None, src: str, target: str | None, cfg: Config) -> list[str]:
-    """The translator's words it could not translate, as warnings (none when nothing was translated)."""
-    unknown = getattr(tr, "unknown", None)
-    if unknown is None:
-        return []
-    route = (cfg.get("apertium", "routes") or {}).get(f"{src}-{target}") or []
-    pivot = route[0].split("-")[-1] if len(route) > 1 else "pivot"
-    return unknown.warnings(src, pivot)
-
-
-def _offline_engine(cfg: Config):
-    from .engines.extractive import ExtractiveEngine, make_scorer
-
-    opts = dict(cfg.get("engine", "offline") or {})
-    custom_model = bool(opts.get("model_path"))
-    if custom_model:
-        path = cfg.resolve_path(opts["model_path"])
-        if path.exists() and not path.is_file():  # a folder, a device, a FIFO: never opened
-            raise ConfigError(f"config: engine.offline.model_path is not a regular file: {path}")
-        opts["model_path"] = str(path)
-    target = opts.get("headline_target")
-    label = opts.get("headline_label")
-    if label is False or (isinstance(label, str) and label.strip().lower() in ("none", "null", "off")):
-        label = None
-    if label is not None:
-        try:
-            value = float(label) if not isinstance(label, bool) else float("nan")
-        except (TypeError, ValueError):
-            value = float("nan")
-        if not 0.0 <= value <= 1.0:  # NaN fails this too
-            raise ConfigError("config: engine.offline.headline_label must be a probability from 0 to 1, or null "
-                              f"(off), got {label!r}")
-        label = value
-    langs = opts.get("headline_label_langs", ["fr"])
-    if langs is None:
-        langs = []
-    elif isinstance(langs, str) or not isinstance(langs, (list, tuple)):
-        raise ConfigError(f"config: engine.offline.headline_label_langs must be a list of language codes, "
-                          f"got {langs!r}")
-    if custom_model:
-        # A model file that does not load falls back to the centrality scorer with a notice the result's warnings
-        # carry; the loader's Python warning would only repeat it on stderr.
-        with warnings_module.catch_warnings():
-            warnings_module.simplefilter("ignore", RuntimeWarning)
-            scorer = make_scorer(opts.get("scorer", "centrality"), opts)
-    else:
-        scorer = make_scorer(opts.get("scorer", "centrality"), opts)
-    return ExtractiveEngine(scorer, float(opts.get("redundancy", 0.6)),
-                            int(target) if target else None, float(opts.get("headline_fit_margin") or 0.0),
-                            label, tuple(str(x) for x in langs), _compressor(opts))
-
-
-def _compressor(opts: dict):
-    """The learned parse-based compressor (engine.offline.compression: learned), or None for the rules."""
-    mode = opts.get("compression", "rules")
-    if mode in (None, "rules"):
-        return None
-    if mode != "learned":
-        raise ConfigError(f"config: engine.offline.compression must be 'learned' or 'rules', got {mode!r}")
-    from .compressor import load
-
-    return load(opts.get("compressor_path"))
-
-
-def _prestart(cfg: Config, lang: str | None, target: str | None, engine: str):
-    """An Apertium translator whose pipeline for the likely pair is already loading (None when not useful)."""
-    guess = str(lang or "").strip().lower()
-    if guess in ("", "auto"):
-        guess = str(cfg.get("apertium", "prestart", default="") or "")
-    if engine == "neural" or target is None or not guess or guess == target:
-        return None
-    tr = _translator(cfg)
-    tr.prestart(guess, target)
-    return tr
-
-
-def _pick_translator(cfg: Config, src: str, target: str | None, warnings: list[str],
-                     early: Translator | None = None, deadline: Deadline | None = None) -> Translator | None:
-    if target is None or target == src:
-        return None
-    tr = early if early is not None else _translator(cfg, deadline)
-    if early is not None and deadline is not None and deadline.remaining() is not None:
-        tr.timeout = max(0.5, min(tr.timeout, deadline.remaining()))
-    reason = tr.missing_reason(src, target)
-    if reason:
-        warnings.append(f"not translated: {reason}; the summaries are in the source language ({src})")
-        return None
-    return tr
-
-
-def _neural_or_none(engine: str, build, what: str, fallback: str, warnings: list[str]):
-    """Run build() on the neural engine; when its models or packages are missing, raise (engine='neural')
-    or add one warning and return None (engine='auto')."""
+def _neural_or_none(engine: str, build: Callable[[], Any], what: str, fallback: str) -> tuple[Any, list[str]]:
+    """Run build() on the neural engine: (its result, []). When its models or packages are missing, raise
+    (engine='neural') or give (None, [one warning]) (engine='auto')."""
     try:
-        return build()
+        return build(), []
     except ModelUnavailable as exc:
         if engine == "neural":
             raise
-        warnings.append(f"neural {what} unavailable, used {fallback}: {exc}")
+        return None, [f"neural {what} unavailable, used {fallback}: {exc}"]
     except ImportError as exc:
         if engine == "neural":
             raise ModelUnavailable(f"the neural engine needs extra packages: {exc} "
                                    "(pip install 'briefsum[neural]')") from None
-        warnings.append(f"neural engine unavailable (pip install 'briefsum[neural]'); used {fallback}")
-    return None
+        return None, [f"neural engine unavailable (pip install 'briefsum[neural]'); used {fallback}"]
 
 
 def _iterable(x) -> bool:
@@ -249,28 +46,53 @@ def _check_lang_arg(lang) -> None:
         raise InputError(f"lang must be a language code such as 'fr' or 'auto', not {type(lang).__name__}")
 
 
-def _call_settings(config, grades, engine, target):
-    """The configuration, grade specs, engine name and target language of one call, checked."""
-    if grades is not None and (isinstance(grades, (str, bytes, Mapping)) or not _iterable(grades)):
+def _grade_names(grades) -> list[str] | None:
+    if grades is None:
+        return None
+    if isinstance(grades, (str, bytes, Mapping)) or not _iterable(grades):
         raise InputError(f"grades must be a list of grade names such as ['headline', 'brief'], not "
                          f"{type(grades).__name__}" + (f" {grades!r}" if isinstance(grades, str) else ""))
-    if grades is not None:
-        grades = list(grades)
-        bad = next((g for g in grades if not isinstance(g, str)), None)
-        if bad is not None or any(not isinstance(g, str) for g in grades):
-            raise InputError(f"grades must be a list of grade names (str), got a {type(bad).__name__}: {bad!r}")
+    grades = list(grades)
+    bad = next((g for g in grades if not isinstance(g, str)), None)
+    if bad is not None or any(not isinstance(g, str) for g in grades):
+        raise InputError(f"grades must be a list of grade names (str), got a {type(bad).__name__}: {bad!r}")
+    return grades
+
+
+def _engine_name(engine, settings: Settings) -> str:
+    if engine is not None and not isinstance(engine, str):
+        raise InputError(f"engine must be a name (auto, offline or neural), not {type(engine).__name__}")
+    name = (engine or settings.engine_default or "auto").lower()
+    if name not in ("auto", "offline", "neural"):
+        raise InputError(f"unknown engine '{name}' (use auto, offline or neural)")
+    return name
+
+
+def _call_settings(config, grades, engine, target) -> tuple[Settings, list[GradeSpec], str, str | None]:
+    """The settings, grade specs, engine name and target language of one call, checked."""
+    names = _grade_names(grades)
     if engine is not None and not isinstance(engine, str):
         raise InputError(f"engine must be a name (auto, offline or neural), not {type(engine).__name__}")
     if target is not None and not isinstance(target, str):
         raise InputError(f"target must be a language code such as 'en' (or None), not {type(target).__name__}")
-    cfg = load_config(config)
-    specs = grade_specs(cfg, grades)
-    engine = (engine or cfg.get("engine", "default") or "auto").lower()
-    if engine not in ("auto", "offline", "neural"):
-        raise InputError(f"unknown engine '{engine}' (use auto, offline or neural)")
+    settings = load_config(config).settings
+    specs = grade_specs(settings.grades, names)
+    engine = _engine_name(engine, settings)
     if target is not None:
-        target = _check_lang(str(target), "target") if str(target).strip() else None
-    return cfg, specs, engine, target
+        target = check_lang(str(target), "target") if str(target).strip() else None
+    return settings, specs, engine, target
+
+
+def _offline_fallback(settings: Settings) -> Callable[[], Any]:
+    return lambda: offline_engine(settings.offline)
+
+
+def _run_offline(settings: Settings, prep: Prepared, specs: list[GradeSpec], target: str | None, translation: bool,
+                 engine, early=None, deadline: Deadline | None = None) -> tuple[EngineResult, list[str]]:
+    """The offline engine on one article, handed the translator the factory chose; (result, warnings)."""
+    choice = translators.choose(settings, prep.doc, target, early, deadline)
+    result = engine.run(prep.doc, specs, target, choice.translator, translation)
+    return result, [*choice.warnings, *translators.untranslated_notes(choice.plain, prep.lang, target, settings)]
 
 
 def summarise(
@@ -290,44 +112,98 @@ def summarise(
     limits.timeout_s.
     """
     _check_lang_arg(lang)
-    cfg, specs, engine, target = _call_settings(config, grades, engine, target)
-    deadline = _deadline(cfg)
-    early = _prestart(cfg, lang, target, engine)
+    settings, specs, engine, target = _call_settings(config, grades, engine, target)
+    deadline = Deadline(settings.limits.timeout_s)
+    early = translators.prestarted(settings, lang, target, engine)
     try:
-        doc, conf, detected, meta, warnings = _prepare(text, lang, cfg, deadline, target)
-        src = doc.lang
-        result: EngineResult | None = None
-        engine_name = "offline"
+        prep = prepare(text, lang, settings, deadline, target)
+        result, notes = None, []
         if engine in ("neural", "auto"):
             def run_neural() -> EngineResult:
                 from .engines.neural import NeuralEngine
 
-                return NeuralEngine.from_config(cfg, src, target, fallback=lambda: _offline_engine(cfg)).run(
-                    doc, specs, target, None, translation)
+                return NeuralEngine.from_config(settings, prep.lang, target, fallback=_offline_fallback(settings)).run(
+                    prep.doc, specs, target, None, translation)
 
-            result = _neural_or_none(engine, run_neural, "models", "the offline engine", warnings)
-            if result is not None:
-                engine_name = "neural"
-        if result is None:
-            deadline.check("starting the offline engine")
-            tr = _pick_translator(cfg, src, target, warnings, early, deadline)
-            result = _offline_engine(cfg).run(doc, specs, target, _routed(tr, doc), translation)
-            warnings.extend(_untranslated_notes(tr, src, target, cfg))
+            result, notes = _neural_or_none(engine, run_neural, "models", "the offline engine")
+        if result is not None:
+            return _brief(prep, notes, result, "neural", target)
+        deadline.check("starting the offline engine")
+        result, more = _run_offline(settings, prep, specs, target, translation, offline_engine(settings.offline),
+                                    early, deadline)
     finally:  # a pre-started Apertium pipeline never outlives the call
         if early is not None:
             early.close()
-    return _brief(doc, conf, detected, meta, warnings, result, engine_name, target)
+    return _brief(prep, [*notes, *more], result, "offline", target)
 
 
-def _brief(doc: Document, conf: float, detected: bool, meta: dict, warnings: list[str], result: EngineResult,
-           engine_name: str, target: str | None) -> Brief:
-    warnings.extend(result.warnings)
+def _brief(prep: Prepared, notes: list[str], result: EngineResult, engine_name: str, target: str | None) -> Brief:
+    """The Brief of one article: the warnings of every stage, in order (preparing, choosing, the engine's)."""
+    doc = prep.doc
     stats = {"sentences": len(doc.sentences), "words": doc.words, "paragraphs": len(doc.paragraphs), **result.stats}
     return Brief(
-        source_lang=doc.lang, lang_confidence=conf, lang_detected=detected, target_lang=target,
+        source_lang=doc.lang, lang_confidence=prep.confidence, lang_detected=prep.detected, target_lang=target,
         output_lang=result.output_lang, grades=result.grades, engine=engine_name, models=result.models,
-        warnings=warnings, translation=result.translation, metadata=meta, stats=stats,
+        warnings=[*prep.warnings, *notes, *result.warnings], translation=result.translation, metadata=prep.metadata,
+        stats=stats,
     )
+
+
+def _texts(texts) -> list:
+    if isinstance(texts, str):
+        raise InputError("summarise_many takes a list of texts (use summarise for one text)")
+    if texts is None or isinstance(texts, (bytes, Mapping)) or not _iterable(texts):
+        raise InputError(f"summarise_many takes a list of texts, not {type(texts).__name__}")
+    return list(texts)
+
+
+def _neural_many(settings: Settings, prepared: dict[int, Prepared], specs: list[GradeSpec], engine: str,
+                 target: str | None, translation: bool) -> tuple[dict[int, EngineResult], dict[int, BaseException],
+                                                                 dict[int, list[str]]]:
+    """The neural engine over the prepared articles, one language at a time, in windows of summary_window
+    articles: (results, errors, warnings) by article index; an article in none of them goes offline."""
+    results: dict[int, EngineResult] = {}
+    failed: dict[int, BaseException] = {}
+    notes: dict[int, list[str]] = {}
+    by_lang: dict[str, list[int]] = {}
+    for i, p in prepared.items():
+        by_lang.setdefault(p.lang, []).append(i)
+    for src, idx in by_lang.items():
+        def build(src: str = src):
+            from .engines.neural import NeuralEngine
+
+            return NeuralEngine.from_config(settings, src, target, fallback=_offline_fallback(settings))
+
+        try:
+            eng, said = _neural_or_none(engine, build, "models", "the offline engine")
+        except ModelUnavailable as exc:  # engine='neural': these articles fail, others (languages) go on
+            failed.update((i, exc) for i in idx)
+            continue
+        if eng is None:
+            notes.update((i, list(said)) for i in idx)
+            continue
+        window = settings.neural.summary_window
+        for w in range(0, len(idx), window):
+            part = idx[w:w + window]
+            got = eng.run_many([prepared[i].doc for i in part], specs, target, None, translation)
+            for i, res in zip(part, got):
+                if isinstance(res, ModelUnavailable) and engine == "auto":
+                    notes[i] = [f"neural models unavailable, used the offline engine: {res}"]
+                elif isinstance(res, BaseException):
+                    failed[i] = res
+                else:
+                    results[i] = res
+    return results, failed, notes
+
+
+def _raise_or_return(out: list, errors: str) -> list:
+    failed = {i: r for i, r in enumerate(out) if isinstance(r, BaseException)}
+    if failed and errors == "raise":
+        first = next(iter(failed.items()))
+        shown = ", ".join(map(str, list(failed)[:10])) + (", ..." if len(failed) > 10 else "")
+        raise BatchError(f"{len(failed)} of {len(out)} articles failed (index {shown}); "
+                         f"first, article {first[0]}: {first[1]}", out, failed)
+    return out
 
 
 def summarise_many(
@@ -354,78 +230,34 @@ def summarise_many(
     language: ModelUnavailable for those articles). Errors that concern the whole call (a bad config, grade
     name, engine name or target language, errors mode) are raised at once, before any work.
     """
-    if isinstance(texts, str):
-        raise InputError("summarise_many takes a list of texts (use summarise for one text)")
-    if texts is None or isinstance(texts, (bytes, Mapping)) or not _iterable(texts):
-        raise InputError(f"summarise_many takes a list of texts, not {type(texts).__name__}")
+    texts = _texts(texts)
     _check_lang_arg(lang)
-    texts = list(texts)
     if errors not in ("raise", "return"):
         raise InputError(f"unknown errors mode '{errors}' (use raise or return)")
-    cfg, specs, engine, target = _call_settings(config, grades, engine, target)
+    settings, specs, engine, target = _call_settings(config, grades, engine, target)
     out: list = [None] * len(texts)
-    prepared: dict[int, tuple] = {}
+    prepared: dict[int, Prepared] = {}
     for i, text in enumerate(texts):
         try:
-            prepared[i] = _prepare(text, lang, cfg, None, target)
+            prepared[i] = prepare(text, lang, settings, None, target)
         except BriefsumError as exc:
             out[i] = exc
-    results: dict[int, tuple[EngineResult, str]] = {}
-    if engine in ("neural", "auto"):
-        by_lang: dict[str, list[int]] = {}
-        for i, p in prepared.items():
-            by_lang.setdefault(p[0].lang, []).append(i)
-        for src, idx in by_lang.items():
-            notes: list[str] = []
-
-            def build(src: str = src):
-                from .engines.neural import NeuralEngine
-
-                return NeuralEngine.from_config(cfg, src, target, fallback=lambda: _offline_engine(cfg))
-
-            try:
-                eng = _neural_or_none(engine, build, "models", "the offline engine", notes)
-            except ModelUnavailable as exc:  # engine='neural': these articles fail, others (languages) go on
-                for i in idx:
-                    out[i] = exc
-                continue
-            if eng is None:
-                for i in idx:
-                    prepared[i][4].extend(notes)
-                continue
-            window = max(1, int(cfg.get("neural", "summary_window", default=64) or 64))
-            for w in range(0, len(idx), window):
-                part = idx[w:w + window]
-                got = eng.run_many([prepared[i][0] for i in part], specs, target, None, translation)
-                for i, res in zip(part, got):
-                    if isinstance(res, ModelUnavailable) and engine == "auto":
-                        prepared[i][4].append(f"neural models unavailable, used the offline engine: {res}")
-                    elif isinstance(res, BaseException):
-                        out[i] = res
-                    else:
-                        results[i] = (res, "neural")
+    results, failed, notes = ({}, {}, {}) if engine == "offline" else _neural_many(
+        settings, prepared, specs, engine, target, translation)
     offline = None
-    for i, (doc, conf, detected, meta, warnings) in prepared.items():
-        if out[i] is not None:
-            continue
-        try:
-            if i not in results:
-                tr = _pick_translator(cfg, doc.lang, target, warnings)
-                if offline is None:
-                    offline = _offline_engine(cfg)
-                results[i] = (offline.run(doc, specs, target, _routed(tr, doc), translation), "offline")
-                warnings.extend(_untranslated_notes(tr, doc.lang, target, cfg))
-            res, name = results[i]
-            out[i] = _brief(doc, conf, detected, meta, warnings, res, name, target)
-        except BriefsumError as exc:
-            out[i] = exc
-    failed = {i: r for i, r in enumerate(out) if isinstance(r, BaseException)}
-    if failed and errors == "raise":
-        first = next(iter(failed.items()))
-        shown = ", ".join(map(str, list(failed)[:10])) + (", ..." if len(failed) > 10 else "")
-        raise BatchError(f"{len(failed)} of {len(texts)} articles failed (index {shown}); "
-                         f"first, article {first[0]}: {first[1]}", out, failed)
-    return out
+    for i, prep in prepared.items():
+        if i in failed:
+            out[i] = failed[i]
+        elif i in results:
+            out[i] = _brief(prep, notes.get(i, []), results[i], "neural", target)
+        else:
+            try:
+                offline = offline or offline_engine(settings.offline)
+                res, more = _run_offline(settings, prep, specs, target, translation, offline)
+                out[i] = _brief(prep, [*notes.get(i, []), *more], res, "offline", target)
+            except BriefsumError as exc:
+                out[i] = exc
+    return _raise_or_return(out, errors)
 
 
 def translate(
@@ -439,37 +271,38 @@ def translate(
 
     engine: auto (default: the neural model when it is on this machine, else Apertium), neural, or offline.
     """
-    cfg = load_config(config)
-    engine = (engine or cfg.get("engine", "default") or "auto").lower()
-    if engine not in ("auto", "offline", "neural"):
-        raise InputError(f"unknown engine '{engine}' (use auto, offline or neural)")
-    target = _check_lang(str(target), "target")
-    doc, _conf, _det, _meta, warnings = _prepare(text, source, cfg, None, target)
-    src = doc.lang
-    sents = doc.sentences
-    outs: list[str] | None = None
+    settings = load_config(config).settings
+    engine = _engine_name(engine, settings)
+    target = check_lang(str(target), "target")
+    prep = prepare(text, source, settings, None, target)
+    src, sents = prep.lang, prep.doc.sentences
+    texts = [s.text for s in sents]
     if src == target:
-        outs = [s.text for s in sents]
-        name = "identity"
-    elif engine in ("neural", "auto"):
-        def run_neural():
-            from .engines.neural import NeuralTranslator
-
-            ntr = NeuralTranslator.from_config(cfg, src, target)
-            return ntr.translate([s.text for s in sents]), ntr.label
-
-        got = _neural_or_none(engine, run_neural, "translation model", "Apertium", warnings)
+        outs, name, notes = texts, "identity", []
+    else:
+        got, notes = (None, []) if engine == "offline" else _neural_or_none(
+            engine, lambda: _neural_translation(settings, src, target, texts), "translation model", "Apertium")
         if got is not None:
-            run, name = got
-            outs = run.texts
-            warnings.extend(run.warnings)
-    if outs is None:
-        tr = _translator(cfg)
-        reason = tr.missing_reason(src, target)
-        if reason:
-            raise (UnsupportedLanguageError if "no Apertium route" in reason else ModelUnavailable)(reason)
-        outs = _routed(tr, doc).translate_sentences([s.text for s in sents], src, target)
-        warnings.extend(_untranslated_notes(tr, src, target, cfg))
-        name = tr.name
+            outs, name, more = got
+        else:
+            outs, name, more = _apertium_translation(settings, prep, target, texts)
+        notes = [*notes, *more]
     return Translation(src, target, [AlignedSentence(s.index, s.paragraph, s.text, o) for s, o in zip(sents, outs)],
-                       name, warnings)
+                       name, [*prep.warnings, *notes])
+
+
+def _neural_translation(settings: Settings, src: str, target: str, texts: list[str]):
+    from .engines.neural import NeuralTranslator
+
+    ntr = NeuralTranslator.from_config(settings, src, target)
+    run = ntr.translate(texts)
+    return run.texts, ntr.label, list(run.warnings)
+
+
+def _apertium_translation(settings: Settings, prep: Prepared, target: str, texts: list[str]):
+    tr = translators.offline_translator(settings)
+    reason = tr.missing_reason(prep.lang, target)
+    if reason:
+        raise (UnsupportedLanguageError if "no Apertium route" in reason else ModelUnavailable)(reason)
+    outs = translators.routed(tr, prep.doc).translate_sentences(texts, prep.lang, target)
+    return outs, tr.name, translators.untranslated_notes(tr, prep.lang, target, settings)

@@ -183,8 +183,8 @@ def _run(args) -> int:
             raise InputError(f"{args.output}: output path is a directory")
         if not args.force:
             raise InputError(f"{args.output}: already exists (use --force to overwrite)")
-    text = read_input(args.file, args.encoding, cfg.get("limits", "max_input_chars"),
-                      float(cfg.get("limits", "timeout_s", default=300)))
+    limits = cfg.settings.limits
+    text = read_input(args.file, args.encoding, limits.max_input_chars, limits.timeout_s)
     target = None if args.target.strip().lower() in ("none", "source", "") else args.target
     grades = [g for g in args.grades.split(",")] if args.grades is not None else None
     brief = summarise(text, lang=args.lang, target=target, grades=grades, engine=args.engine, config=cfg,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
@@ -12,6 +12,7 @@ from typing import Any, Mapping
 import yaml
 
 from .errors import ConfigError
+from .settings import Settings, build_settings, check_config
 
 ENV_CONFIG = "BRIEFSUM_CONFIG"
 # libyaml's safe loader when PyYAML was built with it (the same data, several times faster to parse;
@@ -128,10 +129,16 @@ def deep_merge(base: dict, override: Mapping) -> dict:
 
 @dataclass(frozen=True)
 class Config:
-    """A resolved configuration: the merged mapping plus the folder relative paths resolve against."""
+    """A resolved configuration: the merged mapping, the folder relative paths resolve against, and the typed
+    settings built from them. Making one checks every key and value (ConfigError naming the first bad one)."""
 
     data: dict
     base_dir: Path | None = None
+    settings: Settings = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        check_config(self.data, _defaults())
+        object.__setattr__(self, "settings", build_settings(self.data, self.base_dir))
 
     def get(self, *keys: str, default: Any = None) -> Any:
         node: Any = self.data
@@ -142,7 +149,7 @@ class Config:
         return node
 
     def resolve_path(self, value: str | os.PathLike) -> Path:
-        """Resolve a path from the config relative to the config file's folder."""
+        """Resolve a path from the config relative to the config file's folder (Settings.resolve)."""
         p = Path(os.path.expanduser(str(value)))
         if not p.is_absolute() and self.base_dir is not None:
             p = self.base_dir / p
@@ -186,14 +193,11 @@ def load_config(config: "str | os.PathLike | Mapping | Config | None" = None) ->
         cfg = Config(deep_merge(base, _read_yaml(path)), path.parent)
     else:
         raise ConfigError(f"config must be a path, a mapping or None, not {type(config).__name__}")
-    validate(cfg)
     return cfg
 
 
 def validate(cfg: Config) -> None:
-    """Check every key and value of a config; raise ConfigError naming the bad key (with a suggestion for a
-    misspelt one). The known keys are those of the packaged defaults (configs/default.yaml and models.yaml),
-    so a key added there is accepted everywhere at once."""
-    from .settings import check_config
-
+    """Check every key and value of a config's mapping again (a Config is checked when it is made); raise
+    ConfigError naming the bad key (with a suggestion for a misspelt one). The known keys are those of the
+    packaged defaults (configs/default.yaml and models.yaml), so a key added there is accepted everywhere at once."""
     check_config(cfg.data, _defaults())

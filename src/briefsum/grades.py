@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .config import Config
 from .errors import UnknownGradeError
 from .text.segment import CJK_CHAR, count_words, word_units
 
@@ -34,21 +33,18 @@ class GradeSpec:
         return b
 
 
-def grade_specs(cfg: Config, names: Iterable[str] | None = None) -> list[GradeSpec]:
-    """The requested grades (all configured ones by default), ordered from shortest to longest budget."""
-    table = cfg.get("grades")
-    specs = [
-        GradeSpec(name, int(v["max_words"]), v.get("max_sentences"), v.get("max_fraction"), bool(v.get("compress", False)),
-                  int(v.get("fraction_floor", 60)))
-        for name, v in table.items()
-    ]
+def grade_specs(table: Sequence[GradeSpec], names: Iterable[str] | None = None) -> list[GradeSpec]:
+    """The requested grades of a configured table (Settings.grades; all of them by default), ordered from
+    shortest to longest budget."""
+    specs = list(table)
+    known = [s.name for s in specs]
     if names is not None:
         wanted = list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
         if not wanted:
-            raise UnknownGradeError("no grade requested; known grades: " + ", ".join(table))
-        unknown = [n for n in wanted if n not in table]
+            raise UnknownGradeError("no grade requested; known grades: " + ", ".join(known))
+        unknown = [n for n in wanted if n not in known]
         if unknown:
-            raise UnknownGradeError(f"unknown grade '{unknown[0]}'; known grades: " + ", ".join(table))
+            raise UnknownGradeError(f"unknown grade '{unknown[0]}'; known grades: " + ", ".join(known))
         specs = [s for s in specs if s.name in wanted]
     return sorted(specs, key=lambda s: s.max_words)
 

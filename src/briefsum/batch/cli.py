@@ -97,7 +97,7 @@ def _run(args) -> int:
     options = JobOptions(lang=args.lang, target=target, grades=grades, engine=args.engine, config=args.config)
     cfg = load_config(args.config)
     read = ReadOptions(text_field=args.text_field, id_field=args.id_field, encoding=args.encoding,
-                       max_chars=int(cfg.get("limits", "max_input_chars")))
+                       max_chars=cfg.settings.limits.max_input_chars)
     use_ray = args.ray is not None
     summary = run_batch(args.inputs, args.output, options, read, jobs=args.jobs, chunk_size=args.chunk_size,
                         resume=args.resume, force=args.force, fmt=args.format, use_ray=use_ray,

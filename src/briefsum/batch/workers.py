@@ -29,9 +29,9 @@ class JobOptions:
         from ..grades import grade_specs
         from ..text.langid import known_language
 
-        cfg = load_config(self.config)
-        grade_specs(cfg, list(self.grades) if self.grades is not None else None)
-        engine = (self.engine or cfg.get("engine", "default") or "auto").lower()
+        settings = load_config(self.config).settings
+        grade_specs(settings.grades, list(self.grades) if self.grades is not None else None)
+        engine = (self.engine or settings.engine_default).lower()
         if engine not in ("auto", "offline", "neural"):
             raise InputError(f"unknown engine '{engine}' (use auto, offline or neural)")
         for code, what in ((self.target, "target"), (None if self.lang in (None, "", "auto") else self.lang, "source")):
@@ -52,7 +52,7 @@ class ArticleSummariser:
 
         self.options = options
         self.config = load_config(options.config)
-        self.engine = (options.engine or self.config.get("engine", "default") or "auto").lower()
+        self.engine = (options.engine or self.config.settings.engine_default).lower()
 
     def _kwargs(self) -> dict:
         o = self.options

@@ -35,7 +35,11 @@ class EngineResult:
 
 @runtime_checkable
 class Summariser(Protocol):
-    """Writes graded summaries of a segmented document, in the target language when a translator is given."""
+    """Writes graded summaries of a segmented document in the target language.
+
+    `translator` is the one the pipeline's factory chose (engines.translators) for an engine that translates
+    with a separate system, as the offline engine does with Apertium; an engine that loads its translation
+    model together with its summariser (the neural engine) is handed None and refuses anything else."""
 
     name: str
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from ..config import Config
+from ..settings import Settings, thaw
 from ..errors import ConfigError, ModelUnavailable
 
 TASKS = ("translation", "summarisation", "headline", "multilingual")
@@ -54,34 +54,31 @@ def _truthy(value: str | None) -> bool:
     return str(value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def find_entry(cfg: Config, task: str, key: str, overrides: Mapping[str, str] | None = None) -> ModelEntry | None:
+def find_entry(settings: Settings, task: str, key: str, overrides: Mapping[str, str] | None = None) -> ModelEntry | None:
     """The model for a task and key (a pair like fr-en, or a language): argument > environment > config."""
     if task not in TASKS:
         raise ConfigError(f"config: unknown model task '{task}' (use one of {', '.join(TASKS)})")
-    table = cfg.get("models", task) or {}
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"config: models.{task} must be a mapping of language or pair to model")
+    table = settings.models.table(task)
     raw = table.get(key, table.get("*"))
     if isinstance(raw, str):
         raw = {"model": raw}
     if raw is not None and not isinstance(raw, Mapping):
         raise ConfigError(f"config: models.{task}.{key} must be a model id, a folder or a mapping")
-    settings = dict(raw or {})
-    ref, origin = settings.pop("model", None), "config"
+    fields = thaw(raw or {})
+    ref, origin = fields.pop("model", None), "config"
     if os.environ.get(env_var(task)):
         ref, origin = os.environ[env_var(task)], f"${env_var(task)}"
     if overrides and overrides.get(task):
         ref, origin = overrides[task], "argument"
     if not ref:
         return None
-    return ModelEntry(task, key, str(ref), settings, origin)
+    return ModelEntry(task, key, str(ref), fields, origin)
 
 
-def hub_cache_dir(cfg: Config) -> Path:
+def hub_cache_dir(settings: Settings) -> Path:
     """The Hugging Face hub cache this process would use."""
-    configured = cfg.get("neural", "cache_dir")
-    if configured:
-        return cfg.resolve_path(configured)
+    if settings.neural.cache_dir is not None:
+        return settings.neural.cache_dir
     if os.environ.get("HF_HUB_CACHE"):
         return Path(os.path.expanduser(os.environ["HF_HUB_CACHE"]))
     if os.environ.get("HF_HOME"):
@@ -105,11 +102,11 @@ def cached_snapshot(cache: Path, repo_id: str) -> Path | None:
     return max(found, key=lambda p: p.stat().st_mtime) if found else None
 
 
-def downloads_allowed(cfg: Config) -> bool:
+def downloads_allowed(settings: Settings) -> bool:
     """True when the user allowed downloads and the hub is not switched off by HF_HUB_OFFLINE."""
     if _truthy(os.environ.get("HF_HUB_OFFLINE")) or _truthy(os.environ.get("TRANSFORMERS_OFFLINE")):
         return False
-    return bool(cfg.get("neural", "download", default=False))
+    return settings.neural.download
 
 
 def how_to_get(entry: ModelEntry) -> str:
@@ -163,32 +160,32 @@ def _looks_like_path(ref: str) -> bool:
     return ref.startswith(("/", ".", "~")) or not _HUB_ID.match(ref)
 
 
-def local_path(cfg: Config, entry: ModelEntry) -> Path:
+def local_path(settings: Settings, entry: ModelEntry) -> Path:
     """Where a model reference points on disk: a path from a config file is relative to that file's folder; one
     from an environment variable or an argument, to the working directory."""
     if entry.origin == "config":
-        return cfg.resolve_path(entry.ref)
+        return settings.resolve(entry.ref)
     return Path(os.path.expanduser(entry.ref)).absolute()
 
 
-def locate(cfg: Config, entry: ModelEntry) -> Located:
+def locate(settings: Settings, entry: ModelEntry) -> Located:
     """Find a model's files cheaply (no torch import); raise ModelUnavailable saying how to get it."""
-    allow_pickle = bool(cfg.get("neural", "allow_pickle", default=False))
-    local = local_path(cfg, entry)
+    allow_pickle = settings.neural.allow_pickle
+    local = local_path(settings, entry)
     if local.is_dir():
         check_folder(local, entry, allow_pickle)
         return Located(entry.ref, local)
     if _looks_like_path(entry.ref):
         raise ModelUnavailable(f"{entry.task} model folder {local} does not exist (from {entry.origin}); "
                                "point it at a folder saved with save_pretrained or downloaded from the Hub")
-    cache = hub_cache_dir(cfg)
+    cache = hub_cache_dir(settings)
     snap = cached_snapshot(cache, entry.ref)
     if snap is not None:
         check_folder(snap, entry, allow_pickle)
         return Located(entry.ref, snap)
-    if downloads_allowed(cfg):
+    if downloads_allowed(settings):
         return Located(entry.ref, None, download=True)
-    why = "HF_HUB_OFFLINE is set" if not downloads_allowed(cfg) and cfg.get("neural", "download") else \
+    why = "HF_HUB_OFFLINE is set" if not downloads_allowed(settings) and settings.neural.download else \
         "downloads are off (neural.download: false)"
     # A folder resolved from $BRIEFSUM_MODEL_* or an argument is named (the working directory decides it); an id
     # from the configs is looked up as a hub id, whatever folder the user's config file sits in.

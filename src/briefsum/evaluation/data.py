@@ -98,9 +98,18 @@ def _user_specs(path: Path) -> dict[str, DatasetSpec]:
     return out
 
 
+SPEC_KEYS = frozenset({"task", "format", "files", "language", "source_lang", "target_lang", "target", "fields",
+                       "references", "filter", "baselines", "description", "split"})
+
+
 def _spec(name: str, body: Any, where: str = "datasets.yaml") -> DatasetSpec:
     if not isinstance(body, dict):
         raise EvalDataError(f"{where}: '{name}' must be a mapping")
+    for key in body:
+        if key not in SPEC_KEYS:
+            from ..settings import unknown_key_message
+
+            raise EvalDataError(f"{where}: {unknown_key_message(name, str(key), SPEC_KEYS)}")
     task, fmt = body.get("task"), body.get("format")
     if task not in TASKS:
         raise EvalDataError(f"{where}: {name}.task must be one of {', '.join(TASKS)}, got {task!r}")

@@ -170,7 +170,7 @@ def produce(kind: str, value: str, spec: DatasetSpec, opts: RunOptions, examples
                                _journal(opts, f"engine-{value}"), opts.resume)
         from ..config import load_config
 
-        so.info["scorer"] = load_config(opts.config).get("engine", "offline", "scorer")
+        so.info["scorer"] = load_config(opts.config).settings.offline.scorer
     elif kind == "baseline":
         so = sy.baseline_outputs(examples, spec, value, opts.k, opts.seed, tokenize, opts.progress)
     elif kind == "predictions":

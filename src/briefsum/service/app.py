@@ -15,7 +15,7 @@ import re
 import threading
 import time
 from importlib import resources
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import anyio
 from starlette.applications import Starlette
@@ -82,7 +82,7 @@ class Service:
     """The state of one running service: its configuration, limits and job slots."""
 
     def __init__(self, cfg: Config, settings: ServiceSettings):
-        budget = min(float(cfg.get("limits", "backend_timeout_s")), settings.timeout_s)
+        budget = min(cfg.settings.limits.backend_timeout_s, settings.timeout_s)
         # An external backend (Apertium) is stopped within the request's time budget.
         self.cfg = Config(deep_merge(cfg.data, {"limits": {"backend_timeout_s": budget}}), cfg.base_dir)
         self.settings = settings
@@ -105,18 +105,19 @@ class Service:
         if self._info is None:
             from ..engines.apertium import ApertiumTranslator
 
-            ap = self.cfg.get("apertium") or {}
-            tr = ApertiumTranslator(ap.get("routes", {}), ap.get("packages", {}), ap.get("binary", "apertium"))
-            routes = {pair: tr.missing_reason(*pair.split("-", 1)) is None for pair in ap.get("routes", {})}
-            neural = {task: {key: (v.get("model") if isinstance(v, dict) else v)
-                             for key, v in (self.cfg.get("models", task) or {}).items()}
+            known = self.cfg.settings
+            ap = known.apertium
+            tr = ApertiumTranslator(ap.routes, ap.packages, ap.binary)
+            routes = {pair: tr.missing_reason(*pair.split("-", 1)) is None for pair in ap.routes}
+            neural = {task: {key: (v.get("model") if isinstance(v, Mapping) else v)
+                             for key, v in known.models.table(task).items()}
                       for task in ("translation", "summarisation", "headline", "multilingual")}
             self._info = {
                 "name": "briefsum", "version": __version__,
                 "engines": {"available": ["auto", "offline", "neural"],
-                            "default": self.cfg.get("engine", "default") or "auto"},
-                "grades": {name: {"max_words": spec["max_words"]} for name, spec in self.cfg.get("grades").items()},
-                "models": {"offline": {"scorer": self.cfg.get("engine", "offline", "scorer"),
+                            "default": known.engine_default},
+                "grades": {spec.name: {"max_words": spec.max_words} for spec in known.grades},
+                "models": {"offline": {"scorer": known.offline.scorer,
                                        "translator": "apertium", "apertium_routes": routes},
                            "neural": neural},
                 "limits": self.settings.public(),

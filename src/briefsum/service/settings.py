@@ -36,13 +36,6 @@ class ServiceSettings:
                 "api_key_required": self.keys_required}
 
 
-def _positive_int(cfg: Config, key: str) -> int:
-    value = cfg.get("service", key)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ConfigError(f"config: service.{key} must be a positive integer, got {value!r}")
-    return value
-
-
 def read_key_hashes(path: Path) -> frozenset[str]:
     """The SHA-256 hashes (hex, one a line, '#' comments) in an API keys file; ConfigError naming the bad line."""
     try:
@@ -67,25 +60,12 @@ def read_key_hashes(path: Path) -> frozenset[str]:
 
 
 def service_settings(cfg: Config) -> ServiceSettings:
-    """Read and check the `service:` section; ConfigError names the bad key."""
-    if not isinstance(cfg.get("service"), dict):
-        raise ConfigError("config: 'service' must be a mapping")
-    timeout = cfg.get("service", "timeout_s")
-    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not 0 < timeout < 86400:
-        raise ConfigError(f"config: service.timeout_s must be a positive number of seconds, got {timeout!r}")
-    origins = cfg.get("service", "cors_origins") or []
-    if isinstance(origins, str) or not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
-        raise ConfigError(f"config: service.cors_origins must be a list of origins, got {origins!r}")
-    keys_file = cfg.get("service", "api_keys_file")
-    path = None
-    hashes: frozenset[str] = frozenset()
-    if keys_file:
-        if not isinstance(keys_file, str):
-            raise ConfigError(f"config: service.api_keys_file must be a path, got {keys_file!r}")
-        path = cfg.resolve_path(keys_file)
-        hashes = read_key_hashes(path)
-    return ServiceSettings(_positive_int(cfg, "max_request_bytes"), _positive_int(cfg, "max_input_chars"),
-                           _positive_int(cfg, "max_concurrent"), float(timeout), tuple(origins), hashes, path)
+    """The `service:` section (checked when the config loaded) with its API keys file read; ConfigError names
+    a bad key file."""
+    s = cfg.settings.service
+    hashes = read_key_hashes(s.api_keys_file) if s.api_keys_file is not None else frozenset()
+    return ServiceSettings(s.max_request_bytes, s.max_input_chars, s.max_concurrent, s.timeout_s, s.cors_origins,
+                           hashes, s.api_keys_file)
 
 
 def is_loopback(host: str) -> bool:

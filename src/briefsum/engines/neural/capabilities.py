@@ -11,11 +11,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from ...errors import ConfigError
 
 log = logging.getLogger("briefsum.neural")
 
-MODES = ("auto", "off")
 
 
 def parameter_names(fn: Any) -> frozenset:
@@ -26,18 +24,6 @@ def parameter_names(fn: Any) -> frozenset:
         return frozenset(inspect.signature(fn).parameters)
     except (TypeError, ValueError):
         return frozenset()
-
-
-def fast_paths_mode(value: Any) -> str:
-    """neural.fast_paths as 'auto' or 'off' (YAML reads off as False)."""
-    if value is None or value is True:
-        return "auto"
-    if value is False:
-        return "off"
-    text = str(value).strip().lower()
-    if text not in MODES:
-        raise ConfigError(f"config: neural.fast_paths must be auto or off, got {value!r}")
-    return text
 
 
 @dataclass(frozen=True)

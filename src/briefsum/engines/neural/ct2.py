@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ...config import Config
+from ...settings import Settings
 from ...errors import BackendError, ModelUnavailable
 from .model import Generated, Seq2Seq
 
@@ -29,11 +29,11 @@ def available() -> bool:
     return importlib.util.find_spec("ctranslate2") is not None
 
 
-def cache_root(cfg: Config) -> Path:
+def cache_root(settings: Settings) -> Path:
     """Where converted models are kept: neural.fast_cache_dir, else $BRIEFSUM_CACHE, else ~/.cache/briefsum."""
-    configured = cfg.get("neural", "fast_cache_dir")
+    configured = settings.neural.fast_cache_dir
     if configured:
-        return cfg.resolve_path(configured)
+        return configured
     base = os.environ.get("BRIEFSUM_CACHE")
     if not base:
         xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -101,13 +101,12 @@ def _vocabulary(folder: Path) -> set[str]:
     return set()
 
 
-def threads(cfg: Config) -> tuple[int, int]:
+def threads(settings: Settings) -> tuple[int, int]:
     """(inter, intra) thread counts: parallel batches and threads per batch (auto: one batch per core)."""
-    inter = cfg.get("neural", "inter_threads", default="auto")
-    intra = cfg.get("neural", "intra_threads", default="auto")
+    inter, intra = settings.neural.inter_threads, settings.neural.intra_threads
     cores = os.cpu_count() or 1
-    inter = cores if inter in (None, "auto") else int(inter)
-    intra = max(1, cores // inter) if intra in (None, "auto") else int(intra)
+    inter = cores if inter is None else inter
+    intra = max(1, cores // inter) if intra is None else intra
     return max(1, inter), max(1, intra)
 
 
@@ -250,7 +249,7 @@ class CT2Seq2Seq(Seq2Seq):
         return out
 
 
-def load(cfg: Config, load_from: str, folder: Path, ref: str, tokenizer: Any, device: str,
+def load(settings: Settings, load_from: str, folder: Path, ref: str, tokenizer: Any, device: str,
          compute_type: str) -> CT2Seq2Seq:
     """Convert (once, cached) and load a saved model folder with CTranslate2."""
     import ctranslate2
@@ -264,8 +263,8 @@ def load(cfg: Config, load_from: str, folder: Path, ref: str, tokenizer: Any, de
     quant = compute_type if compute_type in ("int8", "int16", "float16", "bfloat16") else "float32"
     if quant.startswith("int8"):
         quant = "int8"
-    out = convert(folder, quant, cache_root(cfg))
-    inter, intra = threads(cfg)
+    out = convert(folder, quant, cache_root(settings))
+    inter, intra = threads(settings)
     ct2_device = "cuda" if device.startswith("cuda") else "cpu"
     index = int(device.split(":", 1)[1]) if ":" in device else 0
     try:

@@ -59,19 +59,6 @@ def pick_dtype(name: str | None, device: str, task: str = "translation") -> Any:
     return torch.float32
 
 
-def on_off_auto(value: Any, key: str) -> str:
-    """'on', 'off' or 'auto' from a config value (YAML reads on/off/yes/no as booleans)."""
-    if value is None:
-        return "auto"
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    text = str(value).strip().lower()
-    text = {"true": "on", "yes": "on", "false": "off", "no": "off"}.get(text, text)
-    if text not in ("auto", "on", "off"):
-        raise ConfigError(f"config: {key} must be auto, on or off, got {value!r}")
-    return text
-
-
 MALLOC_TUNED: list[bool] = []
 
 

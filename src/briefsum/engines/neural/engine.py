@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from ...brief import AlignedSentence, GradeResult, Translation
-from ...config import Config
+from ...settings import Settings
 from ...errors import BriefsumError, ConfigError, ModelUnavailable
 from ...grades import GradeSpec, effective_budgets
 from ...text.segment import Document, Sentence, count_words, split_sentences
@@ -56,10 +56,10 @@ class NeuralEngine:
 
     name = "neural"
 
-    def __init__(self, cfg: Config, source: str, target: str | None, strategy: str, summariser: NeuralSummariser,
+    def __init__(self, settings: Settings, source: str, target: str | None, strategy: str, summariser: NeuralSummariser,
                  translator: NeuralTranslator | None = None, headline: NeuralSummariser | None = None,
                  notes: Sequence[str] = (), fallback: Callable[[], Any] | None = None):
-        self.cfg = cfg
+        self.settings = settings
         # the extractive engine, made on first need, for grades the model could not write (None: none)
         self.fallback = fallback
         self.source = source
@@ -69,50 +69,46 @@ class NeuralEngine:
         self.translator = translator
         self.headline = headline
         self.notes = list(notes)
-        self.nesting = str(cfg.get("neural", "nesting", default="prefix"))
-        self.faithfulness = str(cfg.get("neural", "faithfulness", default="warn"))
-        if self.nesting not in ("prefix", "independent"):
-            raise ConfigError(f"config: neural.nesting must be prefix or independent, got {self.nesting!r}")
-        if self.faithfulness not in ("warn", "fallback", "off"):
-            raise ConfigError(f"config: neural.faithfulness must be warn, fallback or off, got {self.faithfulness!r}")
+        self.nesting = settings.neural.nesting
+        self.faithfulness = settings.neural.faithfulness
 
     @classmethod
-    def plan(cls, cfg: Config, source: str, target: str | None,
+    def plan(cls, settings: Settings, source: str, target: str | None,
              models: Mapping[str, str] | None = None) -> tuple[str, dict[str, tuple[ModelEntry, Located]], list[str]]:
         """Pick the strategy and find every model it needs on disk, without importing torch (planning.plan)."""
-        return plan(cfg, source, target, models)
+        return plan(settings, source, target, models)
 
     @classmethod
-    def from_config(cls, cfg: Config, source: str, target: str | None,
+    def from_config(cls, settings: Settings, source: str, target: str | None,
                     models: Mapping[str, str] | None = None,
                     fallback: Callable[[], Any] | None = None) -> "NeuralEngine":
         """Load the models the configured strategy needs; raise ModelUnavailable saying how to get any missing.
         A headline model that cannot load leaves the headline to the summariser, with one warning.
         fallback: makes the extractive engine that writes a grade the model could not write (an engine with
         run(doc, grades, None, None, False))."""
-        strategy, entries, notes = cls.plan(cfg, source, target, models)
+        strategy, entries, notes = cls.plan(settings, source, target, models)
         head = entries.pop("headline", None)
-        loaded = {role: (entry, load_model(cfg, loc, "translation" if role == "translator" else "summarisation"))
+        loaded = {role: (entry, load_model(settings, loc, "translation" if role == "translator" else "summarisation"))
                   for role, (entry, loc) in entries.items()}
         s_entry, s_model = loaded["summariser"]
         sum_lang = target if strategy == "translate-summarise" else source
-        summariser = NeuralSummariser(cfg, s_entry, s_model, sum_lang)
+        summariser = NeuralSummariser(settings, s_entry, s_model, sum_lang)
         headline = None
         if head is not None:
             try:
-                headline = NeuralSummariser(cfg, head[0], load_model(cfg, head[1], "summarisation"), sum_lang)
+                headline = NeuralSummariser(settings, head[0], load_model(settings, head[1], "summarisation"), sum_lang)
             except (ModelUnavailable, ConfigError) as exc:
                 notes.append(f"headline model unavailable, the summariser wrote the headline: {exc}")
         translator = None
         if "translator" in loaded:
             t_entry, t_model = loaded["translator"]
             src, tgt = t_entry.key.split("-", 1) if "-" in t_entry.key else (source, target)
-            translator = NeuralTranslator(cfg, t_entry, t_model, src, tgt)
+            translator = NeuralTranslator(settings, t_entry, t_model, src, tgt)
         for m in (summariser, headline, translator):  # what transformers said that changes an output, once
             for note in getattr(m.model, "notes", ()) if m is not None else ():
                 if note not in notes:
                     notes.append(note)
-        return cls(cfg, source, target, strategy, summariser, translator, headline, notes, fallback)
+        return cls(settings, source, target, strategy, summariser, translator, headline, notes, fallback)
 
     @property
     def models(self) -> dict[str, str]:
@@ -156,7 +152,11 @@ class NeuralEngine:
         """Write the graded summaries of several documents, going through the grades together: for each grade,
         the documents' generations run in batches (each continuing its own shorter grade), and every result is
         what run() gives for that document alone. A document that fails gets its BriefsumError in its place;
-        the others go on."""
+        the others go on. The engine translates with the model it loaded with its summariser (planning chose it
+        for the strategy), so `translator` must be None: a translator handed in would not be used."""
+        if translator is not None:
+            raise ValueError("the neural engine translates with its own model (loaded with the summariser); "
+                             "pass translator=None")
         out: list[EngineResult | BriefsumError | None] = [None] * len(docs)
         jobs: dict[int, _Job] = {}
         for i, doc in enumerate(docs):

@@ -10,11 +10,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ...config import Config
+from ...settings import Settings
 from ...errors import ConfigError, ModelUnavailable
 from ..registry import Located, ModelEntry, pickle_files
-from .capabilities import fast_paths_mode
-from .device import on_off_auto, pick_device, pick_dtype, reuse_freed_memory
+from .device import pick_device, pick_dtype, reuse_freed_memory
 from .fast_attention import share_cross_attention
 from .model import Seq2Seq
 from .notices import caught_notices, quiet_transformers
@@ -25,14 +24,11 @@ LOADED: dict[tuple, Seq2Seq] = {}
 _KEY_LOCKS: dict[tuple, threading.Lock] = {}
 
 
-def pick_backend(cfg: Config, located: Located, device: str, task: str = "translation") -> tuple[str, str]:
+def pick_backend(settings: Settings, located: Located, device: str, task: str = "translation") -> tuple[str, str]:
     """(backend, compute type): for translation, ctranslate2 int8 on CPU when installed and the model converts,
     else transformers; for summarisation, transformers (each article is encoded once for all its grades and
     beams, which ctranslate2 cannot do: BENCH.md)."""
-    name = str(cfg.get("neural", "backend", default="auto") or "auto").lower()
-    if name not in ("auto", "transformers", "ctranslate2"):
-        raise ConfigError(f"config: neural.backend must be auto, transformers or ctranslate2, got {name!r}")
-    compute = str(cfg.get("neural", "compute_type", default="auto") or "auto").lower()
+    name, compute = settings.neural.backend, settings.neural.compute_type
     if name == "transformers" or (name == "auto" and task == "summarisation"):
         return "transformers", ""
     from . import ct2
@@ -79,23 +75,22 @@ def load_tokenizer(load_from: str, folder: Path | None, **kw: Any) -> Any:
             raise exc from None
 
 
-def load_model(cfg: Config, located: Located, task: str = "translation") -> Seq2Seq:
+def load_model(settings: Settings, located: Located, task: str = "translation") -> Seq2Seq:
     """Load (once per process, device and precision) the tokenizer and model a registry entry points at, for
     translation or summarisation (which may pick another backend or precision: pick_backend, pick_dtype)."""
     import torch  # noqa: F401  (fail here, as ImportError, when the extra is not installed)
 
-    device = pick_device(cfg.get("neural", "device"))
-    dtype = pick_dtype(cfg.get("neural", "dtype"), device, task)
-    reuse = on_off_auto(cfg.get("neural", "reuse_memory", default="auto"), "neural.reuse_memory")
-    fast = fast_paths_mode(cfg.get("neural", "fast_paths", default="auto"))
-    allow_pickle = bool(cfg.get("neural", "allow_pickle", default=False))
+    opts = settings.neural
+    device = pick_device(opts.device)
+    dtype = pick_dtype(opts.dtype, device, task)
+    reuse, fast, allow_pickle = opts.reuse_memory, opts.fast_paths, opts.allow_pickle
     if located.path is not None and not allow_pickle:
         pickled = pickle_files(located.path)
         if pickled:  # checked again here: the folder may have changed since locate()
             raise ModelUnavailable(f"model {located.ref} has pickle weights ({pickled[0].name}), which can run code "
                                    "when loaded; refused. Use a safetensors copy, or set neural.allow_pickle: true "
                                    "if you trust it")
-    backend, compute_type = pick_backend(cfg, located, device, task)
+    backend, compute_type = pick_backend(settings, located, device, task)
     key = (located.load_from, device, str(dtype), allow_pickle, backend, compute_type, fast)
     with _LOCK:
         lock = _KEY_LOCKS.setdefault(key, threading.Lock())
@@ -110,8 +105,8 @@ def load_model(cfg: Config, located: Located, task: str = "translation") -> Seq2
         hf_logging.disable_progress_bar()
         quiet_transformers()
         kw: dict[str, Any] = {"local_files_only": not located.download, "trust_remote_code": False}
-        if located.download and cfg.get("neural", "cache_dir"):
-            kw["cache_dir"] = str(cfg.resolve_path(cfg.get("neural", "cache_dir")))
+        if located.download and opts.cache_dir is not None:
+            kw["cache_dir"] = str(opts.cache_dir)
         notes: list[str] = []
         try:
             with caught_notices(located.ref, notes):
@@ -120,7 +115,7 @@ def load_model(cfg: Config, located: Located, task: str = "translation") -> Seq2
                     from . import ct2
 
                     assert located.path is not None
-                    loaded = ct2.load(cfg, located.load_from, located.path, located.ref, tok, device, compute_type)
+                    loaded = ct2.load(settings, located.load_from, located.path, located.ref, tok, device, compute_type)
                 else:
                     model = AutoModelForSeq2SeqLM.from_pretrained(located.load_from, dtype=dtype,
                                                                   use_safetensors=None if allow_pickle else True,
@@ -143,12 +138,12 @@ def load_model(cfg: Config, located: Located, task: str = "translation") -> Seq2
         return loaded
 
 
-def lang_code(cfg: Config, entry: ModelEntry, model: Seq2Seq, lang: str) -> str | None:
+def lang_code(settings: Settings, entry: ModelEntry, model: Seq2Seq, lang: str) -> str | None:
     """The tokenizer's code for a language (fra_Latn, fr_XX, __fr__), or None when the model uses none."""
     fam = model.family
     if fam is None:
         return None
-    table = dict(cfg.get("models", "languages", fam) or {})
+    table = dict(settings.models.languages.get(fam) or {})
     table.update(entry.settings.get("languages") or {})
     if fam == "m2m100":
         code = table.get(lang, f"__{lang}__")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from ...config import Config
-from ...errors import ConfigError, ModelUnavailable
+from ...settings import Settings
+from ...errors import ModelUnavailable
 from ..registry import Located, ModelEntry, find_entry, locate
 
 STRATEGIES = ("translate-summarise", "summarise-translate", "direct")
@@ -17,13 +17,11 @@ def missing_model(task: str, key: str) -> ModelUnavailable:
                             f"(set models.{task}.{key}.model to a hub id or a folder)")
 
 
-def plan(cfg: Config, source: str, target: str | None,
+def plan(settings: Settings, source: str, target: str | None,
          models: Mapping[str, str] | None = None) -> tuple[str, dict[str, tuple[ModelEntry, Located]], list[str]]:
     """Pick the strategy and find every model it needs on disk. An optional role (the headline model) whose
     model is not usable leaves its work to the summariser, with a note saying so."""
-    strategy = str(cfg.get("neural", "strategy", default="translate-summarise"))
-    if strategy not in STRATEGIES:
-        raise ConfigError(f"config: neural.strategy must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
+    strategy = settings.neural.strategy
     translate = target is not None and target != source
     need: dict[str, tuple[str, str]] = {}
     if not translate:
@@ -31,7 +29,7 @@ def plan(cfg: Config, source: str, target: str | None,
     if strategy == "translate-summarise":
         need = {"translator": ("translation", f"{source}-{target}"), "summariser": ("summarisation", target)}
         head_lang = target
-    elif strategy == "summarise-translate" and find_entry(cfg, "summarisation", source, models) is not None:
+    elif strategy == "summarise-translate" and find_entry(settings, "summarisation", source, models) is not None:
         need = {"summariser": ("summarisation", source)}
         head_lang = source
     else:  # direct, or no summariser for the source language: the multilingual model
@@ -40,25 +38,25 @@ def plan(cfg: Config, source: str, target: str | None,
         head_lang = None
     entries: dict[str, tuple[ModelEntry, Located]] = {}
     for role, (task, key) in need.items():
-        entry = find_entry(cfg, task, key, models)
+        entry = find_entry(settings, task, key, models)
         if entry is None:
             raise missing_model(task, key)
-        entries[role] = (entry, locate(cfg, entry))
+        entries[role] = (entry, locate(settings, entry))
     sum_entry = entries["summariser"][0]
     out_lang = target if strategy == "translate-summarise" else source
     if strategy == "direct" and sum_entry.settings.get("output_lang", "source") != "source":
         out_lang = str(sum_entry.settings["output_lang"])
     if translate and out_lang != target:
-        entry = find_entry(cfg, "translation", f"{out_lang}-{target}", models)
+        entry = find_entry(settings, "translation", f"{out_lang}-{target}", models)
         if entry is None:
             raise missing_model("translation", f"{out_lang}-{target}")
-        entries["translator"] = (entry, locate(cfg, entry))
+        entries["translator"] = (entry, locate(settings, entry))
     notes: list[str] = []
     if head_lang is not None:
-        head = find_entry(cfg, "headline", head_lang, models)
+        head = find_entry(settings, "headline", head_lang, models)
         if head is not None:
             try:
-                entries["headline"] = (head, locate(cfg, head))
+                entries["headline"] = (head, locate(settings, head))
             except ModelUnavailable as exc:
                 notes.append(f"headline model unavailable, the summariser wrote the headline: {exc}")
     return strategy, entries, notes

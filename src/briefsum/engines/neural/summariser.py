@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from ...config import Config
+from ...settings import Settings, thaw
 from ...errors import BackendError, ConfigError
 from ...text.segment import split_sentences
 from ..abstractive import split_to_fit
@@ -16,34 +16,33 @@ from .model import Generated, Seq2Seq
 class NeuralSummariser:
     """Abstractive summaries with a seq2seq model; long inputs are reduced map-reduce style first."""
 
-    def __init__(self, cfg: Config, entry: ModelEntry, model: Seq2Seq, lang: str):
+    def __init__(self, settings: Settings, entry: ModelEntry, model: Seq2Seq, lang: str):
         self.name = entry.ref
         self.entry = entry
         self.model = model
         self.lang = lang
         self.defaults = dict(entry.settings.get("generate") or {})
-        self.grade_settings = dict(cfg.get("models", "grades") or {})
+        self.grade_settings = thaw(settings.models.grades)
         self.prefix = entry.settings.get("prefix")
         if self.prefix is None:
             tsp = getattr(model.model.config, "task_specific_params", None) or {}
             self.prefix = (tsp.get("summarization") or {}).get("prefix") or ("summarize: " if model.model_type == "t5"
                                                                             else "")
-        self.src_code = lang_code(cfg, entry, model, lang) if model.family else None
+        self.src_code = lang_code(settings, entry, model, lang) if model.family else None
         self.forced_bos = model.token_id(self.src_code) if self.src_code else None
         self.limit = model.input_limit(entry.settings.get("max_input_tokens"))
-        self.max_passes = int(cfg.get("neural", "max_passes", default=8))
+        self.max_passes = settings.neural.max_passes
         overhead = self.model.count_tokens([self.prefix], self.src_code)[0]
         self.room = self.limit - overhead - 1
         if self.room < 8:
             raise ConfigError(f"config: model {entry.ref} reads only {self.limit} tokens, too few to summarise")
         gpu = model.device.startswith(("cuda", "mps"))
-        bs = cfg.get("neural", "summary_batch_size", default="auto")
-        bt = cfg.get("neural", "summary_batch_tokens", default="auto")
+        bs, bt = settings.neural.summary_batch_size, settings.neural.summary_batch_tokens
         # On CPU, ctranslate2's int8 encoder is slow on padded batches (BENCH.md), so it gets pairs; transformers
         # encodes each article alone anyway, and its decoder steps gain from more rows.
         cpu_bs = 2 if model.backend.startswith("ctranslate2") else 8
-        self.batch_size = (64 if gpu else cpu_bs) if bs in (None, "auto") else max(1, int(bs))
-        self.batch_tokens = (262144 if gpu else 16384) if bt in (None, "auto") else max(1, int(bt))
+        self.batch_size = (64 if gpu else cpu_bs) if bs is None else bs
+        self.batch_tokens = (262144 if gpu else 16384) if bt is None else bt
 
     def settings_for(self, grade: str) -> dict:
         """Generation settings for a grade: model defaults, then the grade's own settings."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from ...config import Config
-from ...errors import BackendError, ConfigError
+from ...settings import Settings
+from ...errors import BackendError
 from ..abstractive import looping, remove_loops, split_to_fit
 from ..registry import ModelEntry, find_entry, locate
 from .loading import lang_code, load_model
@@ -61,7 +61,7 @@ def gpu_batch_size(model: "Seq2Seq", beams: int, new_tokens: int = 256) -> int:
 class NeuralTranslator:
     """Sentence-level translation with a seq2seq model: length-sorted batches, clause splits, loop guard."""
 
-    def __init__(self, cfg: Config, entry: ModelEntry, model: Seq2Seq, source: str, target: str):
+    def __init__(self, settings: Settings, entry: ModelEntry, model: Seq2Seq, source: str, target: str):
         self.name = entry.ref
         self.entry = entry
         self.model = model
@@ -69,31 +69,29 @@ class NeuralTranslator:
         self.target = target
         self.settings = {"num_beams": 4, "no_repeat_ngram_size": 4, "max_new_tokens": 256}
         self.settings.update(entry.settings.get("generate") or {})
-        self.src_code = lang_code(cfg, entry, model, source)
-        tgt_code = lang_code(cfg, entry, model, target)
+        self.src_code = lang_code(settings, entry, model, source)
+        tgt_code = lang_code(settings, entry, model, target)
         self.forced_bos = model.token_id(tgt_code) if tgt_code else None
         self.limit = model.input_limit(entry.settings.get("max_input_tokens"))
         gpu = model.device.startswith(("cuda", "mps"))
-        bt, bs = cfg.get("neural", "batch_tokens", default="auto"), cfg.get("neural", "batch_size", default="auto")
+        bt, bs = settings.neural.batch_tokens, settings.neural.batch_size
         cpu_size = 16 if model.backend.startswith("ctranslate2") else 32  # ctranslate2 runs batches in parallel
         auto = gpu_batch_size(model, int(self.settings.get("num_beams") or 1),
                               int(self.settings.get("max_new_tokens") or 256)) if gpu else cpu_size
-        self.batch_size = auto if bs in (None, "auto") else int(bs)
-        self.batch_tokens = (GPU_INPUT_TOKENS * auto if gpu else 4096) if bt in (None, "auto") else int(bt)
-        self.ratio = float(cfg.get("neural", "max_new_ratio", default=2.0))
-        self.loop_guard = str(cfg.get("neural", "loop_guard", default="retry"))
-        if self.loop_guard not in ("retry", "repair", "off"):
-            raise ConfigError(f"config: neural.loop_guard must be retry, repair or off, got {self.loop_guard!r}")
+        self.batch_size = auto if bs is None else bs
+        self.batch_tokens = (GPU_INPUT_TOKENS * auto if gpu else 4096) if bt is None else bt
+        self.ratio = settings.neural.max_new_ratio
+        self.loop_guard = settings.neural.loop_guard
 
     @classmethod
-    def from_config(cls, cfg: Config, source: str, target: str,
+    def from_config(cls, settings: Settings, source: str, target: str,
                     models: Mapping[str, str] | None = None) -> "NeuralTranslator":
         """The registry's translator for a pair; ModelUnavailable (saying how to get it) when it is not here."""
-        entry = find_entry(cfg, "translation", f"{source}-{target}", models)
+        entry = find_entry(settings, "translation", f"{source}-{target}", models)
         if entry is None:
             raise missing_model("translation", f"{source}-{target}")
-        located = locate(cfg, entry)
-        return cls(cfg, entry, load_model(cfg, located), source, target)
+        located = locate(settings, entry)
+        return cls(settings, entry, load_model(settings, located), source, target)
 
     @property
     def label(self) -> str:

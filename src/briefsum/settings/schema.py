@@ -14,10 +14,10 @@ import math
 import re
 from typing import Any, Callable, Mapping
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 # Keys documented in configs/default.yaml but left out of it (commented), so absent from the defaults.
-OPTIONAL_KEYS = {"engine.offline": {"model_path"}}
+OPTIONAL_KEYS = {"engine.offline": {"model_path", "compressor_path"}}
 # Fields of a model registry entry documented in models.yaml (those its entries use are added to these).
 MODEL_FIELDS = {"model", "alternatives", "generate", "prefix", "languages", "max_input_tokens", "output_lang"}
 GRADE_FIELDS = {"max_words", "max_sentences", "max_fraction", "fraction_floor", "compress"}
@@ -43,8 +43,9 @@ def _int(lo: int = 1, hi: int | None = None, null: bool = False) -> Callable:
         if v is None and null:
             return
         if isinstance(v, bool) or not isinstance(v, int) or v < lo or (hi is not None and v > hi):
-            rng = f"from {lo:,}" + (f" to {hi:,}" if hi is not None else "")
-            _fail(path, f"must be an integer {rng}" + (" or null" if null else ""), v)
+            what = "a positive integer" if lo == 1 and hi is None else \
+                "an integer " + f"from {lo:,}" + (f" to {hi:,}" if hi is not None else "")
+            _fail(path, f"must be {what}" + (" or null" if null else ""), v)
     return check
 
 
@@ -59,11 +60,32 @@ def _num(lo: float, hi: float | None = None, *, lo_open: bool = False, null: boo
     return check
 
 
-def _choice(*options: str) -> Callable:
+def _choice(*options: str, fold: bool = False, null: bool = False) -> Callable:
+    """One of the options (fold: in any letter case; null: or null)."""
     def check(path: str, v: Any) -> None:
-        if not isinstance(v, str) or v not in options:
-            _fail(path, f"must be one of {', '.join(options)}", v)
+        if v is None and null:
+            return
+        if not isinstance(v, str) or (v.strip().lower() if fold else v) not in options:
+            _fail(path, f"must be one of {', '.join(options)}" + (" or null" if null else ""), v)
     return check
+
+
+def _probability_or_off(path: str, v: Any) -> None:
+    if v is None or v is False or (isinstance(v, str) and v.strip().lower() in ("none", "null", "off")):
+        return
+    try:
+        value = float(v) if not isinstance(v, bool) else float("nan")
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not 0.0 <= value <= 1.0:  # NaN fails this too
+        raise ConfigError(f"config: {path} must be a probability from 0 to 1, or null (off), got {v!r}")
+
+
+def _codes_or_null(path: str, v: Any) -> None:
+    if v is None:
+        return
+    if isinstance(v, str) or not isinstance(v, (list, tuple)):
+        raise ConfigError(f"config: {path} must be a list of language codes, got {v!r}")
 
 
 def _bool(path: str, v: Any) -> None:
@@ -78,6 +100,46 @@ def _text(null: bool = False, empty: bool = True) -> Callable:
         if not isinstance(v, str) or (not empty and not v.strip()):
             _fail(path, "must be " + ("a non-empty " if not empty else "a ") + "string" + (" or null" if null else ""), v)
     return check
+
+
+def _auto_int(lo: int = 1) -> Callable:
+    """'auto' (or null), or an integer from lo."""
+    def check(path: str, v: Any) -> None:
+        if v is None or v == "auto":
+            return
+        if isinstance(v, bool) or not isinstance(v, int) or v < lo:
+            _fail(path, f"must be auto or an integer from {lo:,}", v)
+    return check
+
+
+def _on_off_auto(path: str, v: Any) -> None:
+    # YAML reads on/off/yes/no as booleans
+    if v is None or isinstance(v, bool):
+        return
+    if not isinstance(v, str) or v.strip().lower() not in ("auto", "on", "off", "true", "false", "yes", "no"):
+        _fail(path, "must be auto, on or off", v)
+
+
+def _auto_off(path: str, v: Any) -> None:
+    if v is None or isinstance(v, bool):
+        return
+    if not isinstance(v, str) or v.strip().lower() not in ("auto", "off"):
+        _fail(path, "must be auto or off", v)
+
+
+def _strings(path: str, v: Any) -> None:
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        _fail(path, "must be a list of strings", v)
+
+
+_DEVICE = re.compile(r"auto|cpu|mps|cuda(:\d{1,3})?")
+
+
+def _device(path: str, v: Any) -> None:
+    if v is None:
+        return
+    if not isinstance(v, str) or not _DEVICE.fullmatch(v.strip().lower()):
+        _fail(path, "must be auto, cpu, cuda, cuda:N or mps", v)
 
 
 def _mode_list(path: str, v: Any) -> None:
@@ -102,8 +164,37 @@ CHECKS: dict[str, Callable[[str, Any], None]] = {
     "engine.offline.headline_fit_margin": _num(0, 1, null=True),
     "engine.offline.redundancy": _num(0, 1, lo_open=True),
     "engine.offline.position_weight": _num(0, 1),
-    "engine.offline.headline_label": None,        # checked where it is read (null, off, or a probability)
-    "engine.offline.headline_label_langs": None,  # ditto (a list of codes, or null)
+    "engine.offline.headline_label": _probability_or_off,
+    "engine.offline.headline_label_langs": _codes_or_null,
+    "engine.offline.compression": _choice("learned", "rules", null=True),
+    "engine.offline.compressor_path": _text(null=True, empty=False),
+    "neural.strategy": _choice("translate-summarise", "summarise-translate", "direct"),
+    "neural.nesting": _choice("prefix", "independent"),
+    "neural.faithfulness": _choice("warn", "fallback", "off"),
+    "neural.device": _device,
+    "neural.dtype": _choice("auto", "float32", "fp32", "bfloat16", "bf16", "float16", "fp16", fold=True, null=True),
+    "neural.cache_dir": _text(null=True, empty=False),
+    "neural.backend": _choice("auto", "transformers", "ctranslate2", fold=True, null=True),
+    "neural.compute_type": _text(null=True),
+    "neural.fast_cache_dir": _text(null=True, empty=False),
+    "neural.inter_threads": _auto_int(),
+    "neural.intra_threads": _auto_int(),
+    "neural.batch_tokens": _auto_int(),
+    "neural.batch_size": _auto_int(),
+    "neural.summary_batch_size": _auto_int(),
+    "neural.summary_batch_tokens": _auto_int(),
+    "neural.summary_window": _int(1),
+    "neural.reuse_memory": _on_off_auto,
+    "neural.max_new_ratio": _num(0, lo_open=True),
+    "neural.loop_guard": _choice("retry", "repair", "off"),
+    "neural.max_passes": _int(1, 100),
+    "neural.fast_paths": _auto_off,
+    "service.max_request_bytes": _int(1),
+    "service.max_input_chars": _int(1),
+    "service.max_concurrent": _int(1),
+    "service.timeout_s": _num(0, 86400, lo_open=True),
+    "service.api_keys_file": _text(null=True, empty=False),
+    "service.cors_origins": _strings,
     "apertium.binary": _text(empty=False),
     "apertium.allow_custom_binary": _bool,
     "apertium.prestart": _text(null=True),
@@ -118,13 +209,18 @@ GRADE_CHECKS = {
 }
 
 
-def _unknown(path: str, key: Any, known) -> None:
+def unknown_key_message(path: str, key: str, known) -> str:
+    """'unknown key PATH.KEY (did you mean PATH.OTHER?)', or the known keys when none is close."""
     where = f"{path}." if path else ""
-    if not isinstance(key, str):
-        raise ConfigError(f"config: keys must be strings, got {key!r} in {path or 'the top level'}")
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
     hint = f" (did you mean {where}{close[0]}?)" if close else f" (known keys: {', '.join(sorted(known))})"
-    raise ConfigError(f"config: unknown key {where}{key}{hint}")
+    return f"unknown key {where}{key}{hint}"
+
+
+def _unknown(path: str, key: Any, known) -> None:
+    if not isinstance(key, str):
+        raise ConfigError(f"config: keys must be strings, got {key!r} in {path or 'the top level'}")
+    raise ConfigError(f"config: {unknown_key_message(path, key, known)}")
 
 
 def _mapping(path: str, v: Any) -> Mapping:
