@@ -34,7 +34,7 @@ def example_text() -> str:
 
 
 def apertium_ready() -> bool:
-    from briefsum.engines.apertium import ApertiumTranslator
+    from briefsum.translation.apertium import ApertiumTranslator
     from briefsum.config import load_config
 
     ap = load_config().get("apertium")

@@ -466,7 +466,7 @@ def apertium_ready() -> bool:
     import shutil
 
     from briefsum.config import load_config
-    from briefsum.engines.apertium import ApertiumTranslator
+    from briefsum.translation.apertium import ApertiumTranslator
 
     ap = load_config().get("apertium")
     return bool(shutil.which("apertium")) and ApertiumTranslator(ap["routes"], ap["packages"]).missing_reason(

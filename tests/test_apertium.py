@@ -5,7 +5,7 @@ import pytest
 
 import briefsum
 from briefsum.config import load_config
-from briefsum.engines.apertium import ApertiumTranslator
+from briefsum.translation.apertium import ApertiumTranslator
 from briefsum.errors import BackendError, UnsupportedLanguageError
 
 from conftest import needs_apertium
@@ -120,7 +120,7 @@ def test_unused_prestarted_pipeline_is_stopped():
 
 @needs_apertium
 def test_modes_run_without_the_script_translate_exactly_like_it():
-    from briefsum.engines import apertium
+    from briefsum.translation import apertium
 
     src = ["Le chat dort sur le canapé.", "Prix : 3,5 % [note] #hashtag @nom ^$ <b> \\ « guillemets »",
            "Le zorglubisme progresse.", "L'opposition dénonce une hausse des impôts locaux."]
@@ -135,7 +135,7 @@ def test_modes_run_without_the_script_translate_exactly_like_it():
 
 
 def test_another_binary_or_an_unusual_mode_file_runs_through_the_script(tmp_path, monkeypatch):
-    from briefsum.engines import apertium
+    from briefsum.translation import apertium
 
     fake = tmp_path / "apertium"
     fake.write_text("#!/bin/sh\ncat\n")
@@ -175,7 +175,7 @@ def test_no_temporary_files_are_left_behind(tmp_path, monkeypatch, direct):
     import tempfile
     import time
 
-    from briefsum.engines import apertium
+    from briefsum.translation import apertium
 
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(tempfile, "tempdir", None)
@@ -211,7 +211,7 @@ def test_no_temporary_files_are_left_behind(tmp_path, monkeypatch, direct):
 ], ids=["crashes", "hangs"])
 def test_a_failing_stage_of_the_mode_pipeline_gives_one_clear_error_and_stops_all(monkeypatch, stage, timeout,
                                                                                  message):
-    from briefsum.engines import apertium
+    from briefsum.translation import apertium
 
     real = apertium._direct_stages
 

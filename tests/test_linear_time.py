@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from briefsum.engines.unknown_words import UnknownWords, restore_pivot_unknowns
+from briefsum.translation.unknown_words import UnknownWords, restore_pivot_unknowns
 from briefsum.render import markdown_escape, safe_text
 from briefsum.text.normalise import clean, is_html, page_text
 from briefsum.text.segment import segment

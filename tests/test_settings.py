@@ -77,7 +77,7 @@ def test_a_program_path_runs_only_when_explicitly_allowed():
 
 
 def test_a_translator_refuses_mode_names_that_are_paths_even_without_the_config_check():
-    from briefsum.engines.apertium import ApertiumTranslator
+    from briefsum.translation.apertium import ApertiumTranslator
 
     with pytest.raises(ConfigError):
         ApertiumTranslator({"fr-en": ["../../etc/evil"]})

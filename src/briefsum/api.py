@@ -8,13 +8,13 @@ from typing import Any, Callable, Iterable, Mapping
 from .brief import AlignedSentence, Brief, Translation
 from .config import Config, load_config
 from .deadline import Deadline
-from .engines import translators
 from .engines.base import EngineResult
-from .engines.factory import offline_engine
+from .engines.factory import neural_engine, offline_engine
 from .errors import BatchError, BriefsumError, InputError, ModelUnavailable, UnsupportedLanguageError
 from .grades import GradeSpec, grade_specs
 from .prepare import Prepared, check_lang, prepare
 from .settings import Settings
+from .translation import factory as translators
 
 
 def _neural_or_none(engine: str, build: Callable[[], Any], what: str, fallback: str) -> tuple[Any, list[str]]:
@@ -83,10 +83,6 @@ def _call_settings(config, grades, engine, target) -> tuple[Settings, list[Grade
     return settings, specs, engine, target
 
 
-def _offline_fallback(settings: Settings) -> Callable[[], Any]:
-    return lambda: offline_engine(settings.offline)
-
-
 def _run_offline(settings: Settings, prep: Prepared, specs: list[GradeSpec], target: str | None, translation: bool,
                  engine, early=None, deadline: Deadline | None = None) -> tuple[EngineResult, list[str]]:
     """The offline engine on one article, handed the translator the factory chose; (result, warnings)."""
@@ -120,10 +116,7 @@ def summarise(
         result, notes = None, []
         if engine in ("neural", "auto"):
             def run_neural() -> EngineResult:
-                from .engines.neural import NeuralEngine
-
-                return NeuralEngine.from_config(settings, prep.lang, target, fallback=_offline_fallback(settings)).run(
-                    prep.doc, specs, target, None, translation)
+                return neural_engine(settings, prep.lang, target).run(prep.doc, specs, target, None, translation)
 
             result, notes = _neural_or_none(engine, run_neural, "models", "the offline engine")
         if result is not None:
@@ -169,13 +162,9 @@ def _neural_many(settings: Settings, prepared: dict[int, Prepared], specs: list[
     for i, p in prepared.items():
         by_lang.setdefault(p.lang, []).append(i)
     for src, idx in by_lang.items():
-        def build(src: str = src):
-            from .engines.neural import NeuralEngine
-
-            return NeuralEngine.from_config(settings, src, target, fallback=_offline_fallback(settings))
-
         try:
-            eng, said = _neural_or_none(engine, build, "models", "the offline engine")
+            eng, said = _neural_or_none(engine, lambda: neural_engine(settings, src, target), "models",
+                                        "the offline engine")
         except ModelUnavailable as exc:  # engine='neural': these articles fail, others (languages) go on
             failed.update((i, exc) for i in idx)
             continue

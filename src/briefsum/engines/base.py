@@ -1,4 +1,4 @@
-"""The two small protocols every engine implements, and what an engine returns."""
+"""The protocol every engine implements, and what an engine returns."""
 
 from __future__ import annotations
 
@@ -8,17 +8,7 @@ from typing import Protocol, Sequence, runtime_checkable
 from ..brief import GradeResult, Translation
 from ..grades import GradeSpec
 from ..text.segment import Document
-
-
-@runtime_checkable
-class Translator(Protocol):
-    """Translates sentences one to one: output i is the translation of input i."""
-
-    name: str
-
-    def supports(self, source: str, target: str) -> bool: ...
-
-    def translate_sentences(self, sentences: Sequence[str], source: str, target: str) -> list[str]: ...
+from ..translation.base import Translator
 
 
 @dataclass
@@ -37,7 +27,7 @@ class EngineResult:
 class Summariser(Protocol):
     """Writes graded summaries of a segmented document in the target language.
 
-    `translator` is the one the pipeline's factory chose (engines.translators) for an engine that translates
+    `translator` is the one the pipeline's factory chose (translation.factory) for an engine that translates
     with a separate system, as the offline engine does with Apertium; an engine that loads its translation
     model together with its summariser (the neural engine) is handed None and refuses anything else."""
 

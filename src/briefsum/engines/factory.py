@@ -1,11 +1,12 @@
-"""The offline engine built from its typed settings (the scorer, the compressor, the headline options)."""
+"""The engines built from their typed settings: the offline engine (its scorer, compressor and headline
+options), and the neural engine with the offline one injected as its fallback."""
 
 from __future__ import annotations
 
 import warnings
 
 from ..errors import ConfigError
-from ..settings import OfflineSettings
+from ..settings import OfflineSettings, Settings
 
 
 def learned_compressor(settings: OfflineSettings):
@@ -35,3 +36,11 @@ def offline_engine(settings: OfflineSettings):
         scorer = make_scorer(settings.scorer, options)
     return ExtractiveEngine(scorer, settings.redundancy, settings.headline_target, settings.headline_fit_margin,
                             settings.headline_label, settings.headline_label_langs, learned_compressor(settings))
+
+
+def neural_engine(settings: Settings, source: str, target: str | None):
+    """The neural engine for a language pair, its models loaded (ModelUnavailable saying how to get a missing
+    one; ImportError without the `neural` extra); the grades its models cannot write go to the offline engine."""
+    from .neural import NeuralEngine
+
+    return NeuralEngine.from_config(settings, source, target, fallback=lambda: offline_engine(settings.offline))

@@ -103,7 +103,7 @@ class Service:
 
     def info(self) -> dict:
         if self._info is None:
-            from ..engines.apertium import ApertiumTranslator
+            from ..translation.apertium import ApertiumTranslator
 
             known = self.cfg.settings
             ap = known.apertium
