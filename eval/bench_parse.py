@@ -23,7 +23,7 @@ from train_scorer import DEFAULT_DATA, read_rows  # noqa: E402
 _STARTUP = """
 import time, sys
 t0 = time.perf_counter()
-from briefsum import parse
+from briefsum.text import parse
 nlp = parse.pipeline("fr")
 t1 = time.perf_counter()
 nlp("Le président a annoncé jeudi qu'il ne se représenterait pas.")

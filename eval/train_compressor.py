@@ -1,4 +1,4 @@
-"""Train the learned deletion model (briefsum.deletion) on OrangeSum train and export it without pickle.
+"""Train the learned deletion model (briefsum.grading.deletion) on OrangeSum train and export it without pickle.
 
 Alignment: each title is paired with the article sentence that holds the largest share of its content words
 (at least `--min-recall`); each abstract sentence likewise. The pair's source sentence is parsed (spaCy
@@ -42,7 +42,7 @@ def split(rows: list[dict], seed: int = 13, heldout: int = HELDOUT):
 
 
 def _content(text: str) -> set[str]:
-    from briefsum.deletion import _STOP  # noqa: PLC2701  (the same stop list the labels use)
+    from briefsum.grading.deletion import _STOP  # noqa: PLC2701  (the same stop list the labels use)
 
     return {w.lower() for w in _WORD.findall(text) if w.lower() not in _STOP}
 
@@ -86,11 +86,11 @@ def main(argv: list[str] | None = None) -> int:
 
     import lightgbm as lgb
 
-    from briefsum import parse
-    from briefsum.compressor import MODEL_FORMAT, MODEL_VERSION
-    from briefsum.deletion import doc_counts
-    from briefsum.deletion import FEATURES, candidates, deletion_labels, features
-    from briefsum.engines.learned import head_from_arrays
+    from briefsum.text import parse
+    from briefsum.grading.compressor import MODEL_FORMAT, MODEL_VERSION
+    from briefsum.grading.deletion import doc_counts
+    from briefsum.grading.deletion import FEATURES, candidates, deletion_labels, features
+    from briefsum.trees import head_from_arrays
     from briefsum.text.segment import count_words
 
     t0 = time.time()

@@ -93,9 +93,9 @@ def read_rows(path: Path) -> list[dict]:
 
 def featurise_row(r: dict, lang: str = "fr", head_words: int = 20, head_target: int = 12):
     """One document: (Document, features, body labels, headline targets); labels as in featurise()."""
-    from briefsum.compress import compress
-    from briefsum.engines.learned import sentence_features
-    from briefsum.grades import truncate_to_words
+    from briefsum.grading.rules import compress
+    from briefsum.engines.offline.learned import sentence_features
+    from briefsum.grading.budgets import truncate_to_words
     from briefsum.text.normalise import clean
     from briefsum.text.segment import segment
 
@@ -132,7 +132,7 @@ _WORDS = None
 def word_rows(r: dict, lang: str = "fr"):
     """One document's word table and its labels: does the title / the abstract use the
     word; None for an empty document."""
-    from briefsum.engines.learned import word_features
+    from briefsum.engines.offline.features import word_features
     from briefsum.text.normalise import clean
     from briefsum.text.segment import segment
 
@@ -160,7 +160,8 @@ def fit_word_models(rows: list[dict], params: dict, iters: int, jobs: int = 1) -
         booster = lgb.train({**params, "objective": "binary"}, lgb.Dataset(x, y), iters)
         print(f"  {name}: {x.shape[0]} words of {len(keep)} documents, positive rate {y.mean():.3f}", flush=True)
         arrays = export_lgb(booster, name)
-        from briefsum.engines.learned import WORD_FEATURES, _head_from_arrays
+        from briefsum.engines.offline.features import WORD_FEATURES
+        from briefsum.trees import head_from_arrays as _head_from_arrays
 
         sample = x[:: max(1, len(x) // 20000)]
         gap = np.abs(_head_from_arrays(arrays, name, len(WORD_FEATURES)).predict(sample)
@@ -216,7 +217,7 @@ def fit_phrase_model(rows: list[dict], jobs: int = 1, min_docs: int = 5, alpha: 
     meta = {"intercept": float(model.intercept_), "langs": list(PHRASE_LANGS), "alpha": alpha, "min_docs": min_docs,
             "label": "share of the sentence's word pairs in the abstract"}
     # The exported model must give what the fitted one gives.
-    from briefsum.engines.learned import PhraseModel
+    from briefsum.engines.offline.learned import PhraseModel
 
     sample = texts[:: max(1, len(texts) // 5000)]
     gap = np.abs(PhraseModel.from_arrays(arrays, meta).score(sample, "fr")
@@ -264,7 +265,7 @@ def featurise(rows: list[dict], jobs: int = 1, keep_docs: bool = True):
 
 def featurise_cached(rows: list[dict], cache: str | None, jobs: int = 1):
     """featurise() without the documents, read from / written to an .npz cache keyed by ids and feature names."""
-    from briefsum.engines.learned import FEATURE_NAMES
+    from briefsum.engines.offline.features import FEATURE_NAMES
 
     import hashlib
 
@@ -277,10 +278,10 @@ def featurise_cached(rows: list[dict], cache: str | None, jobs: int = 1):
         h.update(json.dumps(sorted(_WORDS.phrases.weights.items())).encode("utf-8"))
         h.update(repr(_WORDS.phrases.intercept).encode("utf-8"))
         words = h.hexdigest()
-    import briefsum.compress
+    import briefsum.grading.rules
 
     # The compression rules shape the head_* features and the headline labels: a change to them invalidates.
-    rules = hashlib.sha256(Path(briefsum.compress.__file__).read_bytes()).hexdigest()
+    rules = hashlib.sha256(Path(briefsum.grading.rules.__file__).read_bytes()).hexdigest()
     key = json.dumps({"ids": [r.get("id") for r in rows], "features": list(FEATURE_NAMES), "words": words,
                       "compress": rules})
     if cache and Path(cache).exists():
@@ -368,7 +369,7 @@ class _Fixed:
 def brief_rouge(docs, rows, scores, specs, fit_margin: float = 0.0) -> tuple[float, float, float]:
     """Mean R1, R2 (F1 x100) of the brief against abstracts, and mean brief length, with the given Scores per
     document run through the engine."""
-    from briefsum.engines.extractive import ExtractiveEngine
+    from briefsum.engines.offline.engine import ExtractiveEngine
 
     r1 = r2 = words = 0.0
     n = 0
@@ -418,7 +419,7 @@ class _Recorder:
         self.head, self.body, self.seen = head, body, None
 
     def score(self, doc):
-        from briefsum.engines.extractive import Scores
+        from briefsum.engines.offline.scoring import Scores
 
         def sets(order, seed, candidates):
             self.seen = (list(order), list(seed), list(candidates))
@@ -433,8 +434,8 @@ _ENGINE: dict = {}  # grade specs and engine settings for set_rows (set before w
 def set_rows(job):
     """One document's candidate briefs, as the engine offers them: SET_FEATURES rows and each candidate's
     R1+R2 F1 against the abstract; None when there is nothing to choose from."""
-    from briefsum.engines.extractive import ExtractiveEngine
-    from briefsum.engines.learned import doc_context, set_features
+    from briefsum.engines.offline.engine import ExtractiveEngine
+    from briefsum.engines.offline.learned import doc_context, set_features
     from briefsum.text.normalise import clean
     from briefsum.text.segment import segment
 
@@ -480,11 +481,12 @@ def main(argv: list[str] | None = None) -> int:
     import lightgbm as lgb
 
     from briefsum.config import load_config
-    from briefsum.engines.extractive import ExtractiveEngine, Scores
-    from briefsum.engines.learned import (BASE_FEATURES, FEATURE_NAMES, MODEL_FORMAT, MODEL_VERSION, WORD_FEATURES,
-                                          LearnedScorer, PhraseModel, WordModels, _head_from_arrays,
-                                          brief_stop)
-    from briefsum.grades import grade_specs
+    from briefsum.engines.offline.engine import ExtractiveEngine
+    from briefsum.engines.offline.scoring import Scores
+    from briefsum.engines.offline.features import BASE_FEATURES, FEATURE_NAMES, WORD_FEATURES
+    from briefsum.engines.offline.learned import MODEL_FORMAT, MODEL_VERSION, LearnedScorer, PhraseModel, WordModels, brief_stop
+    from briefsum.trees import head_from_arrays as _head_from_arrays
+    from briefsum.grading.budgets import grade_specs
 
     t0 = time.time()
     rows = read_rows(Path(args.data) / "train.jsonl.gz")
@@ -539,8 +541,8 @@ def main(argv: list[str] | None = None) -> int:
     if n_words and args.brief_docs:
         # The brief head: among the candidate briefs the engine offers (the headline's sentence plus a few of the
         # best body sentences), which scores best against the abstract. Its inputs use out-of-fold scores.
-        from briefsum.engines.extractive import BRIEF_MAX_SENTENCES, BRIEF_POOL
-        from briefsum.engines.learned import SET_FEATURES
+        from briefsum.engines.offline.planning import BRIEF_MAX_SENTENCES, BRIEF_POOL
+        from briefsum.engines.offline.features import SET_FEATURES
 
         body_oof, head_oof = out_of_fold(x, oracle, grades_h, gid, has_abs, has_title, params, args.iters)
         starts = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])

@@ -40,7 +40,7 @@ class _Fixed:
 
 
 def run_variant(items, comp, specs, offline: dict, rouge, task: str) -> dict:
-    from briefsum.engines.extractive import ExtractiveEngine
+    from briefsum.engines.offline.engine import ExtractiveEngine
 
     sums = np.zeros(3)
     words = 0.0
@@ -77,10 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--after-floors", type=float, nargs="*", default=[0.0, 0.3])
     args = p.parse_args(argv)
 
-    from briefsum.compressor import LearnedCompressor
+    from briefsum.grading.compressor import LearnedCompressor
     from briefsum.config import load_config
-    from briefsum.engines.learned import LearnedScorer
-    from briefsum.grades import grade_specs
+    from briefsum.engines.offline.learned import LearnedScorer
+    from briefsum.grading.budgets import grade_specs
     from briefsum.text.normalise import clean
     from briefsum.text.segment import segment
 

@@ -71,7 +71,7 @@ def packaged_model_variant(path: Path, edit_meta, drop_prefix: str | None = None
 
     import numpy as np
 
-    from briefsum.engines.learned import packaged_model_path
+    from briefsum.engines.offline.learned import packaged_model_path
 
     with np.load(packaged_model_path(), allow_pickle=False) as z:
         arrays = {k: z[k] for k in z.files if not (drop_prefix and k.startswith(drop_prefix))}

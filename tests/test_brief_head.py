@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 
 from briefsum.config import load_config
-from briefsum.engines.extractive import (BRIEF_MAX_SENTENCES, BRIEF_POOL, CentralityScorer, ExtractiveEngine,
-                                         Scores, brief_candidates)
-from briefsum.engines.learned import SET_FEATURES, LearnedScorer, PhraseModel, analyse, set_features
-from briefsum.grades import GradeSpec, grade_specs
+from briefsum.engines.offline.planning import BRIEF_MAX_SENTENCES, BRIEF_POOL, brief_candidates
+from briefsum.engines.offline.scoring import CentralityScorer, Scores
+from briefsum.engines.offline.engine import ExtractiveEngine
+from briefsum.engines.offline.features import SET_FEATURES
+from briefsum.engines.offline.learned import LearnedScorer, PhraseModel, analyse, set_features
+from briefsum.grading.budgets import GradeSpec, grade_specs
 from briefsum.text.segment import segment
 
 from conftest import packaged_model_variant
@@ -145,7 +147,7 @@ def test_a_model_without_a_brief_head_uses_the_stop_rule(tmp_path):
 
 
 def test_the_trainers_document_context_is_the_one_the_scorer_uses():
-    from briefsum.engines.learned import doc_context
+    from briefsum.engines.offline.learned import doc_context
 
     scorer = LearnedScorer.load()
     doc = segment(ARTICLE, "fr")
@@ -197,7 +199,7 @@ def test_heads_without_their_phrase_model_fall_back(tmp_path, edit):
 def _phrase_variant(tmp_path, edit_meta=None, edit_arrays=None):
     import json
 
-    from briefsum.engines.learned import packaged_model_path
+    from briefsum.engines.offline.learned import packaged_model_path
 
     with np.load(packaged_model_path(), allow_pickle=False) as z:
         arrays = {k: z[k] for k in z.files}

@@ -11,11 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefsum import parse, summarise
-from briefsum.compress import compress
-from briefsum.compressor import LearnedCompressor, packaged_model_path
-from briefsum.deletion import FEATURES, candidates, compress_parsed, deletion_labels, features, protected, realise
-from briefsum.parse import Parsed
+from briefsum import summarise
+from briefsum.text import parse
+from briefsum.grading.rules import compress
+from briefsum.grading.compressor import LearnedCompressor, packaged_model_path
+from briefsum.grading.deletion import FEATURES, candidates, compress_parsed, deletion_labels, features, protected, realise
+from briefsum.text.parse import Parsed
 from briefsum.text.segment import count_words, segment
 
 _WORD = re.compile(r"\w+")
@@ -106,7 +107,7 @@ def test_the_packaged_compressor_loads_without_pickle():
 
 
 def test_a_damaged_compressor_file_falls_back_to_the_rules(tmp_path):
-    from briefsum.compressor import load
+    from briefsum.grading.compressor import load
 
     bad = tmp_path / "c.npz"
     bad.write_bytes(b"not a zip")

@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 
 from briefsum.config import load_config
-from briefsum.engines.extractive import ExtractiveEngine, Scores, proper_noun_form
-from briefsum.grades import grade_specs
+from briefsum.engines.offline.engine import ExtractiveEngine
+from briefsum.engines.offline.scoring import Scores
+from briefsum.engines.offline.labels import proper_noun_form
+from briefsum.grading.budgets import grade_specs
 from briefsum.text.segment import count_words, segment
 
 ARTICLE = ("Le ministre de l'Économie a menacé de légiférer sur la rémunération des dirigeants. "

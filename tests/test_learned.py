@@ -13,10 +13,11 @@ import numpy as np
 import pytest
 
 from briefsum import summarise
-from briefsum.compress import compress
-from briefsum.engines.extractive import CentralityScorer, make_scorer
-from briefsum.engines.learned import (BASE_FEATURES, FEATURE_NAMES, WORD_FEATURES, LearnedScorer,
-                                      packaged_model_path, sentence_features, word_features)
+from briefsum.grading.rules import compress
+from briefsum.engines.offline.scoring import CentralityScorer
+from briefsum.engines.offline.engine import make_scorer
+from briefsum.engines.offline.features import BASE_FEATURES, FEATURE_NAMES, WORD_FEATURES, word_features
+from briefsum.engines.offline.learned import LearnedScorer, packaged_model_path, sentence_features
 from briefsum.text.segment import count_words, segment
 
 from conftest import packaged_model_variant
@@ -144,8 +145,9 @@ def test_budgets_and_nesting_hold_with_the_learned_scorer(text, lang):
 
 def test_brief_stop_keeps_the_brief_shorter_than_its_budget_when_scores_are_low():
     from briefsum.config import load_config
-    from briefsum.engines.extractive import ExtractiveEngine, Scores
-    from briefsum.grades import grade_specs
+    from briefsum.engines.offline.engine import ExtractiveEngine
+    from briefsum.engines.offline.scoring import Scores
+    from briefsum.grading.budgets import grade_specs
 
     doc = segment(ARTICLE, "fr")
     n = len(doc.sentences)
@@ -218,7 +220,7 @@ def test_offline_cli_writes_french_grades(tmp_path):  # its wall time: bench/off
 
 
 def test_brief_margin_raises_the_stop_to_near_the_best_sentence():
-    from briefsum.engines.learned import brief_stop
+    from briefsum.engines.offline.learned import brief_stop
 
     body = np.array([0.9, 0.5, 0.2])
     assert brief_stop(body, None, None) is None
@@ -240,8 +242,9 @@ def test_a_label_before_a_colon_is_not_taken_for_a_participle_phrase():
 
 def _headline_with_margin(margin: float, gap: float):
     from briefsum.config import load_config
-    from briefsum.engines.extractive import ExtractiveEngine, Scores
-    from briefsum.grades import grade_specs
+    from briefsum.engines.offline.engine import ExtractiveEngine
+    from briefsum.engines.offline.scoring import Scores
+    from briefsum.grading.budgets import grade_specs
 
     long = ("Les habitants des quartiers nord de la ville attendent depuis des années une ligne de tramway "
             "reliant la gare centrale aux nouveaux lotissements construits près du fleuve et de la zone industrielle.")
@@ -272,8 +275,8 @@ def test_headline_prefers_a_sentence_that_fits_within_the_margin():
 
 def test_the_headline_fit_margin_is_ignored_by_the_centrality_scorer():
     from briefsum.config import load_config
-    from briefsum.engines.extractive import ExtractiveEngine
-    from briefsum.grades import grade_specs
+    from briefsum.engines.offline.engine import ExtractiveEngine
+    from briefsum.grading.budgets import grade_specs
 
     long = ("Les habitants des quartiers nord de la ville attendent depuis des années une ligne de tramway "
             "reliant la gare centrale aux nouveaux lotissements construits près du fleuve et de la zone industrielle.")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import briefsum
-from briefsum.engines.abstractive import fit_budget, looping, remove_loops, split_to_fit, support_indices, \
-    unsupported_terms
+from briefsum.grading.fitting import fit_budget, looping, remove_loops, split_to_fit
+from briefsum.engines.neural.faithfulness import support_indices, unsupported_terms
 from briefsum.errors import ModelUnavailable
 from briefsum.text.segment import segment, split_sentences
 from tiny_models import MAX_INPUT, no_network, tiny_models  # noqa: F401  (fixtures)

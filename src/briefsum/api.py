@@ -11,7 +11,7 @@ from .deadline import Deadline
 from .engines.base import EngineResult
 from .engines.factory import neural_engine, offline_engine
 from .errors import BatchError, BriefsumError, InputError, ModelUnavailable, UnsupportedLanguageError
-from .grades import GradeSpec, grade_specs
+from .grading.budgets import GradeSpec, grade_specs
 from .prepare import Prepared, check_lang, prepare
 from .settings import Settings
 from .translation import factory as translators

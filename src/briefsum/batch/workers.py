@@ -26,7 +26,7 @@ class JobOptions:
     def check(self) -> None:
         """Raise the error every article would meet (bad config, grade, engine or target) before any work."""
         from ..config import load_config
-        from ..grades import grade_specs
+        from ..grading.budgets import grade_specs
         from ..text.langid import known_language
 
         settings = load_config(self.config).settings

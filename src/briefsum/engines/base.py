@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, Sequence, runtime_checkable
 
 from ..brief import GradeResult, Translation
-from ..grades import GradeSpec
+from ..grading.budgets import GradeSpec
 from ..text.segment import Document
 from ..translation.base import Translator
 

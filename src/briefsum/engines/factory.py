@@ -13,7 +13,7 @@ def learned_compressor(settings: OfflineSettings):
     """The learned parse-based compressor (compression: learned), or None for the rules."""
     if settings.compression != "learned":
         return None
-    from ..compressor import load
+    from ..grading.compressor import load
 
     return load(settings.compressor_path)
 
@@ -21,7 +21,7 @@ def learned_compressor(settings: OfflineSettings):
 def offline_engine(settings: OfflineSettings):
     """The extractive engine of `engine.offline`. A custom scorer model that does not load falls back to the
     centrality scorer with a notice the result's warnings carry (its Python warning would only repeat it)."""
-    from .extractive import ExtractiveEngine, make_scorer
+    from .offline.engine import ExtractiveEngine, make_scorer
 
     options = {"position_weight": settings.position_weight}
     path = settings.model_path

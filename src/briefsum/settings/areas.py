@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from ..grades import GradeSpec
+from ..grading.budgets import GradeSpec
 
 
 def _auto(value: Any) -> int | None:

@@ -15,9 +15,10 @@ from typing import Any, Callable, Mapping, Sequence
 from ...brief import AlignedSentence, GradeResult, Translation
 from ...settings import Settings
 from ...errors import BriefsumError, ConfigError, ModelUnavailable
-from ...grades import GradeSpec, effective_budgets
+from ...grading.budgets import GradeSpec, effective_budgets
 from ...text.segment import Document, Sentence, count_words, split_sentences
-from ..abstractive import fit_budget, support_indices, unsupported_terms
+from ...grading.fitting import fit_budget
+from .faithfulness import support_indices, unsupported_terms
 from ..base import EngineResult, Translator
 from ..registry import Located, ModelEntry
 from .loading import load_model

@@ -7,7 +7,7 @@ from typing import Any, Mapping, Sequence
 from ...settings import Settings, thaw
 from ...errors import BackendError, ConfigError
 from ...text.segment import split_sentences
-from ..abstractive import split_to_fit
+from ...grading.fitting import split_to_fit
 from ..registry import ModelEntry
 from .loading import lang_code
 from .model import Generated, Seq2Seq

@@ -7,7 +7,7 @@ from typing import Any, Mapping, Sequence
 
 from ...settings import Settings
 from ...errors import BackendError
-from ..abstractive import looping, remove_loops, split_to_fit
+from ...grading.fitting import looping, remove_loops, split_to_fit
 from ..registry import ModelEntry, find_entry, locate
 from .loading import lang_code, load_model
 from .model import Generated, Seq2Seq

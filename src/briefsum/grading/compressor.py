@@ -3,7 +3,7 @@
 the abstract to leave a part out).
 
 The model file (`models/compressor.npz`, read without pickle) holds two tree ensembles over
-`briefsum.deletion.FEATURES` (`title/...`: deleted by the human title; `abstract/...`: deleted by the abstract),
+`briefsum.grading.deletion.FEATURES` (`title/...`: deleted by the human title; `abstract/...`: deleted by the abstract),
 the learned word rates the features read, the linear fit of a title's length on its source sentence's length and
 the thresholds tuned on held-out training documents. See docs/compression.md.
 """
@@ -24,10 +24,10 @@ from typing import Sequence
 
 import numpy as np
 
-from . import parse
+from ..text import parse
 from .deletion import FEATURES, candidates, compress_parsed, doc_counts, features  # noqa: F401
-from .engines.learned import Head, head_from_arrays
-from .text.segment import count_words
+from ..trees import Head, head_from_arrays
+from ..text.segment import count_words
 
 MODEL_FORMAT = "briefsum-compressor"
 MODEL_VERSION = 1

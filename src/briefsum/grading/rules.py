@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .text.segment import count_words
+from ..text.segment import count_words
 
 _PARENS = re.compile(r"\s*\([^()]{0,200}\)")
 _DASH_ASIDE = re.compile(r"\s+[–—]\s+[^–—]{1,160}?\s+[–—](?=[\s,.;:])")

@@ -1,6 +1,6 @@
 """Learned sentence compression by deleting parse subtrees.
 
-A sentence parsed by the parse layer (`briefsum.parse.Parsed`) offers *candidates*: subtrees a modifier heads
+A sentence parsed by the parse layer (`briefsum.text.parse.Parsed`) offers *candidates*: subtrees a modifier heads
 (adverbials, obliques, noun modifiers, relative and adverbial clauses, appositions, conjuncts, parentheticals...),
 each with the punctuation that sets it off, and, where the root is a verb of saying after the quoted clause, the
 attribution around that clause. A candidate whose deletion would remove the root, its subject, a finite verb
@@ -21,7 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .parse import Parsed
+from ..text.parse import Parsed
 
 # Dependency labels whose subtree may go.
 DELETABLE: tuple[str, ...] = ("advmod", "advcl", "obl:mod", "obl:agent", "nmod", "acl", "acl:relcl", "appos", "amod",
@@ -294,7 +294,7 @@ def compress_parsed(p: Parsed, probs: np.ndarray, cands: Sequence[Candidate], th
     """Delete candidates, likeliest first: every one whose probability reaches `threshold`, and, while the
     sentence is longer than `target` words, those reaching `floor`; never below `min_words` words. The text
     and the kept token indices."""
-    from .text.segment import count_words
+    from ..text.segment import count_words
 
     deleted: set[int] = set()
     order = sorted(range(len(cands)), key=lambda k: (-probs[k], min(cands[k].tokens)))

@@ -2,176 +2,24 @@
 
 from __future__ import annotations
 
-import itertools
-import math
-import re
-from collections import Counter
-from dataclasses import dataclass, field
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
-from ..brief import AlignedSentence, GradeResult, Translation
-from ..compress import compress
-from ..deletion import doc_counts as _doc_counts
-from ..errors import BackendError
-from ..grades import GradeSpec, effective_budgets, fill_nested, truncate_to_words
-from ..text.segment import Document, count_words
-from .base import EngineResult, Translator
-
-
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-_STOP = frozenset("""
-le la les l un une des du de d et ou mais donc or ni car que qu qui quoi dont où à au aux en dans par pour sur
-sous avec sans ce cet cette ces son sa ses leur leurs se s il elle ils elles on nous vous je tu me te lui y ne pas
-plus est sont été être a ont avait avoir fait comme aussi très bien tout tous toute toutes même entre après avant
-the a an and or but of to in on at for with by from as is are was were be been being it its this that these those
-he she they we you i his her their our your not no have has had do does did will would can could should may might
-""".split())
-
-
-@dataclass
-class Scores:
-    """Per-sentence scores: one for choosing the headline, one for filling the other grades."""
-
-    headline: np.ndarray
-    body: np.ndarray
-    # A learned length decision: sentences whose body score is below `stop` are left out of the shortest
-    # body grade (the brief); longer grades still fill their budgets with them. None: fill every budget.
-    stop: float | None = None
-    notes: list[str] = field(default_factory=list)  # anything the result's warnings should say
-    # A learned choice of the brief: sets(order, seed, candidates) scores candidate sets of sentences (each
-    # holding `seed`; `order` ranks sentences by body score), higher is better. None: fill by `stop`.
-    sets: "Callable[[Sequence[int], Sequence[int], Sequence[Sequence[int]]], np.ndarray] | None" = None
-    sets_budget: int = 0  # ...used for a shortest body grade of at most this many words (what it was trained for)
-    # The probability that a human title uses each of the document's words (lower-case), when the scorer knows it.
-    title_words: "dict[str, float] | None" = None
-
-
-# Candidate briefs for a learned brief choice: the seed (the headline's sentence) plus up to BRIEF_MAX_SENTENCES
-# in all from the BRIEF_POOL best body sentences.
-BRIEF_POOL = 6
-BRIEF_MAX_SENTENCES = 3
-
-
-def brief_candidates(order: Sequence[int], lengths: dict[int, int], budget: int, seed: Sequence[int],
-                     redundant: "Callable[[int, list[int]], bool] | None" = None,
-                     max_sentences: int | None = None) -> list[tuple[int, ...]]:
-    """Every set of sentences that holds `seed`, adds at most a few of the best-ranked others, fits `budget`
-    words and repeats no sentence (redundant(i, chosen)); in a fixed order, sorted indices each."""
-    seed = list(dict.fromkeys(seed))
-    limit = min(BRIEF_MAX_SENTENCES, max_sentences or BRIEF_MAX_SENTENCES)
-    base_words = sum(lengths[i] for i in seed)
-    if len(seed) > limit or base_words > budget:
-        return []
-    top = [i for i in order if i not in seed][:BRIEF_POOL]
-    out: list[tuple[int, ...]] = []
-    for k in range(0 if seed else 1, limit - len(seed) + 1):
-        for extra in itertools.combinations(top, k):
-            if base_words + sum(lengths[i] for i in extra) > budget:
-                continue
-            chosen = list(seed)
-            ok = True
-            for i in extra:
-                if redundant is not None and redundant(i, chosen):
-                    ok = False
-                    break
-                chosen.append(i)
-            if ok:
-                out.append(tuple(sorted(chosen)))
-    return out
-
-
-class SentenceScorer(Protocol):
-    """Anything that scores the sentences of a document (higher is better)."""
-
-    name: str
-
-    def score(self, doc: Document) -> Scores: ...
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens without stop words."""
-    return [t for t in _TOKEN.findall(text.lower()) if t not in _STOP and not t.isdigit() or len(t) > 3 and t.isdigit()]
-
-
-def tfidf_vectors(sentences: Sequence[str]) -> list[dict[str, float]]:
-    """L2-normalised sparse TF-IDF vectors of the sentences, IDF counted over the sentences themselves."""
-    toks = [tokens(s) for s in sentences]
-    df = Counter(t for ts in toks for t in set(ts))
-    n = len(sentences)
-    out: list[dict[str, float]] = []
-    for ts in toks:
-        vec = {t: (1 + math.log(c)) * (math.log((1 + n) / (1 + df[t])) + 1) for t, c in Counter(ts).items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        out.append({t: v / norm for t, v in vec.items()})
-    return out
-
-
-def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    """Dot product of two normalised sparse vectors."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())
-
-
-def centrality(vectors: list[dict[str, float]]) -> np.ndarray:
-    """Mean cosine similarity of each sentence to the others, in linear time (through the vectors' sum)."""
-    n = len(vectors)
-    if n < 2:
-        return np.zeros(n)
-    total: Counter = Counter()
-    for v in vectors:
-        total.update(v)
-    # sum_j cos(i, j) = v_i · sum_j v_j; remove the self-similarity (1 for a non-empty vector).
-    return np.array([(cosine(v, total) - (1.0 if v else 0.0)) / (n - 1) for v in vectors])
-
-
-def cosine_matrix(sentences: Sequence[str]) -> np.ndarray:
-    """Pairwise cosine similarities of the sentences' TF-IDF vectors (n x n; for documents of moderate size)."""
-    vecs = tfidf_vectors(sentences)
-    vocab: dict[str, int] = {}
-    for v in vecs:
-        for t in v:
-            vocab.setdefault(t, len(vocab))
-    m = np.zeros((len(vecs), max(1, len(vocab))))
-    for i, v in enumerate(vecs):
-        for t, w in v.items():
-            m[i, vocab[t]] = w
-    sim = m @ m.T
-    if len(vecs) == 1:
-        sim[0, 0] = 1.0
-    return sim
-
-
-def _minmax(x: np.ndarray) -> np.ndarray:
-    if x.size == 0:
-        return x
-    lo, hi = float(x.min()), float(x.max())
-    return np.zeros_like(x) if hi - lo < 1e-12 else (x - lo) / (hi - lo)
-
-
-class CentralityScorer:
-    """Untrained scorer: TF-IDF centrality mixed with a news position prior."""
-
-    name = "centrality"
-
-    def __init__(self, position_weight: float = 0.35):
-        self.position_weight = position_weight
-
-    def score(self, doc: Document) -> Scores:
-        n = len(doc.sentences)
-        if n == 0:
-            return Scores(np.zeros(0), np.zeros(0))
-        cent = centrality(tfidf_vectors([s.text for s in doc.sentences]))
-        pos = np.array([1.0 / math.sqrt(1 + i) for i in range(n)])
-        words = np.array([s.words for s in doc.sentences], dtype=float)
-        length_ok = np.clip(words / 12.0, 0, 1)  # very short sentences carry little
-        body = ((1 - self.position_weight) * _minmax(cent) + self.position_weight * pos) * length_ok
-        # Headline: favour early sentences of headline-like length.
-        fit = np.exp(-((words - 18.0) / 14.0) ** 2)
-        head = (0.5 * _minmax(cent) + 0.5 * pos) * (0.5 + 0.5 * fit) * length_ok
-        return Scores(head, body)
+from ...brief import AlignedSentence, GradeResult, Translation
+from ...errors import BackendError
+from ...grading.budgets import GradeSpec, effective_budgets, fill_nested, truncate_to_words
+from ...grading.deletion import doc_counts as _doc_counts
+from ...grading.rules import compress
+from ...text.segment import Document, count_words
+from ...text.words import STOP_WORDS as _STOP
+from ...text.words import WORD as _TOKEN
+from ..base import EngineResult, Translator
+from .labels import LABEL_WORDS as _LABEL_WORDS
+from .labels import TOPIC_FORM as _TOPIC_FORM
+from .labels import proper_noun_form
+from .planning import BRIEF_POOL, brief_candidates
+from .scoring import CentralityScorer, Scores, SentenceScorer, cosine, tfidf_vectors
 
 
 def make_scorer(name: str, options: dict | None = None) -> SentenceScorer:
@@ -188,126 +36,6 @@ def make_scorer(name: str, options: dict | None = None) -> SentenceScorer:
     raise ConfigError(f"config: unknown offline scorer '{name}' (use 'learned' or 'centrality')")
 
 
-_TOPIC_FORM = re.compile(r"^\W*(?:\w+\W+){0,3}?\w+\s*:(?!\d)")  # a headline opening with a few words and a colon
-_AFTER_START = frozenset(".!?:;«»\"“”'‘’([-–—…")
-
-_LABEL_WORDS = 4  # the longest topic label, in words (a translated one may grow)
-_COMPOUND = re.compile(r"\w+(?:-\w+)*")  # a word with its hyphenated parts ("Hauts-de-France")
-# Particles that join the parts of a person's name when written capitalised inside it ("Marine Le Pen").
-_PARTICLES = frozenset("le la de du des di da del della van von der ben el al".split())
-# A medium cited rather than a topic: a one-word name or a title with its article right after these words
-# ("selon Le Parisien", "rapporte Le Figaro", "d'après RTL"), after these and "de" ("au micro de RTL"), or after a
-# verb of saying or showing and then "à"/"au"/"sur" ("a confié à BFMTV", "a annoncé sur Twitter").
-_SOURCE_BEFORE = frozenset("selon rapporte rapportent révèle révèlent écrit titre".split())
-_SOURCE_OF = frozenset("micro antenne auprès".split())
-_SOURCE_VERBS = frozenset("""confié confiée déclaré déclarée expliqué expliquée indiqué indiquée raconté racontée
-affirmé affirmée assuré assurée précisé précisée interrogé interrogée invité invitée annoncé annoncée publié
-publiée""".split())
-# Offices a name completes ("ministre de l'Intérieur", "ministère du Travail", "secrétaire d'État").
-_OFFICES = frozenset("ministre ministère ministres secrétaire".split())
-
-
-def _source_cue(before: Sequence[str]) -> bool:
-    """Whether the lower-case words right before a name present it as a source (see _SOURCE_BEFORE)."""
-    if not before:
-        return False
-    if before[-1] in _SOURCE_BEFORE or list(before[-2:]) == ["d", "après"]:
-        return True
-    if len(before) > 1 and before[-1] in ("de", "du", "d") and before[-2] in _SOURCE_OF:
-        return True
-    verb = next((i for i in range(len(before) - 1, -1, -1) if before[i] in _SOURCE_VERBS), None)
-    return verb is not None and bool({"à", "au", "aux", "sur"}.intersection(before[verb + 1:]))
-
-
-def _office_cue(before: Sequence[str]) -> bool:
-    """Whether the lower-case words right before a name make it part of an office (see _OFFICES)."""
-    return (len(before) > 1 and before[-2] in _OFFICES and before[-1] in ("de", "du", "des", "d")) or \
-        (len(before) > 2 and before[-3] in _OFFICES and before[-2] == "de" and before[-1] in ("l", "la"))
-
-
-def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozenset[str]" = frozenset(),
-                     longest: int = 3) -> str | None:
-    """How the texts name what `word` (lower-case) belongs to when they treat it as a proper noun: most of its
-    occurrences capitalised, at least one of them inside a sentence (not first, nor after an opening quote, a
-    colon, a dash or a bracket). The name is the word's hyphenated compound with the capitalised compounds right
-    next to it (at most `longest`, none of them a stop word but a capitalised particle inside a name: "Carlos
-    Ghosn", "Hauts-de-France", "Marine Le Pen"), or the compound alone where the name would repeat a word of
-    `avoid`. Its most frequent spelling, else None. None too where at least half its capitalised occurrences
-    present a source or an office rather than a topic: a medium cited ("selon Le Parisien", "sur RTL", "a confié
-    à BFMTV", "rapporte Le Figaro"), part of an office ("ministre de l'Intérieur")."""
-    forms: Counter = Counter()
-    total = capital = aside = 0
-    inside = False
-
-    def opens(text: str, start: int) -> bool:  # first in its sentence, or after a quote, colon, dash, bracket
-        before = text[:start].rstrip()
-        if len(before) > 1 and before[-1] in "'’" and before[-2].isalpha():
-            return False  # an elided article or preposition ("l'Élysée", "d'Air France"), not a quote
-        return not before or before[-1] in _AFTER_START
-
-    # compounds written capitalised inside a sentence somewhere: only those may join a name where a sentence opens
-    inner = {m.group(0).lower() for text in texts for m in _COMPOUND.finditer(text)
-             if m.group(0)[:1].isupper() and not opens(text, m.start())}
-    for text in texts:
-        parts = [(m.start(), m.end(), m.group(0)) for m in _COMPOUND.finditer(text)]
-
-        def joins(a: int, b: int) -> bool:  # compounds a < b are next to each other, one space apart
-            return text[parts[a][1]:parts[b][0]] == " "
-
-        def words_before(j: int) -> list[str]:
-            return [c.lower() for _, _, c in parts[max(0, j - 4):j]]
-
-        def name_like(j: int) -> bool:  # not a word that completes an office ("l'Intérieur Christophe ...")
-            c = parts[j][2]
-            return c[:1].isupper() and c.lower() not in _STOP and (c.lower() in inner or
-                                                                  not opens(text, parts[j][0])) \
-                and not _office_cue(words_before(j))
-
-        def particle(j: int) -> bool:  # a particle in title case ("Le" of "Le Pen", not "LE")
-            c = parts[j][2]
-            return c[:1].isupper() and c[1:].islower() and c.lower() in _PARTICLES
-
-        def joined_by_particle(a: int, p: int, b: int) -> bool:  # a particle p between a and b, in title case
-            return particle(p) and joins(min(a, b), p) and joins(p, max(a, b)) and name_like(b) \
-                and not parts[a][2].isupper() and not parts[b][2].isupper()
-
-        for k, (start, end, comp) in enumerate(parts):
-            if word not in comp.lower().split("-"):
-                continue
-            total += 1
-            piece = next(x for x in comp.split("-") if x.lower() == word)
-            if not piece[:1].isupper():
-                continue
-            capital += 1
-            inside = inside or not opens(text, start)
-            lo = hi = k
-            while hi - lo + 1 < longest and hi + 1 < len(parts) and joins(hi, hi + 1):
-                if name_like(hi + 1):
-                    hi += 1
-                elif hi - lo + 2 < longest and hi + 2 < len(parts) and joined_by_particle(hi, hi + 1, hi + 2):
-                    hi += 2
-                else:
-                    break
-            while hi - lo + 1 < longest and lo > 0 and joins(lo - 1, lo):
-                if name_like(lo - 1):
-                    lo -= 1
-                elif hi - lo + 2 < longest and lo > 1 and joined_by_particle(lo, lo - 1, lo - 2):
-                    lo -= 2
-                else:
-                    break
-            # a title with its article ("Le Parisien") reads the cue before the article
-            titled = lo > 0 and joins(lo - 1, lo) and particle(lo - 1) and parts[lo - 1][2].lower() in ("le", "la")
-            if ((lo == hi or titled) and _source_cue(words_before(lo - 1 if titled else lo))) \
-                    or _office_cue(words_before(lo)):
-                aside += 1  # "selon Le Parisien", "a confié à BFMTV", "ministre de l'Intérieur"
-            name = text[parts[lo][0]:parts[hi][1]]
-            if avoid and any(w.lower() in avoid for w in _TOKEN.findall(name) if w.lower() != word):
-                name = comp
-            forms[name] += 1
-    if not inside or 2 * capital <= total or 2 * aside >= capital:
-        return None
-    return forms.most_common(1)[0][0]
-
 
 class ExtractiveEngine:
     """Rank sentences, fill nested grade budgets in the source language, then translate what was chosen."""
@@ -318,7 +46,7 @@ class ExtractiveEngine:
                  headline_fit_margin: float = 0.0, headline_label: float | None = None,
                  label_langs: Sequence[str] = ("fr",), compressor=None):
         self.scorer = scorer
-        # Parse-based learned compression (briefsum.compressor.LearnedCompressor) for the languages it covers:
+        # Parse-based learned compression (briefsum.grading.compressor.LearnedCompressor) for the languages it covers:
         # the headline's sentence and the brief's sentences; None, or another language: the rules of compress.
         self.compressor = compressor
         # Topic label before the headline ("Ghosn : ..."): the proper noun of the brief that a human title most

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .errors import UnknownGradeError
-from .text.segment import CJK_CHAR, count_words, word_units
+from ..errors import UnknownGradeError
+from ..text.segment import CJK_CHAR, count_words, word_units
 
 
 @dataclass(frozen=True)
