@@ -90,19 +90,11 @@ def centrality_of(sim: np.ndarray) -> np.ndarray:
     return off.sum(axis=1) / max(1, sim.shape[0] - 1)
 
 
-def base_features(doc: Document, with_sim: bool = False):
-    """One row of BASE_FEATURES per sentence; also the centrality and each sentence's compressed headline form
-    (and, with_sim, the sentences' cosine similarity matrix)."""
-    sents = doc.sentences
+def _layout(sents) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Each sentence's paragraph, its position inside the paragraph, the paragraph's size; the paragraph count."""
     n = len(sents)
-    if n == 0:
-        return (np.zeros((0, len(BASE_FEATURES))), np.zeros(0), []) + ((np.zeros((0, 0)),) if with_sim else ())
-    texts = [s.text for s in sents]
-    idx = np.arange(n, dtype=float)
-    words = np.array([max(0, s.words) for s in sents], dtype=float)
     paras = np.array([s.paragraph for s in sents])
     n_paras = int(paras.max()) + 1 if n else 1
-    # Position inside the paragraph, and the paragraph's size.
     pos_in_para = np.zeros(n)
     para_len = np.zeros(n)
     start = 0
@@ -111,7 +103,13 @@ def base_features(doc: Document, with_sim: bool = False):
             pos_in_para[start:k] = np.arange(k - start)
             para_len[start:k] = k - start
             start = k
-    sim = cosine_matrix(texts)
+    return paras, pos_in_para, para_len, n_paras
+
+
+def _similarities(sim: np.ndarray) -> tuple[np.ndarray, ...]:
+    """From the cosine matrix: centrality, similarity to the first sentence, to the rest of the document, the
+    highest to another sentence, to the previous and to the next one."""
+    n = sim.shape[0]
     off = sim.copy()
     np.fill_diagonal(off, 0.0)
     cent = centrality_of(sim)
@@ -126,7 +124,13 @@ def base_features(doc: Document, with_sim: bool = False):
     sim_max = off.max(axis=1) if n > 1 else np.zeros(1)
     sim_prev = np.r_[0.0, np.diag(sim, -1)] if n > 1 else np.zeros(1)
     sim_next = np.r_[np.diag(sim, 1), 0.0] if n > 1 else np.zeros(1)
-    # Keywords: the document's most frequent content words (that appear in 2+ sentences).
+    return cent, sim_first, sim_doc, sim_max, sim_prev, sim_next
+
+
+def _keywords(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Keyword coverage (the document's most frequent content words, in 2+ sentences), keyword density, and how
+    recurrent the sentence's vocabulary is."""
+    n = len(texts)
     toks = [tokens(t) for t in texts]
     df: dict[str, int] = {}
     for ts in toks:
@@ -134,6 +138,14 @@ def base_features(doc: Document, with_sim: bool = False):
             df[t] = df.get(t, 0) + 1
     top = {t for t, c in sorted(df.items(), key=lambda kv: (-kv[1], kv[0]))[:10] if c >= 2}
     keyword_cov = np.array([len(top.intersection(ts)) / max(1, len(top)) for ts in toks])
+    kw_density = np.array([sum(1 for t in ts if t in top) / max(1, len(ts)) for ts in toks])
+    mean_df = np.array([sum((df[t] - 1) for t in ts) / max(1, len(ts)) / max(1, n - 1) for ts in toks])
+    return keyword_cov, kw_density, mean_df
+
+
+def _surface(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Capitalised-word and number density, and the share of the characters inside quotation marks."""
+    n = len(texts)
     cap = np.zeros(n)
     num = np.zeros(n)
     qfrac = np.zeros(n)
@@ -143,7 +155,6 @@ def base_features(doc: Document, with_sim: bool = False):
             continue
         cap[i] = sum(1 for w in ws[1:] if _CAP.match(w)) / len(ws)
         num[i] = sum(1 for w in ws if _NUM.search(w)) / len(ws)
-        # Share of the sentence's characters inside quotation marks.
         inside, q = 0, False
         for ch in t:
             if ch in "«»\"“”":
@@ -151,59 +162,47 @@ def base_features(doc: Document, with_sim: bool = False):
                 continue
             inside += q
         qfrac[i] = inside / max(1, len(t))
-    mean_words = float(words.mean()) if n else 1.0
-    # Precision-like lexical signals: how much of the sentence is the document's recurring vocabulary.
-    kw_density = np.array([sum(1 for t in ts if t in top) / max(1, len(ts)) for ts in toks])
-    mean_df = np.array([sum((df[t] - 1) for t in ts) / max(1, len(ts)) / max(1, n - 1) for ts in toks])
-    # What the sentence becomes as a headline (the engine compresses the chosen one the same way).
+    return cap, num, qfrac
+
+
+def base_features(doc: Document, with_sim: bool = False):
+    """One row of BASE_FEATURES per sentence; also the centrality and each sentence's compressed headline form
+    (and, with_sim, the sentences' cosine similarity matrix)."""
     from ...grading.rules import compress
 
+    sents = doc.sentences
+    n = len(sents)
+    if n == 0:
+        return (np.zeros((0, len(BASE_FEATURES))), np.zeros(0), []) + ((np.zeros((0, 0)),) if with_sim else ())
+    texts = [s.text for s in sents]
+    idx = np.arange(n, dtype=float)
+    words = np.array([max(0, s.words) for s in sents], dtype=float)
+    paras, pos_in_para, para_len, n_paras = _layout(sents)
+    sim = cosine_matrix(texts)
+    cent, sim_first, sim_doc, sim_max, sim_prev, sim_next = _similarities(sim)
+    keyword_cov, kw_density, mean_df = _keywords(texts)
+    cap, num, qfrac = _surface(texts)
+    mean_words = float(words.mean()) if n else 1.0
+    # What the sentence becomes as a headline (the engine compresses the chosen one the same way).
     head_texts = [compress(t, doc.lang, HEAD_MAX_WORDS, target_words=HEAD_TARGET_WORDS) for t in texts]
     head_words = np.array([count_words(h) for h in head_texts], dtype=float)
     f = np.column_stack([
-        idx / max(1, n - 1) if n > 1 else np.zeros(n),
-        1.0 / (1.0 + idx),
-        idx == 0, idx == 1, idx == 2,
+        idx / max(1, n - 1) if n > 1 else np.zeros(n), 1.0 / (1.0 + idx), idx == 0, idx == 1, idx == 2,
         np.log1p(idx),
-        paras / max(1, n_paras - 1) if n_paras > 1 else np.zeros(n),
-        1.0 / (1.0 + paras),
-        pos_in_para == 0,
-        np.log1p(pos_in_para),
-        np.log1p(para_len),
-        np.minimum(words, 100.0) / 50.0,
-        np.log1p(words),
-        words / max(1.0, mean_words),
-        words < 8,
-        words > 40,
-        cent,
-        rank01(cent),
-        sim_first,
-        sim_doc,
-        sim_max,
-        sim_prev,
-        sim_next,
-        keyword_cov,
-        cap,
-        num,
-        np.array([bool(_QUOTE.search(t)) for t in texts]),
-        np.array([t[:1] in "«\"“" for t in texts]),
-        qfrac,
-        np.array([bool(_PAREN.search(t)) for t in texts]),
-        np.array([":" in t for t in texts]),
+        paras / max(1, n_paras - 1) if n_paras > 1 else np.zeros(n), 1.0 / (1.0 + paras), pos_in_para == 0,
+        np.log1p(pos_in_para), np.log1p(para_len),
+        np.minimum(words, 100.0) / 50.0, np.log1p(words), words / max(1.0, mean_words), words < 8, words > 40,
+        cent, rank01(cent), sim_first, sim_doc, sim_max, sim_prev, sim_next,
+        keyword_cov, cap, num,
+        np.array([bool(_QUOTE.search(t)) for t in texts]), np.array([t[:1] in "«\"“" for t in texts]), qfrac,
+        np.array([bool(_PAREN.search(t)) for t in texts]), np.array([":" in t for t in texts]),
         np.array([t.rstrip(" »\"”").endswith("?") for t in texts]),
-        np.array([t.rstrip(" »\"”").endswith("!") for t in texts]),
-        np.array([s.heading for s in sents]),
-        np.full(n, math.log1p(n)),
-        np.full(n, math.log1p(float(words.sum()))),
-        np.full(n, math.log1p(n_paras)),
-        kw_density,
-        mean_df,
-        np.minimum(head_words, 60.0) / 20.0,
-        head_words / np.maximum(1.0, words),
-        head_words <= HEAD_MAX_WORDS,
+        np.array([t.rstrip(" »\"”").endswith("!") for t in texts]), np.array([s.heading for s in sents]),
+        np.full(n, math.log1p(n)), np.full(n, math.log1p(float(words.sum()))), np.full(n, math.log1p(n_paras)),
+        kw_density, mean_df,
+        np.minimum(head_words, 60.0) / 20.0, head_words / np.maximum(1.0, words), head_words <= HEAD_MAX_WORDS,
     ]).astype(np.float64)
     return (f, cent, head_texts, sim) if with_sim else (f, cent, head_texts)
-
 
 
 def word_features(doc: Document, cent: np.ndarray | None = None,

@@ -60,40 +60,12 @@ def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozens
     forms: Counter = Counter()
     total = capital = aside = 0
     inside = False
-
-    def opens(text: str, start: int) -> bool:  # first in its sentence, or after a quote, colon, dash, bracket
-        before = text[:start].rstrip()
-        if len(before) > 1 and before[-1] in "'’" and before[-2].isalpha():
-            return False  # an elided article or preposition ("l'Élysée", "d'Air France"), not a quote
-        return not before or before[-1] in _AFTER_START
-
     # compounds written capitalised inside a sentence somewhere: only those may join a name where a sentence opens
     inner = {m.group(0).lower() for text in texts for m in _COMPOUND.finditer(text)
-             if m.group(0)[:1].isupper() and not opens(text, m.start())}
+             if m.group(0)[:1].isupper() and not _opens(text, m.start())}
     for text in texts:
-        parts = [(m.start(), m.end(), m.group(0)) for m in _COMPOUND.finditer(text)]
-
-        def joins(a: int, b: int) -> bool:  # compounds a < b are next to each other, one space apart
-            return text[parts[a][1]:parts[b][0]] == " "
-
-        def words_before(j: int) -> list[str]:
-            return [c.lower() for _, _, c in parts[max(0, j - 4):j]]
-
-        def name_like(j: int) -> bool:  # not a word that completes an office ("l'Intérieur Christophe ...")
-            c = parts[j][2]
-            return c[:1].isupper() and c.lower() not in _STOP and (c.lower() in inner or
-                                                                  not opens(text, parts[j][0])) \
-                and not _office_cue(words_before(j))
-
-        def particle(j: int) -> bool:  # a particle in title case ("Le" of "Le Pen", not "LE")
-            c = parts[j][2]
-            return c[:1].isupper() and c[1:].islower() and c.lower() in _PARTICLES
-
-        def joined_by_particle(a: int, p: int, b: int) -> bool:  # a particle p between a and b, in title case
-            return particle(p) and joins(min(a, b), p) and joins(p, max(a, b)) and name_like(b) \
-                and not parts[a][2].isupper() and not parts[b][2].isupper()
-
-        for k, (start, end, comp) in enumerate(parts):
+        view = _Compounds(text, inner)
+        for k, (start, end, comp) in enumerate(view.parts):
             if word not in comp.lower().split("-"):
                 continue
             total += 1
@@ -101,28 +73,10 @@ def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozens
             if not piece[:1].isupper():
                 continue
             capital += 1
-            inside = inside or not opens(text, start)
-            lo = hi = k
-            while hi - lo + 1 < longest and hi + 1 < len(parts) and joins(hi, hi + 1):
-                if name_like(hi + 1):
-                    hi += 1
-                elif hi - lo + 2 < longest and hi + 2 < len(parts) and joined_by_particle(hi, hi + 1, hi + 2):
-                    hi += 2
-                else:
-                    break
-            while hi - lo + 1 < longest and lo > 0 and joins(lo - 1, lo):
-                if name_like(lo - 1):
-                    lo -= 1
-                elif hi - lo + 2 < longest and lo > 1 and joined_by_particle(lo, lo - 1, lo - 2):
-                    lo -= 2
-                else:
-                    break
-            # a title with its article ("Le Parisien") reads the cue before the article
-            titled = lo > 0 and joins(lo - 1, lo) and particle(lo - 1) and parts[lo - 1][2].lower() in ("le", "la")
-            if ((lo == hi or titled) and _source_cue(words_before(lo - 1 if titled else lo))) \
-                    or _office_cue(words_before(lo)):
-                aside += 1  # "selon Le Parisien", "a confié à BFMTV", "ministre de l'Intérieur"
-            name = text[parts[lo][0]:parts[hi][1]]
+            inside = inside or not _opens(text, start)
+            lo, hi = view.span(k, longest)
+            aside += view.cited_or_office(lo, hi)  # "selon Le Parisien", "a confié à BFMTV", "ministre de l'Intérieur"
+            name = text[view.parts[lo][0]:view.parts[hi][1]]
             if avoid and any(w.lower() in avoid for w in _TOKEN.findall(name) if w.lower() != word):
                 name = comp
             forms[name] += 1
@@ -131,3 +85,66 @@ def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozens
     return forms.most_common(1)[0][0]
 
 
+def _opens(text: str, start: int) -> bool:
+    """Whether the word at `start` is first in its sentence, or after a quote, colon, dash, bracket."""
+    before = text[:start].rstrip()
+    if len(before) > 1 and before[-1] in "'’" and before[-2].isalpha():
+        return False  # an elided article or preposition ("l'Élysée", "d'Air France"), not a quote
+    return not before or before[-1] in _AFTER_START
+
+
+class _Compounds:
+    """The compounds of one text (words with their hyphenated parts), and how they join into a name."""
+
+    def __init__(self, text: str, inner: set[str]):
+        self.text = text
+        self.inner = inner
+        self.parts = [(m.start(), m.end(), m.group(0)) for m in _COMPOUND.finditer(text)]
+
+    def joins(self, a: int, b: int) -> bool:  # compounds a < b are next to each other, one space apart
+        return self.text[self.parts[a][1]:self.parts[b][0]] == " "
+
+    def words_before(self, j: int) -> list[str]:
+        return [c.lower() for _, _, c in self.parts[max(0, j - 4):j]]
+
+    def name_like(self, j: int) -> bool:  # not a word that completes an office ("l'Intérieur Christophe ...")
+        c = self.parts[j][2]
+        return c[:1].isupper() and c.lower() not in _STOP and (c.lower() in self.inner or
+                                                              not _opens(self.text, self.parts[j][0])) \
+            and not _office_cue(self.words_before(j))
+
+    def particle(self, j: int) -> bool:  # a particle in title case ("Le" of "Le Pen", not "LE")
+        c = self.parts[j][2]
+        return c[:1].isupper() and c[1:].islower() and c.lower() in _PARTICLES
+
+    def joined_by_particle(self, a: int, p: int, b: int) -> bool:  # a particle p between a and b, in title case
+        return self.particle(p) and self.joins(min(a, b), p) and self.joins(p, max(a, b)) and self.name_like(b) \
+            and not self.parts[a][2].isupper() and not self.parts[b][2].isupper()
+
+    def span(self, k: int, longest: int) -> tuple[int, int]:
+        """The compounds (lo, hi) of the name compound k belongs to: its name-like neighbours, at most `longest`."""
+        lo = hi = k
+        n = len(self.parts)
+        while hi - lo + 1 < longest and hi + 1 < n and self.joins(hi, hi + 1):
+            if self.name_like(hi + 1):
+                hi += 1
+            elif hi - lo + 2 < longest and hi + 2 < n and self.joined_by_particle(hi, hi + 1, hi + 2):
+                hi += 2
+            else:
+                break
+        while hi - lo + 1 < longest and lo > 0 and self.joins(lo - 1, lo):
+            if self.name_like(lo - 1):
+                lo -= 1
+            elif hi - lo + 2 < longest and lo > 1 and self.joined_by_particle(lo, lo - 1, lo - 2):
+                lo -= 2
+            else:
+                break
+        return lo, hi
+
+    def cited_or_office(self, lo: int, hi: int) -> bool:
+        """Whether the name presents a source cited or part of an office rather than a topic."""
+        # a title with its article ("Le Parisien") reads the cue before the article
+        titled = lo > 0 and self.joins(lo - 1, lo) and self.particle(lo - 1) and \
+            self.parts[lo - 1][2].lower() in ("le", "la")
+        return bool(((lo == hi or titled) and _source_cue(self.words_before(lo - 1 if titled else lo)))
+                    or _office_cue(self.words_before(lo)))
