@@ -179,15 +179,21 @@ def _json(data: Any) -> Response:
                     headers=_SECURITY_HEADERS)
 
 
-def create_app(config: Any = None, settings: ServiceSettings | None = None, warm: bool = True,
-               loopback_hosts: bool = False) -> Starlette:
-    """The service as an ASGI application (config: what load_config takes; settings: its `service:` part).
+async def _http_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        if exc.status_code == 405:
+            return error_response(405, f"method {request.method} is not allowed on {request.url.path[:100]}",
+                                  "MethodNotAllowed", {"Allow": (exc.headers or {}).get("Allow", "")})
+        if exc.status_code == 404:
+            return error_response(404, f"no such endpoint: {request.url.path[:100]} (see /v1/openapi.json)",
+                                  "NotFound")
+        return error_response(exc.status_code, str(exc.detail), "HTTPError")
+    status, message, kind = status_of(exc)
+    return error_response(status, message, kind)
 
-    loopback_hosts: answer only requests whose Host is a loopback address (a service on loopback without keys).
-    """
-    cfg = load_config(config)
-    svc = Service(cfg, settings or service_settings(cfg))
 
+def _routes(svc: Service) -> list[Route]:
+    """The service's endpoints, each a closure over the running service."""
     async def page(request: Request) -> Response:
         return Response(svc.page, media_type="text/html; charset=utf-8",
                         headers={**_SECURITY_HEADERS, "Content-Security-Policy": svc.page_csp})
@@ -204,7 +210,7 @@ def create_app(config: Any = None, settings: ServiceSettings | None = None, warm
 
     async def summarise_endpoint(request: Request) -> Response:
         from ..api import summarise
-        from ..cli import render
+        from ..render import render
         from .trace import trace
 
         svc.check_key(request)
@@ -238,19 +244,7 @@ def create_app(config: Any = None, settings: ServiceSettings | None = None, warm
         return await svc.run(lambda: Response(translate(job.text, config=svc.cfg, **opts).to_json() + "\n",
                                               media_type="application/json", headers=_SECURITY_HEADERS))
 
-    async def http_error(request: Request, exc: Exception) -> Response:
-        if isinstance(exc, HTTPException):
-            if exc.status_code == 405:
-                return error_response(405, f"method {request.method} is not allowed on {request.url.path[:100]}",
-                                      "MethodNotAllowed", {"Allow": (exc.headers or {}).get("Allow", "")})
-            if exc.status_code == 404:
-                return error_response(404, f"no such endpoint: {request.url.path[:100]} (see /v1/openapi.json)",
-                                      "NotFound")
-            return error_response(exc.status_code, str(exc.detail), "HTTPError")
-        status, message, kind = status_of(exc)
-        return error_response(status, message, kind)
-
-    routes = [
+    return [
         Route("/", _endpoint(page), methods=["GET"]),
         Route("/v1/health", _endpoint(health), methods=["GET"]),
         Route("/v1/info", _endpoint(info), methods=["GET"]),
@@ -258,6 +252,18 @@ def create_app(config: Any = None, settings: ServiceSettings | None = None, warm
         Route("/v1/summarise", _endpoint(summarise_endpoint), methods=["POST"]),
         Route("/v1/translate", _endpoint(translate_endpoint), methods=["POST"]),
     ]
+
+
+def create_app(config: Any = None, settings: ServiceSettings | None = None, warm: bool = True,
+               loopback_hosts: bool = False) -> Starlette:
+    """The service as an ASGI application (config: what load_config takes; settings: its `service:` part).
+
+    loopback_hosts: answer only requests whose Host is a loopback address (a service on loopback without keys).
+    """
+    cfg = load_config(config)
+    svc = Service(cfg, settings or service_settings(cfg))
+
+    routes = _routes(svc)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -267,7 +273,7 @@ def create_app(config: Any = None, settings: ServiceSettings | None = None, warm
         yield
 
     app = Starlette(routes=routes, lifespan=lifespan,
-                    exception_handlers={HTTPException: http_error, Exception: http_error})
+                    exception_handlers={HTTPException: _http_error, Exception: _http_error})
     if svc.settings.cors_origins:
         from starlette.middleware.cors import CORSMiddleware
 
