@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     import briefsum
     from briefsum.engines.offline.learned import LearnedScorer, packaged_model_path
-    from briefsum.evaluation.data import data_root
+    from briefsum.paths import data_root
 
     seed = data_root() / "seed" / "astana-cica-2022-11.fr.txt"
     text = seed.read_text(encoding="utf-8")

@@ -23,8 +23,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import build_model, count_generated_tokens, median, params, peak_rss_mb, timed  # noqa: E402
 
+from briefsum.paths import data_root  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(os.environ.get("BRIEFSUM_DATA") or ROOT.parent / "shared" / "data")  # as in tests/conftest.py
+DATA = data_root()
 WMT = DATA / "wmt" / "newstest2013.fr"
 ORANGESUM = DATA / "orangesum" / "valid.jsonl.gz"
 SEED = DATA / "seed" / "astana-cica-2022-11.fr.txt"

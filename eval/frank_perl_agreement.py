@@ -21,7 +21,7 @@ except ImportError:
 
 import numpy as np
 
-from briefsum.evaluation.data import data_root
+from briefsum.paths import data_root
 from briefsum.evaluation.rouge import Rouge
 
 KEYS = {"rouge1": "rouge_1_f_score", "rouge2": "rouge_2_f_score", "rougeL": "rouge_l_f_score"}

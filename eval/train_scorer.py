@@ -28,8 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
+from briefsum.paths import data_root
+
 HERE = Path(__file__).resolve().parent
-DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "orangesum"
+DEFAULT_DATA = data_root() / "orangesum"
 DEFAULT_OUT = HERE.parent / "src" / "briefsum" / "models" / "learned-scorer.npz"
 _WORD = re.compile(r"\w+", re.UNICODE)
 

@@ -32,7 +32,7 @@ CONFIGS = {
 
 
 def _data_root() -> Path:
-    from briefsum.evaluation.data import data_root
+    from briefsum.paths import data_root
 
     return data_root()
 

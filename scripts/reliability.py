@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "cases"))  # the hostile-input corpus the tests run too
 
 import briefsum  # noqa: E402
 from briefsum import errors  # noqa: E402

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from briefsum.paths import data_root as _data_root_path
+
 REPO = Path(__file__).resolve().parent.parent
-DATA = Path(os.environ.get("BRIEFSUM_DATA", REPO.parent / "shared" / "data"))
+DATA = _data_root_path()
 SEED = DATA / "seed" / "astana-cica-2022-11.fr.txt"
 EXAMPLE = REPO / "examples" / "sommet-fr.txt"
 

@@ -14,7 +14,8 @@ import pytest
 from briefsum.errors import EvalDataError
 from briefsum.evaluation import baselines as bl
 from briefsum.evaluation.cli import main
-from briefsum.evaluation.data import Example, data_root, dataset_specs, get_spec, load_examples
+from briefsum.evaluation.data import Example, dataset_specs, get_spec, load_examples
+from briefsum.paths import data_root
 from briefsum.evaluation.predictions import read_predictions
 
 REPO = Path(__file__).resolve().parent.parent

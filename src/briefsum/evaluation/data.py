@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EvalDataError
+from ..paths import ENV_DATA, data_root
 
-ENV_DATA = "BRIEFSUM_DATA"
 TASKS = ("summarisation", "translation")
 FORMATS = ("jsonl", "table", "parallel", "standfirst")
 
@@ -139,24 +139,6 @@ def get_spec(name: str, datasets_file: str | os.PathLike | None = None) -> Datas
     if name not in specs:
         raise EvalDataError(f"unknown dataset '{name}' (known: {', '.join(specs)})")
     return specs[name]
-
-
-def _repo_root() -> Path:
-    return Path(__file__).resolve().parents[3]
-
-
-def data_root(explicit: str | os.PathLike | None = None) -> Path:
-    """The data folder: `explicit`, else $BRIEFSUM_DATA, else ../shared/data from the current dir or the repo."""
-    if explicit:
-        return Path(os.path.expanduser(str(explicit)))
-    env = os.environ.get(ENV_DATA)
-    if env:
-        return Path(os.path.expanduser(env))
-    candidates = [Path.cwd() / ".." / "shared" / "data", _repo_root() / ".." / "shared" / "data"]
-    for c in candidates:
-        if c.is_dir():
-            return c.resolve()
-    return candidates[0]
 
 
 def resolve_file(spec: DatasetSpec, role: str, root: Path) -> Path:

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from briefsum.paths import data_root
+
 FR = ("Le conseil municipal a voté le budget mardi soir après un long débat. Les écoles recevront quatre "
       "millions d'euros de plus. L'opposition dénonce une hausse des impôts locaux.\n\nLe maire promet un "
       "second vote au printemps. Les travaux de la gare commenceront en juin, selon la mairie.")
@@ -142,7 +144,7 @@ DE = ("Der Stadtrat hat am Dienstag nach einer langen Debatte den Haushalt verab
 _ZH_SENTENCE = "市议会周二晚上经过长时间的辩论通过了预算，学校将多获得四百万欧元。"
 ZH = "\n\n".join((_ZH_SENTENCE * 8)[:270] for _ in range(4))
 _SENTS = [s.strip() + "." for s in FR.replace("\n\n", " ").split(".") if s.strip()]
-DATA = Path(os.environ.get("BRIEFSUM_DATA", Path(__file__).resolve().parent.parent.parent / "shared" / "data"))
+DATA = data_root()
 
 
 def _words(text: str) -> int:
