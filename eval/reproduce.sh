@@ -29,11 +29,11 @@ for ds in frank-cnndm frank-xsum; do
 done
 $E --dataset frank-cnndm --system bart --mode paper --stem --out "$OUT/frank-cnndm-bart"
 $E --dataset frank-xsum --system BERTS2S --mode paper --stem --out "$OUT/frank-xsum-berts2s"
-$PY eval/frank_perl_agreement.py > "$OUT/frank-perl-agreement.txt"
+$PY research/frank_perl_agreement.py > "$OUT/frank-perl-agreement.txt"
 # Translation (Apertium through briefsum.translate)
 $E --dataset wmt-newstest2013 --out "$OUT/newstest2013-apertium"
 $E --dataset flores-devtest --out "$OUT/flores-apertium"
 # Scoring speed
-$PY eval/bench_scoring.py --repeats 5 > "$OUT/bench-scoring.txt"
-$PY eval/bench_scoring.py --repeats 5 --stress > "$OUT/bench-scoring-stress.txt"
-$PY eval/oracle_units.py > "$OUT/oracle-units.txt"
+$PY bench/scoring.py --repeats 5 > "$OUT/bench-scoring.txt"
+$PY bench/scoring.py --repeats 5 --stress > "$OUT/bench-scoring-stress.txt"
+$PY research/oracle_units.py > "$OUT/oracle-units.txt"

@@ -50,7 +50,7 @@ class Head:
 
 
 def head_from_arrays(z, prefix: str, n_features: int) -> Head:
-    """A tree ensemble exported under `prefix/` in a model file (arrays as eval/train_scorer.py's export_lgb writes
+    """A tree ensemble exported under `prefix/` in a model file (arrays as training/train_scorer.py's export_lgb writes
     them), its indices checked."""
     g = lambda k: z[f"{prefix}/{k}"]  # noqa: E731
     t = TreeEnsemble(

@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from ..text import parse
-from .deletion import FEATURES, candidates, compress_parsed, doc_counts, features  # noqa: F401
+from .deletion import FEATURES, candidates, compress_parsed, features
 from ..trees import Head, head_from_arrays
 from ..text.segment import count_words
 

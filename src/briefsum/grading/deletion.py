@@ -5,7 +5,7 @@ A sentence parsed by the parse layer (`briefsum.text.parse.Parsed`) offers *cand
 each with the punctuation that sets it off, and, where the root is a verb of saying after the quoted clause, the
 attribution around that clause. A candidate whose deletion would remove the root, its subject, a finite verb
 of the main clause, a negation or a number the sentence is about, or would split a pair of quotes or brackets,
-is never offered. A tree model (trained by eval/train_compressor.py on OrangeSum train: which subtrees the human
+is never offered. A tree model (trained by training/train_compressor.py on OrangeSum train: which subtrees the human
 title / abstract left out of the sentence it rewrites; LightGBM exported to numpy arrays) gives each candidate a
 probability of deletion; compression deletes the likeliest ones under the length and probability rules of its
 caller. The result is always a subsequence of the sentence's tokens (the first letter may be capitalised).
@@ -36,7 +36,8 @@ noter observer rappeler regretter résumer révéler martèler marteler poursuiv
 _PUNCT_OPEN = {"«": "»", "(": ")", "[": "]", "“": "”"}
 _WORD = re.compile(r"\w+", re.UNICODE)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
-_STOP = frozenset("""le la les l un une des du de d et ou mais donc or ni car que qu qui quoi dont où à au aux en dans
+# French function words that never count as content when deletion labels and features are made.
+LABEL_STOP_WORDS = frozenset("""le la les l un une des du de d et ou mais donc or ni car que qu qui quoi dont où à au aux en dans
 par pour sur sous avec sans ce cet cette ces son sa ses leur leurs se s il elle ils elles on nous vous je tu me te
 lui y ne pas plus est sont été être a ont avait avoir fait comme aussi très bien tout tous""".split())
 
@@ -256,7 +257,7 @@ def features(p: Parsed, cands: Sequence[Candidate], lexicon: dict[str, dict[str,
             row[nd + npos + pos_ix[p.pos[g]]] = 1
         b = nd + 2 * npos
         w = _words(p, toks)
-        content = [p.text[i].lower() for i in toks if _LETTER.search(p.text[i]) and p.text[i].lower() not in _STOP]
+        content = [p.text[i].lower() for i in toks if _LETTER.search(p.text[i]) and p.text[i].lower() not in LABEL_STOP_WORDS]
         first = next((p.text[i] for i in toks if _WORD.search(p.text[i])), "")
         tfs = [math.log1p(doc_tf.get(t, 0)) for t in content] if doc_tf is not None else []
         ents = [p.ent[i] for i in toks if p.ent[i]]
@@ -284,7 +285,7 @@ def deletion_labels(p: Parsed, cands: Sequence[Candidate], reference: str) -> np
     y = np.zeros(len(cands))
     for k, c in enumerate(cands):
         ws = [p.text[i].lower() for i in c.tokens if _LETTER.search(p.text[i])]
-        content = [w for w in ws if w not in _STOP] or ws
+        content = [w for w in ws if w not in LABEL_STOP_WORDS] or ws
         y[k] = float(sum(w in ref for w in content) < 0.5 * len(content)) if content else 1.0
     return y
 

@@ -4,7 +4,7 @@ Two heads score each sentence: one for the headline (trained against human title
 grades (trained against human abstracts through a greedy ROUGE oracle). Features carry across languages:
 position, paragraph layout, length, TF-IDF centrality and similarity to the lead, capitalised-word, number
 and quotation density. The weights live in a small ``.npz`` file read without pickle; training
-(eval/train_scorer.py) uses LightGBM, inference needs only numpy.
+(training/train_scorer.py) uses LightGBM, inference needs only numpy.
 """
 
 from __future__ import annotations
@@ -234,7 +234,7 @@ def packaged_model_path() -> Path:
 
 
 class LearnedScorer:
-    """Scores sentences with trained headline and body heads; see eval/train_scorer.py."""
+    """Scores sentences with trained headline and body heads; see training/train_scorer.py."""
 
     name = "learned"
 

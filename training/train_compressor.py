@@ -8,9 +8,9 @@ title's length on the source sentence's length gives the headline's target lengt
 
 The documents are those of the scorer's training permutation (seed 13): the compressor trains on documents
 `--skip` onward of it and never on the scorer's last 1,500 held-out ones (nor on valid), which
-eval/tune_compressor.py uses for every choice.
+training/tune_compressor.py uses for every choice.
 
-    python eval/train_compressor.py --docs 12000 --out src/briefsum/models/compressor.npz
+    python training/train_compressor.py --docs 12000 --out src/briefsum/models/compressor.npz
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ def split(rows: list[dict], seed: int = 13, heldout: int = HELDOUT):
 
 
 def _content(text: str) -> set[str]:
-    from briefsum.grading.deletion import _STOP  # noqa: PLC2701  (the same stop list the labels use)
+    from briefsum.grading.deletion import LABEL_STOP_WORDS  # the same stop list the labels use
 
-    return {w.lower() for w in _WORD.findall(text) if w.lower() not in _STOP}
+    return {w.lower() for w in _WORD.findall(text) if w.lower() not in LABEL_STOP_WORDS}
 
 
 def align_row(r: dict, min_recall: float = 0.5):

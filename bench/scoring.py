@@ -7,7 +7,7 @@ and times exactly what briefsum-eval does after the outputs exist: ROUGE-1/2/L/L
 grade with a reference, bootstrap CIs and length statistics. --stress also scores the summary and detailed
 grades against the abstracts (four scored grades, the longest texts). Reports the median of --repeats runs.
 
-    python eval/bench_scoring.py [--repeats 5] [--stress] [--outputs DIR/outputs.jsonl] [--data-root DIR]
+    python bench/scoring.py [--repeats 5] [--stress] [--outputs DIR/outputs.jsonl] [--data-root DIR]
 """
 
 from __future__ import annotations

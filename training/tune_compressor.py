@@ -6,7 +6,7 @@ fit margin, topic label, redundancy) on the same scores, and is scored as briefs
 F1 x100, Unicode tokenizer, no stemming; headline vs title on documents with a title, brief vs abstract on
 documents with an abstract.
 
-    python eval/tune_compressor.py --model src/briefsum/models/compressor.npz --write
+    python training/tune_compressor.py --model src/briefsum/models/compressor.npz --write
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from score_offline import make_rouge  # noqa: E402
 from train_compressor import split  # noqa: E402
 from train_scorer import DEFAULT_DATA, read_rows  # noqa: E402
 
@@ -52,8 +51,8 @@ def run_variant(items, comp, specs, offline: dict, rouge, task: str) -> dict:
                                tuple(offline.get("headline_label_langs") or ("fr",)), comp)
         res = eng.run(doc, specs, None, None, False)
         g = res.grades[task]
-        s = rouge.score(ref, g.text)
-        sums += [s["rouge1"].fmeasure, s["rouge2"].fmeasure, s["rougeL"].fmeasure]
+        s = rouge.score_pair(ref, g.text)  # (P, R, F1) x100 per type
+        sums += [s["rouge1"][2] / 100, s["rouge2"][2] / 100, s["rougeL"][2] / 100]
         words += g.words
         n += 1
     r = 100 * sums / max(1, n)
@@ -103,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         if r.get("abstract", "").strip():
             abstracts.append((doc, sc, r["abstract"]))
     print(f"{len(titles)} titles, {len(abstracts)} abstracts scored in {time.time() - t0:.0f}s", flush=True)
-    rouge = make_rouge()
+    from briefsum.evaluation.rouge import Rouge
+
+    rouge = Rouge(mode="unicode", stem=False, lang="fr", bootstrap=0)  # what briefsum-eval reports
     while args.wait and not Path(args.model).exists():  # the model may still be training
         time.sleep(10)
     comp = LearnedCompressor.from_file(args.model)

@@ -4,7 +4,7 @@ For every FRANK document and system, scores the system's sentences against the r
 `Rouge(mode="perl", stem=True)` and compares R-1/R-2/R-L F1 with `system_rouge_perl` (stored rounded to 5
 decimals). Prints agreement within rounding, the largest differences, and corpus means per system.
 
-    python eval/frank_perl_agreement.py [--data-root DIR] [--show 10]
+    python research/frank_perl_agreement.py [--data-root DIR] [--show 10]
 """
 
 from __future__ import annotations

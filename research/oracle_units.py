@@ -4,7 +4,7 @@ Scores LEAD-2 and the greedy oracle (<= 3 units) three ways: briefsum's segmente
 re-split at glued boundaries ("avocats.Enjeu"); and briefsum's sentences further cut after ';' and ':'
 (finer units). Unicode tokenizer, no stemming.
 
-    python eval/oracle_units.py [--limit N] [--data-root DIR]
+    python research/oracle_units.py [--limit N] [--data-root DIR]
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ shares), fitted on documents of their own. A third head ranks candidate briefs. 
 rule (a threshold on the body score, absolute and relative to the document's best sentence) is tuned on
 held-out training documents, never on valid.
 
-    python eval/train_scorer.py                                  # ../shared/data/orangesum -> packaged model
-    python eval/train_scorer.py --docs 4000 --out /tmp/m.npz     # a quick run on a subsample
-    python eval/train_scorer.py --cache /tmp/feats.npz           # featurise once, reuse on reruns
+    python training/train_scorer.py                                  # ../shared/data/orangesum -> packaged model
+    python training/train_scorer.py --docs 4000 --out /tmp/m.npz     # a quick run on a subsample
+    python training/train_scorer.py --cache /tmp/feats.npz           # featurise once, reuse on reruns
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import json
 import re
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -31,48 +30,12 @@ import numpy as np
 from briefsum.paths import data_root
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from labels import f1, grams, greedy_oracle  # noqa: E402  (the harness's tokenizer and ROUGE-N F1)
+
 DEFAULT_DATA = data_root() / "orangesum"
 DEFAULT_OUT = HERE.parent / "src" / "briefsum" / "models" / "learned-scorer.npz"
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-# ---- fast ROUGE for labels (same tokenisation as the evaluation: lower-case \w+, no stemming) -------------
-
-def grams(text: str) -> tuple[Counter, Counter]:
-    """Unigram and bigram counts of a text."""
-    t = _WORD.findall(text.lower())
-    return Counter(t), Counter(zip(t, t[1:]))
-
-
-def f1(cand: Counter, ref: Counter) -> float:
-    """ROUGE-N F1 of two n-gram multisets."""
-    nc, nr = sum(cand.values()), sum(ref.values())
-    if not nc or not nr:
-        return 0.0
-    ov = sum((cand & ref).values())
-    return 0.0 if not ov else 2 * ov / (nc + nr)
-
-
-def greedy_oracle(sent_grams: list[tuple[Counter, Counter]], ref: tuple[Counter, Counter], k: int = 3) -> list[int]:
-    """Sentences a greedy search adds (at most k) while R1+R2 F1 against the reference keeps rising."""
-    chosen: list[int] = []
-    cur1, cur2 = Counter(), Counter()
-    best = 0.0
-    while len(chosen) < k:
-        cand_best, cand_i = best, -1
-        for i, (u, b) in enumerate(sent_grams):
-            if i in chosen:
-                continue
-            s = f1(cur1 + u, ref[0]) + f1(cur2 + b, ref[1])
-            if s > cand_best + 1e-9:
-                cand_best, cand_i = s, i
-        if cand_i < 0:
-            break
-        chosen.append(cand_i)
-        cur1 += sent_grams[cand_i][0]
-        cur2 += sent_grams[cand_i][1]
-        best = cand_best
-    return chosen
 
 
 # ---- data -------------------------------------------------------------------------------------------------

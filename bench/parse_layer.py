@@ -1,7 +1,7 @@
 """What the parse layer costs: spaCy's start-up (import, model load) in fresh processes, and the per-article
 cost of the offline engine with compression 'learned' against 'rules' (same process, same threads).
 
-    python eval/bench_parse.py --runs 5 --articles 50
+    python bench/parse_layer.py --runs 5 --articles 50
 
 Prints a Markdown table; medians over the runs (and min-max).
 """
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "training"))
 from train_compressor import split  # noqa: E402
 from train_scorer import DEFAULT_DATA, read_rows  # noqa: E402
 
