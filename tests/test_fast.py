@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import briefsum
-from test_neural import EN, FR, GREEDY_TR, config, loaded, naive_greedy, spy_encoder
+from test_neural import EN, FR, config, loaded, naive_greedy, spy_encoder
 from tiny_models import no_network, tiny_models  # noqa: F401  (fixtures)
 
 needs_ct2 = pytest.mark.skipif(__import__("importlib").util.find_spec("ctranslate2") is None,

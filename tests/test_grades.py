@@ -4,7 +4,7 @@ from hypothesis import given, settings, strategies as st
 import briefsum
 from briefsum.config import load_config
 from briefsum.errors import UnknownGradeError
-from briefsum.grading.budgets import GradeSpec, effective_budgets, fill_nested, grade_specs, truncate_to_words
+from briefsum.grading.budgets import effective_budgets, fill_nested, grade_specs, truncate_to_words
 from briefsum.text.segment import count_words
 
 from conftest import GRADE_ORDER as ORDER, assert_well_formed

@@ -1,8 +1,6 @@
 """Hostile input: each case of the corpus gives a documented error or a result whose warnings say what degraded."""
 
 import os
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -10,7 +8,6 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import briefsum
 from briefsum import errors
-from briefsum.text.segment import count_words
 
 from hostile_cases import CASES, DATA, EN, FR, apertium_ready, call_api, run_cli
 
