@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -25,12 +24,13 @@ from pathlib import Path
 
 import numpy as np
 
+from briefsum.text.words import WORD
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from train_scorer import DEFAULT_DATA, export_lgb, map_docs, read_rows  # noqa: E402
 
 DEFAULT_OUT = HERE.parent / "src" / "briefsum" / "models" / "compressor.npz"
-_WORD = re.compile(r"\w+", re.UNICODE)
 HELDOUT = 1500  # the scorer's held-out slice at the end of its permutation
 
 
@@ -44,7 +44,7 @@ def split(rows: list[dict], seed: int = 13, heldout: int = HELDOUT):
 def _content(text: str) -> set[str]:
     from briefsum.grading.deletion import LABEL_STOP_WORDS  # the same stop list the labels use
 
-    return {w.lower() for w in _WORD.findall(text) if w.lower() not in LABEL_STOP_WORDS}
+    return {w.lower() for w in WORD.findall(text) if w.lower() not in LABEL_STOP_WORDS}
 
 
 def align_row(r: dict, min_recall: float = 0.5):
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         y = deletion_labels(pr, cands[s], ref)
         ys_all.append(y)
         for c, yy in zip(cands[s], y):
-            first = next((pr.text[i] for i in sorted(c.tokens) if _WORD.search(pr.text[i])), "").lower()
+            first = next((pr.text[i] for i in sorted(c.tokens) if WORD.search(pr.text[i])), "").lower()
             for fam, w in (("first", first), ("gov", pr.lemma[pr.head[c.head]].lower()),
                            ("head", pr.lemma[c.head].lower())):
                 counts[fam][w] += 1

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from briefsum.paths import data_root
+from briefsum.text.words import WORD
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -35,7 +35,6 @@ from labels import f1, grams, greedy_oracle  # noqa: E402  (the harness's tokeni
 
 DEFAULT_DATA = data_root() / "orangesum"
 DEFAULT_OUT = HERE.parent / "src" / "briefsum" / "models" / "learned-scorer.npz"
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 # ---- data -------------------------------------------------------------------------------------------------
@@ -106,8 +105,8 @@ def word_rows(r: dict, lang: str = "fr"):
         return None
     vocab, x, _ = word_features(doc)
     # Lower-cased as the vocabulary is (word by word), so that no title word is missed.
-    title = {w.lower() for w in _WORD.findall(r.get("title", ""))}
-    abstract = {w.lower() for w in _WORD.findall(r.get("abstract", ""))}
+    title = {w.lower() for w in WORD.findall(r.get("title", ""))}
+    abstract = {w.lower() for w in WORD.findall(r.get("abstract", ""))}
     return (vocab, x, np.array([w in title for w in vocab]), np.array([w in abstract for w in vocab]),
             bool(title), bool(abstract))
 

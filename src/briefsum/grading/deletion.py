@@ -22,6 +22,7 @@ from typing import Sequence
 import numpy as np
 
 from ..text.parse import Parsed
+from ..text.words import WORD
 
 # Dependency labels whose subtree may go.
 DELETABLE: tuple[str, ...] = ("advmod", "advcl", "obl:mod", "obl:agent", "nmod", "acl", "acl:relcl", "appos", "amod",
@@ -34,7 +35,6 @@ _SAY = frozenset("""déclarer dire affirmer expliquer indiquer assurer souligner
 ajouter confier reconnaître écrire raconter avertir prévenir lancer insister répondre commenter détailler juger
 noter observer rappeler regretter résumer révéler martèler marteler poursuivre conclure""".split())
 _PUNCT_OPEN = {"«": "»", "(": ")", "[": "]", "“": "”"}
-_WORD = re.compile(r"\w+", re.UNICODE)
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 # French function words that never count as content when deletion labels and features are made.
 LABEL_STOP_WORDS = frozenset("""le la les l un une des du de d et ou mais donc or ni car que qu qui quoi dont où à au aux en dans
@@ -87,7 +87,7 @@ def _depth(p: Parsed, i: int) -> int:
 
 
 def _is_punct(p: Parsed, i: int) -> bool:
-    return p.pos[i] == "PUNCT" or not _WORD.search(p.text[i])
+    return p.pos[i] == "PUNCT" or not WORD.search(p.text[i])
 
 
 def _balanced(p: Parsed, toks: set[int]) -> bool:
@@ -101,7 +101,7 @@ def _balanced(p: Parsed, toks: set[int]) -> bool:
 def _glued(p: Parsed, i: int) -> bool:
     """Whether tokens i and i + 1 are parts of one written word (no space between, neither a separator)."""
     def wordish(t: str) -> bool:
-        return bool(_WORD.search(t)) or t in ("-", "'", "’", "/", "&")
+        return bool(WORD.search(t)) or t in ("-", "'", "’", "/", "&")
 
     return not p.ws[i] and wordish(p.text[i]) and wordish(p.text[i + 1])
 
@@ -258,7 +258,7 @@ def features(p: Parsed, cands: Sequence[Candidate], lexicon: dict[str, dict[str,
         b = nd + 2 * npos
         w = _words(p, toks)
         content = [p.text[i].lower() for i in toks if _LETTER.search(p.text[i]) and p.text[i].lower() not in LABEL_STOP_WORDS]
-        first = next((p.text[i] for i in toks if _WORD.search(p.text[i])), "")
+        first = next((p.text[i] for i in toks if WORD.search(p.text[i])), "")
         tfs = [math.log1p(doc_tf.get(t, 0)) for t in content] if doc_tf is not None else []
         ents = [p.ent[i] for i in toks if p.ent[i]]
         fr, fs = rate("first", first)
@@ -281,7 +281,7 @@ def features(p: Parsed, cands: Sequence[Candidate], lexicon: dict[str, dict[str,
 def deletion_labels(p: Parsed, cands: Sequence[Candidate], reference: str) -> np.ndarray:
     """1 for a candidate the reference leaves out: fewer than half its content words (any words, if it has no
     content word) are in the reference (lower-case \\w+ words)."""
-    ref = {w.lower() for w in _WORD.findall(reference)}
+    ref = {w.lower() for w in WORD.findall(reference)}
     y = np.zeros(len(cands))
     for k, c in enumerate(cands):
         ws = [p.text[i].lower() for i in c.tokens if _LETTER.search(p.text[i])]
@@ -320,7 +320,7 @@ def compress_parsed(p: Parsed, probs: np.ndarray, cands: Sequence[Candidate], th
 def doc_counts(texts: Sequence[str]) -> tuple[Counter, frozenset[str]]:
     """An article's word counts (lower-case \\w+) and its recurring content words (the ten most frequent words of
     four letters or more that occur at least twice), as the candidate features read them."""
-    tf = Counter(w.lower() for t in texts for w in _WORD.findall(t))
+    tf = Counter(w.lower() for t in texts for w in WORD.findall(t))
     keys = [w for w, c in sorted(tf.items(), key=lambda kv: (-kv[1], kv[0])) if c >= 2 and len(w) >= 4
             and not w.isdigit()][:10]
     return tf, frozenset(keys)

@@ -16,8 +16,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from ..text.words import WORD
+
 _MARKED = re.compile(r"(?<![\w#@*])([*#@]{1,3})(\w[\w'’-]*)")
-_WORDS = re.compile(r"\w+")
 SHOWN = 8  # words listed in a warning
 
 
@@ -62,10 +63,10 @@ def _norm(word: str) -> str:
 def align_to_source(word: str, middle: str, source: str) -> str | None:
     """The source word that `word` of the pivot sentence `middle` translates, when a token alignment of the
     two sentences (difflib over accent-folded words) pins one down; None otherwise."""
-    if not _WORDS.fullmatch(word):
+    if not WORD.fullmatch(word):
         return None
-    mid = _WORDS.findall(middle.replace("*", " ").replace("#", " ").replace("@", " "))
-    src = _WORDS.findall(source)
+    mid = WORD.findall(middle.replace("*", " ").replace("#", " ").replace("@", " "))
+    src = WORD.findall(source)
     key = _norm(word)
     mid_n = [_norm(t) for t in mid]
     if key not in mid_n:
@@ -92,7 +93,7 @@ def restore_pivot_unknowns(out: str, source: str, middle: str | None, pivot: boo
                            record: UnknownWords) -> str:
     """One translated line without Apertium's marks; every marked word recorded, and (use_source) a pivot
     word replaced by its aligned source word."""
-    src_words = {_norm(w) for w in _WORDS.findall(source)}
+    src_words = {_norm(w) for w in WORD.findall(source)}
 
     def fix(m: "re.Match") -> str:
         marks, word = m.group(1), m.group(2)
