@@ -134,11 +134,11 @@ def test_summarisation_defaults_to_transformers_and_bfloat16_only_where_the_cpu_
     here = Located("m", tiny_models["bart"])
     auto = load_config({"neural": {"backend": "auto"}})
     assert pick_backend(auto.settings, here, "cpu", "summarisation") == ("transformers", "")
-    monkeypatch.setattr(neural, "cpu_has_bf16_matrix_units", lambda: True)
+    monkeypatch.setattr(neural, "cpu_computes_bf16", lambda: True)
     assert neural.pick_dtype("auto", "cpu", "summarisation") == torch.bfloat16
     assert neural.pick_dtype("auto", "cpu", "translation") == torch.float32
     assert neural.pick_dtype("float32", "cpu", "summarisation") == torch.float32
-    monkeypatch.setattr(neural, "cpu_has_bf16_matrix_units", lambda: False)
+    monkeypatch.setattr(neural, "cpu_computes_bf16", lambda: False)
     assert neural.pick_dtype("auto", "cpu", "summarisation") == torch.float32
 
 

@@ -26,7 +26,7 @@ def pick_device(name: str | None = "auto") -> str:
     return "cpu"
 
 
-def cpu_has_bf16_matrix_units() -> bool:
+def cpu_computes_bf16() -> bool:
     """True when this CPU multiplies bfloat16 in hardware (AVX512-BF16: Intel Cooper Lake and later, whose AMX
     tiles add more, and AMD Zen 4 and later): there a bfloat16 BART runs about twice as fast as float32 or more;
     elsewhere bfloat16 is emulated and slower."""
@@ -41,7 +41,7 @@ def cpu_has_bf16_matrix_units() -> bool:
 
 def pick_dtype(name: str | None, device: str, task: str = "translation") -> Any:
     """The torch dtype: bfloat16 (else float16) on a GPU; on CPU float32, or bfloat16 for summarisation models
-    where the CPU has bfloat16 matrix units; unless set."""
+    where the CPU computes bfloat16 in hardware; unless set."""
     import torch
 
     name = (name or "auto").lower()
@@ -55,7 +55,7 @@ def pick_dtype(name: str | None, device: str, task: str = "translation") -> Any:
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     if device == "mps":
         return torch.float16
-    if task == "summarisation" and device == "cpu" and cpu_has_bf16_matrix_units():
+    if task == "summarisation" and device == "cpu" and cpu_computes_bf16():
         return torch.bfloat16
     return torch.float32
 
