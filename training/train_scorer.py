@@ -123,16 +123,7 @@ def fit_word_models(rows: list[dict], params: dict, iters: int, jobs: int = 1) -
         y = np.concatenate([t[k] for t in keep]).astype(int)
         booster = lgb.train({**params, "objective": "binary"}, lgb.Dataset(x, y), iters)
         print(f"  {name}: {x.shape[0]} words of {len(keep)} documents, positive rate {y.mean():.3f}", flush=True)
-        arrays = export_lgb(booster, name)
-        from briefsum.engines.offline.features import WORD_FEATURES
-        from briefsum.trees import head_from_arrays as _head_from_arrays
-
-        sample = x[:: max(1, len(x) // 20000)]
-        gap = np.abs(_head_from_arrays(arrays, name, len(WORD_FEATURES)).predict(sample)
-                     - booster.predict(sample, raw_score=True)).max()
-        if gap > 1e-9:
-            raise SystemExit(f"exported {name} trees do not reproduce the fitted model ({gap:.2e})")
-        out.update(arrays)
+        out.update(export_checked(booster, name, x))
     return out
 
 
@@ -288,6 +279,20 @@ def export_lgb(booster, prefix: str) -> dict[str, np.ndarray]:
               "value": np.array(val, dtype=np.float64), "leaf": np.array(leaf, dtype=bool),
               "roots": np.array(roots, dtype=np.int32), "depth": np.array(depth + 1), "base": np.array(0.0)}
     return {f"{prefix}/{k}": v for k, v in arrays.items()}
+
+
+def export_checked(booster, prefix: str, x: np.ndarray) -> dict[str, np.ndarray]:
+    """export_lgb, then check that numpy's walk of the exported trees gives LightGBM's raw scores on a sample
+    of the training rows x (stops the run when it does not)."""
+    from briefsum.trees import head_from_arrays
+
+    arrays = export_lgb(booster, prefix)
+    sample = x[:: max(1, len(x) // 20000)]
+    gap = np.abs(head_from_arrays(arrays, prefix, x.shape[1]).predict(sample)
+                 - booster.predict(sample, raw_score=True)).max()
+    if gap > 1e-9:
+        raise SystemExit(f"exported {prefix} trees do not reproduce the fitted model ({gap:.2e})")
+    return arrays
 
 
 def doc_groups(gid: np.ndarray) -> np.ndarray:
@@ -522,12 +527,7 @@ def main(argv: list[str] | None = None) -> int:
                               else np.zeros(len(t[1])) for t in per_doc]).astype(int)
         brief = lgb.train({**params, **RANK_PARAMS, "lambdarank_truncation_level": 5},
                           lgb.Dataset(xs, rel, group=[len(t[1]) for t in per_doc]), args.iters)
-        brief_arrays = export_lgb(brief, "brief")
-        sample = xs[:: max(1, len(xs) // 20000)]
-        gap = np.abs(_head_from_arrays(brief_arrays, "brief", len(SET_FEATURES)).predict(sample)
-                     - brief.predict(sample, raw_score=True)).max()
-        if gap > 1e-9:
-            raise SystemExit(f"exported brief trees do not reproduce the fitted model ({gap:.2e})")
+        brief_arrays = export_checked(brief, "brief", xs)
         budget = next((g.max_words for g in specs if g.name == "brief"), 60)
         brief_meta = {"set_features": list(SET_FEATURES), "brief_budget": budget, "brief_docs": len(per_doc),
                       "brief_pool": BRIEF_POOL, "brief_max_sentences": BRIEF_MAX_SENTENCES}
