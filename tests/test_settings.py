@@ -251,3 +251,26 @@ def test_a_bad_neural_setting_fails_before_any_model_loads(monkeypatch):
     with pytest.raises(ConfigError, match="config: neural.faithfulness must be one of warn, fallback, off"):
         briefsum.summarise("Le gouvernement a annoncé une réforme des retraites lundi à Paris.", lang="fr",
                            engine="neural", config={"neural": {"faithfulness": "strict"}})
+
+
+def test_a_config_pickles_and_copies_with_its_settings():
+    import copy
+    import pickle
+
+    cfg = load_config({"neural": {"batch_size": 8}})
+    for clone in (pickle.loads(pickle.dumps(cfg)), copy.deepcopy(cfg)):
+        assert clone.settings == cfg.settings
+        assert clone.settings.neural.batch_size == 8
+        assert dict(clone.settings.models.tasks) == dict(cfg.settings.models.tasks)
+    with pytest.raises(TypeError):
+        cfg.settings.models.tasks["translation"] = {}
+
+
+def test_empty_and_null_values_that_mean_unset_are_accepted():
+    cfg = load_config({"neural": {"cache_dir": "", "fast_cache_dir": "", "summary_window": None},
+                       "service": {"cors_origins": None, "api_keys_file": ""}})
+    n, s = cfg.settings.neural, cfg.settings.service
+    assert (n.cache_dir, n.fast_cache_dir, n.summary_window) == (None, None, 64)
+    assert (s.cors_origins, s.api_keys_file) == ((), None)
+    with pytest.raises(ConfigError, match="neural.summary_window must be an integer from 1 or null, got 0"):
+        load_config({"neural": {"summary_window": 0}})

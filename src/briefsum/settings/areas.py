@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from ..grading.budgets import GradeSpec
 
@@ -40,10 +39,33 @@ def _auto_off(value: Any) -> str:
     return "off" if value is False else str(value).strip().lower()
 
 
+class FrozenMap(Mapping):
+    """A read-only mapping that, unlike MappingProxyType, pickles and copies (settings travel to worker
+    processes with the Config that holds them)."""
+
+    def __init__(self, data: Mapping | None = None) -> None:
+        self._data = dict(data or {})
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+    def __reduce__(self) -> tuple:
+        return (FrozenMap, (self._data,))
+
+
 def _frozen(value: Any) -> Any:
-    """A read-only copy of a YAML tree: mappings as MappingProxyType, lists as tuples."""
+    """A read-only copy of a YAML tree: mappings as FrozenMap, lists as tuples."""
     if isinstance(value, Mapping):
-        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+        return FrozenMap({k: _frozen(v) for k, v in value.items()})
     if isinstance(value, (list, tuple)):
         return tuple(_frozen(v) for v in value)
     return value
@@ -155,7 +177,7 @@ class Models:
     languages: Mapping[str, Mapping[str, str]]
 
     def table(self, task: str) -> Mapping[str, Any]:
-        return self.tasks.get(task) or MappingProxyType({})
+        return self.tasks.get(task) or FrozenMap()
 
 
 @dataclass(frozen=True)
@@ -225,7 +247,7 @@ def _neural(n: Mapping, base: Path | None) -> NeuralSettings:
         inter_threads=_auto(n["inter_threads"]), intra_threads=_auto(n["intra_threads"]),
         batch_tokens=_auto(n["batch_tokens"]), batch_size=_auto(n["batch_size"]),
         summary_batch_size=_auto(n["summary_batch_size"]), summary_batch_tokens=_auto(n["summary_batch_tokens"]),
-        summary_window=int(n["summary_window"]), reuse_memory=_on_off_auto(n["reuse_memory"]),
+        summary_window=int(n["summary_window"] or 64), reuse_memory=_on_off_auto(n["reuse_memory"]),
         max_new_ratio=float(n["max_new_ratio"]), loop_guard=str(n["loop_guard"]), max_passes=int(n["max_passes"]),
         fast_paths=_auto_off(n["fast_paths"]))
 
