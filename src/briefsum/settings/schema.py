@@ -38,14 +38,13 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _int(lo: int = 1, hi: int | None = None, null: bool = False) -> Callable:
+def _int(lo: int = 1, hi: int | None = None, null: bool = False, what: str = "") -> Callable:
     def check(path: str, v: Any) -> None:
         if v is None and null:
             return
         if isinstance(v, bool) or not isinstance(v, int) or v < lo or (hi is not None and v > hi):
-            what = "a positive integer" if lo == 1 and hi is None else \
-                "an integer " + f"from {lo:,}" + (f" to {hi:,}" if hi is not None else "")
-            _fail(path, f"must be {what}" + (" or null" if null else ""), v)
+            shown = what or "an integer " + f"from {lo:,}" + (f" to {hi:,}" if hi is not None else "")
+            _fail(path, f"must be {shown}" + (" or null" if null else ""), v)
     return check
 
 
@@ -132,6 +131,12 @@ def _strings(path: str, v: Any) -> None:
         _fail(path, "must be a list of strings", v)
 
 
+def _strings_or_null(path: str, v: Any) -> None:
+    """A list of strings; null is an empty list."""
+    if v is not None:
+        _strings(path, v)
+
+
 _DEVICE = re.compile(r"auto|cpu|mps|cuda(:\d{1,3})?")
 
 
@@ -173,28 +178,28 @@ CHECKS: dict[str, Callable[[str, Any], None]] = {
     "neural.faithfulness": _choice("warn", "fallback", "off"),
     "neural.device": _device,
     "neural.dtype": _choice("auto", "float32", "fp32", "bfloat16", "bf16", "float16", "fp16", fold=True, null=True),
-    "neural.cache_dir": _text(null=True, empty=False),
+    "neural.cache_dir": _text(null=True),  # "" or null: the default cache
     "neural.backend": _choice("auto", "transformers", "ctranslate2", fold=True, null=True),
     "neural.compute_type": _text(null=True),
-    "neural.fast_cache_dir": _text(null=True, empty=False),
+    "neural.fast_cache_dir": _text(null=True),
     "neural.inter_threads": _auto_int(),
     "neural.intra_threads": _auto_int(),
     "neural.batch_tokens": _auto_int(),
     "neural.batch_size": _auto_int(),
     "neural.summary_batch_size": _auto_int(),
     "neural.summary_batch_tokens": _auto_int(),
-    "neural.summary_window": _int(1),
+    "neural.summary_window": _int(1, null=True),  # null: 64
     "neural.reuse_memory": _on_off_auto,
     "neural.max_new_ratio": _num(0, lo_open=True),
     "neural.loop_guard": _choice("retry", "repair", "off"),
     "neural.max_passes": _int(1, 100),
     "neural.fast_paths": _auto_off,
-    "service.max_request_bytes": _int(1),
-    "service.max_input_chars": _int(1),
-    "service.max_concurrent": _int(1),
+    "service.max_request_bytes": _int(1, what="a positive integer"),
+    "service.max_input_chars": _int(1, what="a positive integer"),
+    "service.max_concurrent": _int(1, what="a positive integer"),
     "service.timeout_s": _num(0, 86400, lo_open=True),
-    "service.api_keys_file": _text(null=True, empty=False),
-    "service.cors_origins": _strings,
+    "service.api_keys_file": _text(null=True),  # "" or null: no keys
+    "service.cors_origins": _strings_or_null,
     "apertium.binary": _text(empty=False),
     "apertium.allow_custom_binary": _bool,
     "apertium.prestart": _text(null=True),
