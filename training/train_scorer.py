@@ -502,9 +502,9 @@ def main(argv: list[str] | None = None) -> int:
 
     cfg = load_config()
     specs = grade_specs(cfg.settings.grades)
-    offline = cfg.get("engine", "offline") or {}
+    offline = cfg.settings.offline
     # Tune and label as the engine will run: the packaged config's headline settings included.
-    fit_margin = float(offline.get("headline_fit_margin") or 0.0)
+    fit_margin = offline.headline_fit_margin
     brief_arrays: dict[str, np.ndarray] = {}
     brief_meta: dict = {}
     if n_words and args.brief_docs:
@@ -518,8 +518,8 @@ def main(argv: list[str] | None = None) -> int:
         span = {int(gid[a]): (a, b) for a, b in zip(starts, np.r_[starts[1:], len(gid)])}
         jobs = [(train_rows[d], head_oof[a:b].copy(), body_oof[a:b].copy()) for d, (a, b) in sorted(span.items())
                 if train_rows[d].get("abstract", "").strip()][:args.brief_docs]
-        _ENGINE.update(specs=specs, redundancy=float(offline.get("redundancy", 0.6)),
-                       target=int(offline.get("headline_target") or 12), fit_margin=fit_margin)
+        _ENGINE.update(specs=specs, redundancy=offline.redundancy,
+                       target=offline.headline_target, fit_margin=fit_margin)
         per_doc = map_docs(set_rows, jobs, args.jobs, chunksize=32)
         per_doc = [t for t in per_doc if t is not None]
         xs = np.vstack([t[0] for t in per_doc])

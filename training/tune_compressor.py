@@ -38,17 +38,15 @@ class _Fixed:
         return self.scores
 
 
-def run_variant(items, comp, specs, offline: dict, rouge, task: str) -> dict:
+def run_variant(items, comp, specs, offline, rouge, task: str) -> dict:
     from briefsum.engines.offline.engine import ExtractiveEngine
 
     sums = np.zeros(3)
     words = 0.0
     n = 0
     for doc, scores, ref in items:
-        eng = ExtractiveEngine(_Fixed(scores), float(offline.get("redundancy", 0.6)),
-                               int(offline.get("headline_target") or 12),
-                               float(offline.get("headline_fit_margin") or 0.0), offline.get("headline_label"),
-                               tuple(offline.get("headline_label_langs") or ("fr",)), comp)
+        eng = ExtractiveEngine(_Fixed(scores), offline.redundancy, offline.headline_target,
+                               offline.headline_fit_margin, offline.headline_label, offline.headline_label_langs, comp)
         res = eng.run(doc, specs, None, None, False)
         g = res.grades[task]
         s = rouge.score_pair(ref, g.text)  # (P, R, F1) x100 per type
@@ -89,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     held_rows = [rows[i] for i in held[: args.docs]]
     cfg = load_config()
     specs = [g for g in grade_specs(cfg.settings.grades) if g.name in ("headline", "brief")]
-    offline = dict(cfg.get("engine", "offline") or {})
+    offline = cfg.settings.offline
     scorer = LearnedScorer.load()
     titles, abstracts = [], []
     for r in held_rows:
