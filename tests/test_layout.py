@@ -112,6 +112,12 @@ def long_functions(mods: dict[str, Path], limit: int = MAX_FUNCTION_LINES) -> li
     return out
 
 
+def test_the_checks_read_the_whole_package():
+    found = modules(PACKAGE)
+    assert len(found) > 50 and "briefsum.api" in found and "briefsum.engines.neural.engine" in found
+    assert sum(len(v) for v in import_graph(found).values()) > 100
+
+
 def test_the_package_has_no_import_cycle():
     found = cycles(import_graph(modules(PACKAGE)))
     assert not found, "import cycles: " + "; ".join(" <-> ".join(c) for c in found)
