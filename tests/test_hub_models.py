@@ -212,6 +212,8 @@ def test_nllb_translation_uses_its_real_language_ids(hub_models, no_network, bac
 
     t = NeuralTranslator.from_config(load_config(cfg).settings, "fr", "en")
     assert t.src_code == "fra_Latn" and t.forced_bos == 256047
+    same = NeuralTranslator.from_config(load_config(cfg), "fr", "en")  # the Config itself is taken too
+    assert (same.src_code, same.forced_bos, same.model) == (t.src_code, t.forced_bos, t.model)
     with t.model.lock:
         t.model.tokenizer.src_lang = "fra_Latn"
         assert t.model.token_ids(["Le sommet."])[0][0] == 256057

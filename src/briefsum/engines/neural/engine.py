@@ -76,8 +76,9 @@ class NeuralEngine:
     @classmethod
     def plan(cls, settings: Settings, source: str, target: str | None,
              models: Mapping[str, str] | None = None) -> tuple[str, dict[str, tuple[ModelEntry, Located]], list[str]]:
-        """Pick the strategy and find every model it needs on disk, without importing torch (planning.plan)."""
-        return plan(settings, source, target, models)
+        """Pick the strategy and find every model it needs on disk, without importing torch (planning.plan);
+        settings may also be the Config that holds them."""
+        return plan(getattr(settings, "settings", settings), source, target, models)
 
     @classmethod
     def from_config(cls, settings: Settings, source: str, target: str | None,
@@ -86,7 +87,8 @@ class NeuralEngine:
         """Load the models the configured strategy needs; raise ModelUnavailable saying how to get any missing.
         A headline model that cannot load leaves the headline to the summariser, with one warning.
         fallback: makes the extractive engine that writes a grade the model could not write (an engine with
-        run(doc, grades, None, None, False))."""
+        run(doc, grades, None, None, False)). settings may also be the Config that holds them."""
+        settings = getattr(settings, "settings", settings)
         strategy, entries, notes = cls.plan(settings, source, target, models)
         head = entries.pop("headline", None)
         loaded = {role: (entry, load_model(settings, loc, "translation" if role == "translator" else "summarisation"))

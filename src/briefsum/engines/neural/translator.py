@@ -86,7 +86,9 @@ class NeuralTranslator:
     @classmethod
     def from_config(cls, settings: Settings, source: str, target: str,
                     models: Mapping[str, str] | None = None) -> "NeuralTranslator":
-        """The registry's translator for a pair; ModelUnavailable (saying how to get it) when it is not here."""
+        """The registry's translator for a pair; ModelUnavailable (saying how to get it) when it is not here.
+        settings may also be the Config that holds them."""
+        settings = getattr(settings, "settings", settings)
         entry = find_entry(settings, "translation", f"{source}-{target}", models)
         if entry is None:
             raise missing_model("translation", f"{source}-{target}")
