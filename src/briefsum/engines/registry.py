@@ -59,11 +59,7 @@ def find_entry(settings: Settings, task: str, key: str, overrides: Mapping[str, 
     if task not in TASKS:
         raise ConfigError(f"config: unknown model task '{task}' (use one of {', '.join(TASKS)})")
     table = settings.models.table(task)
-    raw = table.get(key, table.get("*"))
-    if isinstance(raw, str):
-        raw = {"model": raw}
-    if raw is not None and not isinstance(raw, Mapping):
-        raise ConfigError(f"config: models.{task}.{key} must be a model id, a folder or a mapping")
+    raw = table.get(key, table.get("*"))  # a mapping or None: the schema checked each entry at load
     fields = thaw(raw or {})
     ref, origin = fields.pop("model", None), "config"
     if os.environ.get(env_var(task)):
