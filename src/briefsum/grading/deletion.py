@@ -37,8 +37,8 @@ noter observer rappeler regretter résumer révéler martèler marteler poursuiv
 _PUNCT_OPEN = {"«": "»", "(": ")", "[": "]", "“": "”"}
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 # French function words that never count as content when deletion labels and features are made.
-LABEL_STOP_WORDS = frozenset("""le la les l un une des du de d et ou mais donc or ni car que qu qui quoi dont où à au aux en dans
-par pour sur sous avec sans ce cet cette ces son sa ses leur leurs se s il elle ils elles on nous vous je tu me te
+LABEL_STOP_WORDS = frozenset("""le la les l un une des du de d et ou mais donc or ni car que qu qui quoi dont où
+à au aux en dans par pour sur sous avec sans ce cet cette ces son sa ses leur leurs se s il elle ils elles on nous vous je tu me te
 lui y ne pas plus est sont été être a ont avait avoir fait comme aussi très bien tout tous""".split())
 
 FEATURES: tuple[str, ...] = (
@@ -257,7 +257,8 @@ def features(p: Parsed, cands: Sequence[Candidate], lexicon: dict[str, dict[str,
             row[nd + npos + pos_ix[p.pos[g]]] = 1
         b = nd + 2 * npos
         w = _words(p, toks)
-        content = [p.text[i].lower() for i in toks if _LETTER.search(p.text[i]) and p.text[i].lower() not in LABEL_STOP_WORDS]
+        content = [p.text[i].lower() for i in toks
+                   if _LETTER.search(p.text[i]) and p.text[i].lower() not in LABEL_STOP_WORDS]
         first = next((p.text[i] for i in toks if WORD.search(p.text[i])), "")
         tfs = [math.log1p(doc_tf.get(t, 0)) for t in content] if doc_tf is not None else []
         ents = [p.ent[i] for i in toks if p.ent[i]]
