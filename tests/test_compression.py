@@ -182,3 +182,21 @@ def test_an_unknown_compression_setting_is_a_config_error():
 def test_rules_compress_still_shortens_when_parse_is_absent():
     s = "Le président a annoncé jeudi sa démission, a-t-il déclaré."
     assert compress(s, "fr", 20) == "Le président a annoncé jeudi sa démission"
+
+
+def test_the_deletion_path_shortens_one_deletion_at_a_time_down_to_its_floor():
+    from briefsum.grading.deletion import deletion_path
+
+    p = _minister()
+    cands = candidates(p)
+    probs = np.linspace(0.95, 0.05, len(cands))
+    path = deletion_path(p, probs, cands, floor=0.0, min_words=3)
+    assert path and path[-1] == compress_parsed(p, np.ones(len(cands)), cands, threshold=0.5, min_words=3)[0]
+    lengths = [count_words(t) for t in path]
+    assert lengths == sorted(lengths, reverse=True) and len(set(lengths)) == len(lengths)
+    for longer, shorter in zip([realise(p, set())[0], *path], path):
+        it = iter(w.lower() for w in _WORD.findall(longer))
+        assert all(w.lower() in it for w in _WORD.findall(shorter))
+    high = deletion_path(p, probs, cands, floor=0.5, min_words=3)
+    assert high == path[:len(high)] and len(high) < len(path)
+    assert all(count_words(t) >= 9 for t in deletion_path(p, probs, cands, floor=0.0, min_words=9))

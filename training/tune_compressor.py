@@ -12,6 +12,7 @@ documents with an abstract.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import sys
@@ -63,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", default=str(DEFAULT_DATA))
     p.add_argument("--model", required=True)
     p.add_argument("--docs", type=int, default=1500, help="held-out documents used (of the 1,500)")
+    p.add_argument("--start", type=int, default=0, help="the first held-out document used (a second slice checks "
+                   "a choice made on the first)")
     p.add_argument("--write", action="store_true", help="write the best thresholds into the model file")
     p.add_argument("--out", default=None, help="a JSON file for every variant's scores")
     p.add_argument("--wait", action="store_true", help="score the documents, then wait for the model file")
@@ -72,8 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--brief-thresholds", type=float, nargs="+", default=[0.6, 0.8, 0.9])
     p.add_argument("--no-brief", action="store_true", help="tune the headline only")
     p.add_argument("--after-floors", type=float, nargs="*", default=[0.0, 0.3])
+    p.add_argument("--choice-sentences", type=int, nargs="*", default=[5],
+                   help="headline by expected ROUGE: how many sentences are candidates (none: not tried)")
+    p.add_argument("--choice-lengths", type=float, nargs="+", default=[7.0])
+    p.add_argument("--choice-bigrams", type=float, nargs="+", default=[4.0])
+    p.add_argument("--choice-gaps", type=float, nargs="+", default=[0.1])
+    p.add_argument("--choice-floor", type=float, default=0.15)
     args = p.parse_args(argv)
 
+    from briefsum.grading.choice import HeadlineChoice
     from briefsum.grading.compressor import LearnedCompressor
     from briefsum.config import load_config
     from briefsum.engines.offline.learned import LearnedScorer
@@ -84,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     rows = read_rows(Path(args.data) / "train.jsonl.gz")
     _, held = split(rows)
-    held_rows = [rows[i] for i in held[: args.docs]]
+    held_rows = [rows[i] for i in held[args.start: args.start + args.docs]]
     cfg = load_config()
     specs = [g for g in grade_specs(cfg.settings.grades) if g.name in ("headline", "brief")]
     offline = cfg.settings.offline
@@ -114,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
               flush=True)
 
     record("headline rules", run_variant(titles, None, specs, offline, rouge, "headline"))
-    comp.brief_threshold = None
+    comp.brief_threshold, comp.choice = None, None
     best_h, best_hs = (comp.head_floor, comp.head_threshold, comp.head_offset), -1.0
     for floor, thr, off in itertools.product(args.floors, args.thresholds, args.offsets):
         comp.head_floor, comp.head_threshold, comp.head_offset = floor, thr, off
@@ -132,6 +142,16 @@ def main(argv: list[str] | None = None) -> int:
             best_h, best_hs, after = (floor, best_h[1], best_h[2]), res["r1"] + res["r2"] + res["rl"], True
     comp.head_after_rules = after
     comp.head_floor, comp.head_threshold, comp.head_offset = best_h
+    comp.cache_size = 10**6  # every variant reads the same parses
+    best_choice = None
+    for k, length, bigram, gap in itertools.product(args.choice_sentences, args.choice_lengths, args.choice_bigrams,
+                                                    args.choice_gaps):
+        comp.choice = HeadlineChoice(k, length, bigram, gap, args.choice_floor)
+        res = run_variant(titles, comp, specs, offline, rouge, "headline")
+        record(f"headline by expected ROUGE: {k} sentences, length {length}, bigram {bigram}, gap {gap}", res)
+        if res["r1"] + res["r2"] + res["rl"] > best_hs:
+            best_choice, best_hs = comp.choice, res["r1"] + res["r2"] + res["rl"]
+    comp.choice = best_choice
     comp.label_ner = True
     res = run_variant(titles, comp, specs, offline, rouge, "headline")
     record("headline learned, topic label from NER", res)
@@ -151,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         best_b = (None, False)  # brief compression does not pay: off
     tuned = {"headline_floor": best_h[0], "headline_threshold": best_h[1], "headline_offset": best_h[2],
              "headline_after_rules": after, "brief_threshold": best_b[0],
-             "brief_refill": best_b[1], "label_ner": comp.label_ner}
+             "brief_refill": best_b[1], "label_ner": comp.label_ner,
+             "headline_choice": dataclasses.asdict(best_choice) if best_choice else None}
     print(f"chose {tuned} in {time.time() - t0:.0f}s", flush=True)
     if args.out:
         Path(args.out).write_text(json.dumps({"tuned": tuned, "results": results}, indent=1))

@@ -25,7 +25,9 @@ from typing import Sequence
 import numpy as np
 
 from ..text import parse
-from .deletion import FEATURES, candidates, compress_parsed, features
+from .choice import HeadlineChoice
+from .rules import no_stop
+from .deletion import FEATURES, candidates, compress_parsed, deletion_path, features
 from ..trees import Head, head_from_arrays
 from ..text.segment import count_words
 
@@ -70,7 +72,10 @@ class LearnedCompressor:
         self.brief_threshold = tune.get("brief_threshold", 0.7)
         self.brief_refill = bool(tune.get("brief_refill", True))
         self.label_ner = bool(tune.get("label_ner", False))  # the topic label must be a named entity of the brief
+        # the headline chosen among several sentences' compressed forms by expected ROUGE (None: off)
+        self.choice = HeadlineChoice.from_meta(tune.get("headline_choice"))
         self._parsed: dict[tuple[str, str], object] = {}
+        self.cache_size = 4096  # parsed sentences kept (the cache starts again when full)
 
     @classmethod
     def from_file(cls, path: str | Path) -> "LearnedCompressor":
@@ -90,7 +95,7 @@ class LearnedCompressor:
     def _parse(self, texts: Sequence[str], lang: str) -> list:
         todo = [t for t in dict.fromkeys(texts) if (lang, t) not in self._parsed]
         if todo:
-            if len(self._parsed) > 4096:
+            if len(self._parsed) > self.cache_size:
                 self._parsed.clear()
             for t, pr in zip(todo, parse.parse(todo, lang) or []):
                 self._parsed[(lang, t)] = pr
@@ -123,10 +128,18 @@ class LearnedCompressor:
         target = self.target_words(count_words(text), max_words) if target is None else target
         out, _ = compress_parsed(p, probs, cands, self.head_threshold if threshold is None else threshold,
                                  target=target, floor=self.head_floor if floor is None else floor, min_words=4)
-        out = out.rstrip()
-        if out.endswith(".") and not out.endswith(".."):
-            out = out[:-1].rstrip()
-        return out or None
+        return no_stop(out) or None
+
+    def headline_path(self, text: str, lang: str, doc_tf: Counter | None = None,
+                      keywords: frozenset[str] = frozenset(), floor: float = 0.15) -> list[str]:
+        """The sentence's headline forms one learned deletion at a time, longest first, down to the deletions
+        the title model makes with at least `floor` probability (no final full stops); [] when lang is not
+        covered."""
+        p = self.parsed(text, lang)
+        if p is None:
+            return []
+        cands, probs = self._probs(self.title, p, doc_tf, keywords)
+        return [t for t in map(no_stop, deletion_path(p, probs, cands, floor, min_words=4)) if t]
 
     def sentences(self, texts: Sequence[str], lang: str, doc_tf: Counter | None = None,
                   keywords: frozenset[str] = frozenset(), threshold: float | None = None) -> list[Compressed] | None:

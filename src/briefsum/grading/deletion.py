@@ -318,6 +318,28 @@ def compress_parsed(p: Parsed, probs: np.ndarray, cands: Sequence[Candidate], th
     return realise(p, deleted)
 
 
+def deletion_path(p: Parsed, probs: np.ndarray, cands: Sequence[Candidate], floor: float,
+                  min_words: int = 4) -> list[str]:
+    """The sentence shortened one deletion at a time, likeliest candidate first, down to those reaching `floor`
+    (never below `min_words` words): the text after each deletion, longest first. Each is a subsequence of the
+    sentence, and each holds the next one's words."""
+    from ..text.segment import count_words
+
+    deleted: set[int] = set()
+    out: list[str] = []
+    for k in sorted(range(len(cands)), key=lambda k: (-probs[k], min(cands[k].tokens))):
+        if probs[k] < floor:
+            break
+        if cands[k].tokens <= deleted:
+            continue
+        trial = deleted | cands[k].tokens
+        text = realise(p, trial)[0]
+        if count_words(text) >= min_words:
+            deleted = trial
+            out.append(text)
+    return out
+
+
 def doc_counts(texts: Sequence[str]) -> tuple[Counter, frozenset[str]]:
     """An article's word counts (lower-case \\w+) and its recurring content words (the ten most frequent words of
     four letters or more that occur at least twice), as the candidate features read them."""

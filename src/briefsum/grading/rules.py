@@ -216,7 +216,10 @@ def compress(sentence: str, lang: str, max_words: int, min_words: int = 4, targe
             first = _tidy(parts[0])
             if min_words <= count_words(first) <= max_words:
                 text = first
+    return no_stop(text)
+
+
+def no_stop(text: str) -> str:
+    """A headline's text: without its final full stop (an ellipsis stays)."""
     text = text.rstrip()
-    if text.endswith(".") and not text.endswith(".."):
-        text = text[:-1].rstrip()
-    return text
+    return text[:-1].rstrip() if text.endswith(".") and not text.endswith("..") else text

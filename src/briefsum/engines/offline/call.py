@@ -10,9 +10,10 @@ import numpy as np
 
 from ...brief import AlignedSentence, GradeResult, Translation
 from ...errors import BackendError
+from ...grading.choice import choose
 from ...grading.budgets import GradeSpec, effective_budgets, fill_nested, truncate_to_words
 from ...grading.deletion import doc_counts
-from ...grading.rules import compress
+from ...grading.rules import compress, no_stop
 from ...text.segment import Document, count_words
 from ...text.words import STOP_WORDS, WORD
 from ..base import EngineResult, Translator
@@ -114,7 +115,8 @@ class EngineCall:
 
     def choose_headline(self) -> None:
         """The headline's sentence (the best headline score among those that fit the other grades), preferring,
-        within the fit margin, one that compresses within the headline budget; it seeds the shorter grades."""
+        within the fit margin, one that compresses within the headline budget, or chosen with its form by
+        expected ROUGE where the learned compressor says so; it seeds the shorter grades."""
         spec = self.head_spec
         if spec is not None:
             room = min([b for g, b in zip(self.grades, self.budgets) if g is not spec] or [10**9])
@@ -123,7 +125,9 @@ class EngineCall:
             self.head_idx = ranked[0]
             # The margin is in the learned scorer's units (its headline ranker); other scorers ignore it.
             margin = self.engine.headline_fit_margin if self.engine.scorer.name == "learned" else 0.0
-            if spec.compress and margin > 0:
+            if spec.compress and self.choose_by_expected_rouge(ranked):
+                pass  # the sentence and its form chosen together
+            elif spec.compress and margin > 0:
                 for i in ranked[:8]:
                     if self.scores.headline[ranked[0]] - self.scores.headline[i] > margin:
                         break
@@ -132,6 +136,28 @@ class EngineCall:
                         break
         nb, h = self.nb, self.head_idx
         self.seed = [h] if h is not None and self.non_head and self.src_len[h] <= min(nb) else []
+
+    def choose_by_expected_rouge(self, ranked: list[int]) -> bool:
+        """The learned choice (grading.choice): the headline's sentence and form among the best sentences'
+        forms, whole, as the rules shorten them and along the learned deletion path; False where it is off."""
+        comp, spec, title_words = self.engine.compressor, self.head_spec, self.scores.title_words
+        choice = getattr(comp, "choice", None) if self.learned else None
+        if choice is None or not title_words:
+            return False
+        top = float(self.scores.headline[ranked[0]])
+        cands: list[tuple[int, str, float]] = []
+        for i in ranked[:choice.sentences]:
+            sentence, gap = self.sents[i].text, top - float(self.scores.headline[i])
+            base = compress(sentence, self.src, spec.max_words, target_words=spec.max_words)
+            forms = [no_stop(sentence), compress(sentence, self.src, spec.max_words,
+                                                 target_words=self.engine.headline_target), base]
+            forms += comp.headline_path(base, self.src, self.doc_tf, self.keywords, choice.floor)
+            cands += [(i, f, gap) for f in dict.fromkeys(forms) if f and count_words(f) <= spec.max_words]
+        best = choose(cands, title_words, choice)
+        if best is None:
+            return False
+        self.head_idx, self.compressed[best[0]] = best
+        return True
 
     def plan_grades(self, order: list[int], lengths: dict[int, int], seed: list[int],
                     short: "Callable[[int], int] | None" = None) -> list[list[int]]:
