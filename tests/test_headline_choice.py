@@ -12,7 +12,7 @@ import pytest
 
 from briefsum import summarise
 from briefsum.engines.offline.learned import LearnedScorer
-from briefsum.grading.choice import HeadlineChoice, choose, expected_f1
+from briefsum.grading.choice import BriefChoice, HeadlineChoice, choose_brief, choose_headline, expected_f1, tokens
 from briefsum.grading.compressor import load, packaged_model_path
 from briefsum.text import parse
 from briefsum.text.segment import segment
@@ -24,26 +24,36 @@ TITLE_WORDS = {"ministre": 0.9, "accord": 0.5, "signe": 0.1}
 
 
 def test_expected_f1_counts_distinct_words_and_adjacent_pairs():
-    off = HeadlineChoice(length=7.0, bigram=0.0)
     # le ministre signe l accord: 5 tokens, 0.9 + 0.1 + 0.5 expected in the title
-    assert expected_f1("Le ministre signe l'accord", TITLE_WORDS, off) == pytest.approx(2 * 1.5 / 12)
+    assert expected_f1(tokens("Le ministre signe l'accord"), TITLE_WORDS, 7.0, 0.0) == pytest.approx(2 * 1.5 / 12)
     # a repeated word counts once in the overlap, twice in the length
-    assert expected_f1("ministre ministre", TITLE_WORDS, off) == pytest.approx(2 * 0.9 / 9)
-    pairs = HeadlineChoice(length=7.0, bigram=4.0)
+    assert expected_f1(tokens("ministre ministre"), TITLE_WORDS, 7.0, 0.0) == pytest.approx(2 * 0.9 / 9)
     # pairs (ministre, signe) and (signe, accord): 0.09 + 0.05
-    assert expected_f1("Ministre signe accord", TITLE_WORDS, pairs) == pytest.approx(2 * (1.5 + 4 * 0.14) / 10)
-    assert expected_f1("", TITLE_WORDS, pairs) == 0.0
+    assert expected_f1(tokens("Ministre signe accord"), TITLE_WORDS, 7.0, 4.0) == pytest.approx(2 * (1.5 + 4 * 0.14) / 10)
+    assert expected_f1([], TITLE_WORDS, 7.0, 4.0) == 0.0
 
 
-def test_the_choice_weighs_expected_overlap_against_length_and_rank():
+def test_the_headline_choice_weighs_expected_overlap_against_length_and_rank():
     cands = [(0, "Le ministre a longuement signé hier soir avec ses collègues un accord", 0.0),
              (0, "Le ministre a signé un accord", 0.0),
              (3, "Ministre accord", 3.0)]
-    assert choose(cands, TITLE_WORDS, HeadlineChoice(gap=0.2)) == (0, "Le ministre a signé un accord")
-    assert choose(cands, TITLE_WORDS, HeadlineChoice(gap=0.0)) == (3, "Ministre accord")
+    assert choose_headline(cands, TITLE_WORDS, HeadlineChoice(gap=0.2)) == (0, "Le ministre a signé un accord")
+    assert choose_headline(cands, TITLE_WORDS, HeadlineChoice(gap=0.0)) == (3, "Ministre accord")
     same = [(2, "Le ministre", 0.0), (1, "Le ministre", 0.0)]
-    assert choose(same, TITLE_WORDS, HeadlineChoice()) == (2, "Le ministre")  # the first on ties
-    assert choose([], TITLE_WORDS, HeadlineChoice()) is None
+    assert choose_headline(same, TITLE_WORDS, HeadlineChoice()) == (2, "Le ministre")  # the first on ties
+    assert choose_headline([], TITLE_WORDS, HeadlineChoice()) is None
+
+
+def test_the_brief_choice_shortens_a_sentence_only_when_the_brief_is_expected_to_gain():
+    words = {"ministre": 0.9, "accord": 0.8, "budget": 0.7, "mars": 0.6}
+    forms = [["Le ministre a signé hier, après de longues discussions avec les syndicats, un accord.",
+              "Le ministre a signé un accord."],
+             ["Le budget sera voté en mars.", "Le budget sera voté."]]
+    # the aside carries nothing the abstract is expected to use: it goes; "en mars" is expected: it stays
+    assert choose_brief(forms, words, BriefChoice(length=35.0, bigram=0.0)) == [1, 0]
+    # once the aside holds words the abstract is expected to use, it stays
+    assert choose_brief(forms, {**words, "syndicats": 0.9, "discussions": 0.5}, BriefChoice(length=35.0)) == [0, 0]
+    assert choose_brief([], words, BriefChoice()) == []
 
 
 @pytest.mark.parametrize("meta", [{"bogus": 1}, {"sentences": 0}, {"sentences": 2.5}, {"length": 0},
@@ -51,19 +61,24 @@ def test_the_choice_weighs_expected_overlap_against_length_and_rank():
 def test_malformed_choice_settings_are_refused(meta):
     with pytest.raises(ValueError, match="headline choice"):
         HeadlineChoice.from_meta(meta)
+    if isinstance(meta, dict) and not set(meta) & {"sentences", "gap"}:
+        with pytest.raises(ValueError, match="brief choice"):
+            BriefChoice.from_meta(meta)
 
 
 def test_choice_settings_read_back_and_none_is_off():
     assert HeadlineChoice.from_meta(None) is None
     assert HeadlineChoice.from_meta({"sentences": 3, "length": 9}) == HeadlineChoice(sentences=3, length=9.0)
+    assert BriefChoice.from_meta(None) is None and BriefChoice.from_meta({"bigram": 0}) == BriefChoice(bigram=0.0)
 
 
-def _with_choice(tmp_path, choice) -> str:
-    """The packaged compressor with its headline choice set to `choice` (a dict, None, or anything malformed)."""
+def _with_choice(tmp_path, choice, **tuned) -> str:
+    """The packaged compressor with its headline choice set to `choice` (a dict, None, or anything malformed)
+    and any other tuned settings given."""
     with np.load(packaged_model_path(), allow_pickle=False) as z:
         arrays = {k: z[k] for k in z.files if k != "meta"}
         meta = json.loads(str(z["meta"]))
-    meta["tuned"]["headline_choice"] = choice
+    meta["tuned"].update(tuned, headline_choice=choice)
     out = tmp_path / "compressor.npz"
     np.savez_compressed(out, meta=np.array(json.dumps(meta)), **arrays)
     return str(out)
@@ -72,6 +87,8 @@ def _with_choice(tmp_path, choice) -> str:
 def test_a_malformed_choice_in_the_model_file_falls_back_to_the_rules(tmp_path):
     with pytest.warns(RuntimeWarning, match="compressor model"):
         assert load(_with_choice(tmp_path, {"sentences": -1})) is None
+    with pytest.warns(RuntimeWarning, match="brief choice"):
+        assert load(_with_choice(tmp_path, None, brief_choice={"refill": 1})) is None
 
 
 needs_spacy = pytest.mark.skipif(not parse.available("fr"), reason="spaCy's fr_core_news_sm is not installed")
@@ -103,7 +120,8 @@ def test_the_chosen_headline_is_a_top_sentence_compressed_and_the_grades_still_n
 
 @needs_spacy
 def test_the_choice_changes_the_headline_only_when_on_and_is_deterministic(tmp_path):
-    on = _with_choice(tmp_path, {"sentences": 5, "length": 7.0, "bigram": 4.0, "gap": 0.1})
+    # a choice that rewards short forms above all
+    on = _with_choice(tmp_path, {"sentences": 5, "length": 1.0, "bigram": 0.0, "gap": 0.0})
     first, again = _brief(on).to_dict()["grades"], _brief(on).to_dict()["grades"]
     assert first == again
     (tmp_path / "off").mkdir()
@@ -112,3 +130,58 @@ def test_the_choice_changes_the_headline_only_when_on_and_is_deterministic(tmp_p
         warnings.simplefilter("error")  # the file without a choice is the packaged one's path, no fallback
         assert _brief(_with_choice(tmp_path / "off", None)).to_dict()["grades"] == off
     assert first["headline"]["text"] != off["headline"]["text"]
+    assert first["headline"]["words"] < off["headline"]["words"]
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(w.lower() for w in _WORD.findall(long))
+    return all(w.lower() in it for w in _WORD.findall(short))
+
+
+LONG_ARTICLE = ARTICLE + """
+Le maire a rappelé que la commune avait déjà rénové deux gymnases, financés en partie par la région, au cours du précédent mandat.
+
+Les enseignants, qui avaient manifesté au printemps devant la mairie, se disent prudents. Ils attendent de voir, selon leur syndicat, si les travaux seront réellement achevés avant la rentrée de 2026.
+
+Le conseil municipal votera le budget du plan le mois prochain, lors d'une séance publique qui s'annonce animée.
+"""
+
+
+@needs_spacy
+@pytest.mark.parametrize("brief_choice", [{"length": 35.0, "bigram": 2.0}, {"length": 10.0, "bigram": 0.0},
+                                          {"length": 35.0, "bigram": 2.0, "refill": True},
+                                          {"length": 200.0, "bigram": 0.0, "refill": True}])
+def test_the_brief_prints_chosen_forms_within_its_budget_and_the_grades_still_nest(tmp_path, brief_choice):
+    path = _with_choice(tmp_path, {"sentences": 5}, brief_choice=brief_choice, brief_threshold=None)
+    b = _brief(path, LONG_ARTICLE)
+    doc = segment(LONG_ARTICLE, "fr")
+    brief, summary = b.grades["brief"], b.grades["summary"]
+    assert brief.words <= brief.max_words and summary.words <= summary.max_words
+    assert set(brief.source_indices) <= set(summary.source_indices)
+    assert b.grades["headline"].source_indices[0] in brief.source_indices
+    assert [c["index"] for c in brief.compression] == brief.source_indices
+    assert sum(c["words"] for c in brief.compression) == brief.words
+    for c in brief.compression:
+        assert c["source_words"] == doc.sentences[c["index"]].words
+        assert c["compressed"] == (c["words"] < c["source_words"])
+    # the brief is its sentences' forms, in order: a subsequence of the sentences it names
+    assert _subsequence(brief.text, " ".join(doc.sentences[i].text for i in brief.source_indices))
+    assert _brief(path, LONG_ARTICLE).to_dict()["grades"] == b.to_dict()["grades"]
+
+
+@needs_spacy
+def test_a_brief_choice_that_prefers_short_texts_shortens_a_sentence(tmp_path):
+    b = _brief(_with_choice(tmp_path, None, brief_choice={"length": 1.0, "bigram": 0.0}, brief_threshold=None),
+               LONG_ARTICLE)
+    assert any(c["compressed"] for c in b.grades["brief"].compression)
+    assert b.grades["brief"].method == "extractive+compressed"
+
+
+@needs_spacy
+def test_refill_adds_a_sentence_where_the_room_is_expected_to_pay(tmp_path):
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    off = _brief(_with_choice(tmp_path / "a", None, brief_choice={"length": 200.0, "refill": False},
+                              brief_threshold=None), LONG_ARTICLE).grades["brief"]
+    on = _brief(_with_choice(tmp_path / "b", None, brief_choice={"length": 200.0, "refill": True},
+                             brief_threshold=None), LONG_ARTICLE).grades["brief"]
+    assert set(off.source_indices) < set(on.source_indices) and off.words < on.words <= on.max_words

@@ -59,6 +59,32 @@ def run_variant(items, comp, specs, offline, rouge, task: str) -> dict:
             "n": n}
 
 
+def tune_brief(abstracts, comp, specs, offline, rouge, args, record, results):
+    """The brief's variants: the rules, a threshold on the abstract model (with or without refilling), and the
+    forms chosen by expected ROUGE; the best ((threshold, refill), choice), compression off where none beats the
+    rules."""
+    from briefsum.grading.choice import BriefChoice
+
+    record("brief rules", run_variant(abstracts, None, specs, offline, rouge, "brief"))
+    base = results["brief rules"]
+    best, best_s = ((None, False), None), base["r1"] + base["r2"] + base["rl"]
+    for thr, refill in itertools.product(args.brief_thresholds, (True, False)):
+        comp.brief_threshold, comp.brief_refill = thr, refill
+        res = run_variant(abstracts, comp, specs, offline, rouge, "brief")
+        record(f"brief learned threshold {thr} refill {refill}", res)
+        if res["r1"] + res["r2"] + res["rl"] > best_s:
+            best, best_s = ((thr, refill), None), res["r1"] + res["r2"] + res["rl"]
+    comp.brief_threshold, comp.brief_refill = None, False
+    for length, bigram, refill in itertools.product(args.brief_lengths, args.brief_bigrams, (False, True)):
+        comp.brief_choice = BriefChoice(length, bigram, args.brief_floor, refill)
+        res = run_variant(abstracts, comp, specs, offline, rouge, "brief")
+        record(f"brief by expected ROUGE: length {length}, bigram {bigram}, refill {refill}", res)
+        if res["r1"] + res["r2"] + res["rl"] > best_s:
+            best, best_s = ((None, False), comp.brief_choice), res["r1"] + res["r2"] + res["rl"]
+    comp.brief_choice = None
+    return best
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--data", default=str(DEFAULT_DATA))
@@ -72,8 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--floors", type=float, nargs="*", default=[0.5, 0.7, 0.85])
     p.add_argument("--thresholds", type=float, nargs="+", default=[1.01])
     p.add_argument("--offsets", type=float, nargs="+", default=[0.0, 3.0])
-    p.add_argument("--brief-thresholds", type=float, nargs="+", default=[0.6, 0.8, 0.9])
+    p.add_argument("--brief-thresholds", type=float, nargs="*", default=[0.6, 0.8, 0.9])
     p.add_argument("--no-brief", action="store_true", help="tune the headline only")
+    p.add_argument("--brief-lengths", type=float, nargs="*", default=[25.0, 35.0, 50.0],
+                   help="brief by expected ROUGE: the abstract's share of the F1 denominator (none: not tried)")
+    p.add_argument("--brief-bigrams", type=float, nargs="+", default=[0.0, 2.0, 4.0])
+    p.add_argument("--brief-floor", type=float, default=0.3)
     p.add_argument("--after-floors", type=float, nargs="*", default=[0.0, 0.3])
     p.add_argument("--choice-sentences", type=int, nargs="*", default=[5],
                    help="headline by expected ROUGE: how many sentences are candidates (none: not tried)")
@@ -124,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
               flush=True)
 
     record("headline rules", run_variant(titles, None, specs, offline, rouge, "headline"))
-    comp.brief_threshold, comp.choice = None, None
+    comp.brief_threshold, comp.choice, comp.brief_choice = None, None, None
     best_h, best_hs = (comp.head_floor, comp.head_threshold, comp.head_offset), -1.0
     for floor, thr, off in itertools.product(args.floors, args.thresholds, args.offsets):
         comp.head_floor, comp.head_threshold, comp.head_offset = floor, thr, off
@@ -158,21 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     comp.label_ner = bool(res["r1"] + res["r2"] + res["rl"] > best_hs)
     if args.no_brief:
         abstracts = abstracts[:0]
-    record("brief rules", run_variant(abstracts, None, specs, offline, rouge, "brief"))
-    best_b, best_bs = None, -1.0
-    for thr, refill in itertools.product(args.brief_thresholds, (True, False)):
-        comp.brief_threshold, comp.brief_refill = thr, refill
-        res = run_variant(abstracts, comp, specs, offline, rouge, "brief")
-        record(f"brief learned threshold {thr} refill {refill}", res)
-        if res["r1"] + res["r2"] + res["rl"] > best_bs:
-            best_b, best_bs = (thr, refill), res["r1"] + res["r2"] + res["rl"]
-    base_b = results["brief rules"]
-    if best_bs <= base_b["r1"] + base_b["r2"] + base_b["rl"]:
-        best_b = (None, False)  # brief compression does not pay: off
+    best_b, brief_choice = tune_brief(abstracts, comp, specs, offline, rouge, args, record, results)
     tuned = {"headline_floor": best_h[0], "headline_threshold": best_h[1], "headline_offset": best_h[2],
              "headline_after_rules": after, "brief_threshold": best_b[0],
              "brief_refill": best_b[1], "label_ner": comp.label_ner,
-             "headline_choice": dataclasses.asdict(best_choice) if best_choice else None}
+             "headline_choice": dataclasses.asdict(best_choice) if best_choice else None,
+             "brief_choice": dataclasses.asdict(brief_choice) if brief_choice else None}
     print(f"chose {tuned} in {time.time() - t0:.0f}s", flush=True)
     if args.out:
         Path(args.out).write_text(json.dumps({"tuned": tuned, "results": results}, indent=1))

@@ -1,73 +1,140 @@
-"""Choosing the headline among candidate forms by the ROUGE a human title is expected to give each.
+"""Choosing what a grade prints among candidate forms by the ROUGE a human reference is expected to give each.
 
-The candidates are the best few sentences by headline score, each whole, as the rules shorten it, and at every
-step of the learned deletion path (`deletion.deletion_path`). The learned scorer's title word model gives, for
-each word of the article, the probability that a human title uses it; from these a candidate's expected F1
-against the title is estimated without any reference:
+The learned scorer's word models give, for each word of the article, the probability that a human title (or
+abstract) uses it. From these a text's expected F1 against the reference is estimated without any reference:
 
-    (2 * (sum of p over its distinct words + bigram * sum of p(a) p(b) over its adjacent words))
+    2 * (sum of p over its distinct words + bigram * sum of p(a) p(b) over its adjacent words)
     / (its words + length)
 
-`length` stands for the title's expected length in the F1's denominator (a longer candidate must bring more
-expected overlap); `bigram` weighs the adjacent pairs (ROUGE-2 and ROUGE-L reward words kept in order). A
-sentence ranked lower by the headline head pays `gap` per unit of its score below the best one. The four
-numbers are chosen on held-out training documents (training/tune_compressor.py) and live in the compressor's
-model file.
+`length` stands for the reference's expected length in the F1's denominator (a longer text must bring more
+expected overlap); `bigram` weighs adjacent pairs (ROUGE-2 and ROUGE-L reward words kept together).
+
+- Headline: the candidates are the best few sentences by headline score, each whole, as the rules shorten it,
+  and at every step of the learned deletion path (`deletion.deletion_path`); a sentence ranked lower by the
+  headline head pays `gap` per unit of its score below the best one.
+- Brief: its sentences are chosen as before; each then prints whole or at a step of its deletion path under the
+  abstract model, the steps chosen together (a few rounds of one sentence at a time) for the brief's expected F1.
+  With `refill`, a further sentence joins while one raises that expectation and fits (the engine checks the
+  budgets).
+
+The numbers are chosen on held-out training documents (training/tune_compressor.py) and live in the
+compressor's model file.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Mapping, Sequence
 
 from ..text.words import WORD
 
 
+def _checked(cls, meta: object):
+    """An instance of the settings class from a model file's mapping (None: off); ValueError when malformed."""
+    if meta is None:
+        return None
+    names = {f.name for f in fields(cls)}
+    if not isinstance(meta, dict) or set(meta) - names:
+        raise ValueError(f"the {cls.what}'s settings are not a mapping of known keys")
+    out = cls(**meta)
+    flags = {f.name for f in fields(cls) if f.type in (bool, "bool")}
+    numbers = [getattr(out, n) for n in names - flags]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in numbers) \
+            or not all(isinstance(getattr(out, n), bool) for n in flags) or not out.valid():
+        raise ValueError(f"the {cls.what}'s settings are out of range")
+    return out
+
+
 @dataclass(frozen=True)
 class HeadlineChoice:
-    """The expected-ROUGE choice's settings (see the module's docstring)."""
+    """The headline's expected-ROUGE choice (see the module's docstring)."""
 
     sentences: int = 5      # how many of the best sentences by headline score are candidates
     length: float = 7.0     # the title's share of the F1 denominator, in words
     bigram: float = 4.0     # the weight of adjacent word pairs
     gap: float = 0.1        # the cost of a unit of headline score below the best sentence's
-    floor: float = 0.15     # the deletion path stops at candidates the model deletes with less probability
+    floor: float = 0.15     # the deletion path stops at deletions the title model makes with less probability
+    what = "headline choice"
+
+    def valid(self) -> bool:
+        return isinstance(self.sentences, int) and self.sentences >= 1 and self.length > 0 and \
+            min(self.bigram, self.gap, self.floor) >= 0
 
     @classmethod
     def from_meta(cls, meta: object) -> "HeadlineChoice | None":
         """The settings stored in a model file (None: the choice is off); ValueError when they are malformed."""
-        if meta is None:
-            return None
-        if not isinstance(meta, dict) or set(meta) - set(cls.__dataclass_fields__):
-            raise ValueError("the headline choice's settings are not a mapping of known keys")
-        out = cls(**meta)
-        nums = (out.length, out.bigram, out.gap, out.floor)
-        if not isinstance(out.sentences, int) or isinstance(out.sentences, bool) or out.sentences < 1 or \
-                not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in nums) \
-                or out.length <= 0 or min(out.bigram, out.gap, out.floor) < 0:
-            raise ValueError("the headline choice's settings are out of range")
-        return out
+        return _checked(cls, meta)
 
 
-def expected_f1(text: str, title_words: Mapping[str, float], choice: HeadlineChoice) -> float:
-    """The candidate's expected F1 against a human title (see the module's docstring)."""
-    toks = [w.lower() for w in WORD.findall(text)]
+@dataclass(frozen=True)
+class BriefChoice:
+    """The brief's expected-ROUGE choice of its sentences' forms (see the module's docstring)."""
+
+    length: float = 35.0    # the abstract's share of the F1 denominator, in words
+    bigram: float = 2.0
+    floor: float = 0.3      # the deletion path stops at deletions the abstract model makes with less probability
+    refill: bool = False    # add sentences to the room the shorter forms leave while that is expected to gain
+    what = "brief choice"
+
+    def valid(self) -> bool:
+        return self.length > 0 and min(self.bigram, self.floor) >= 0
+
+    @classmethod
+    def from_meta(cls, meta: object) -> "BriefChoice | None":
+        """The settings stored in a model file (None: the choice is off); ValueError when they are malformed."""
+        return _checked(cls, meta)
+
+
+def tokens(text: str) -> list[str]:
+    """The lower-case words the word models know a text by."""
+    return [w.lower() for w in WORD.findall(text)]
+
+
+def expected_f1(toks: Sequence[str], probs: Mapping[str, float], length: float, bigram: float) -> float:
+    """A text's expected F1 against a human reference, from its words (see the module's docstring)."""
     if not toks:
         return 0.0
-    p = [title_words.get(w, 0.0) for w in toks]
-    unigram = math.fsum(title_words.get(w, 0.0) for w in dict.fromkeys(toks))
+    p = [probs.get(w, 0.0) for w in toks]
+    unigram = math.fsum(probs.get(w, 0.0) for w in dict.fromkeys(toks))
     pairs = math.fsum(a * b for a, b in zip(p, p[1:]))
-    return 2.0 * (unigram + choice.bigram * pairs) / (len(toks) + choice.length)
+    return 2.0 * (unigram + bigram * pairs) / (len(toks) + length)
 
 
-def choose(candidates: Sequence[tuple[int, str, float]], title_words: Mapping[str, float],
-           choice: HeadlineChoice) -> tuple[int, str] | None:
+def choose_headline(candidates: Sequence[tuple[int, str, float]], title_words: Mapping[str, float],
+                    choice: HeadlineChoice) -> tuple[int, str] | None:
     """The best (sentence, form) among candidates given as (sentence, form, headline score below the best);
     the first on ties (candidates come best sentence first, longest form first); None when there are none."""
     best, best_key = None, -math.inf
     for i, form, gap in candidates:
-        key = expected_f1(form, title_words, choice) - choice.gap * gap
+        key = expected_f1(tokens(form), title_words, choice.length, choice.bigram) - choice.gap * gap
         if key > best_key:
             best, best_key = (i, form), key
     return best
+
+
+def choose_brief(forms: Sequence[Sequence[str]], abstract_words: Mapping[str, float], choice: BriefChoice,
+                 rounds: int = 2) -> list[int]:
+    """For each of the brief's sentences (its forms, whole first), the index of the form it prints: each
+    sentence in turn takes the form that gives the whole brief the best expected F1, the others held; the
+    earlier form on ties, so a sentence stays whole unless a shorter form is expected to score better."""
+    toks = [[tokens(f) for f in fs] for fs in forms]
+    pick = [0] * len(forms)
+
+    def value(p: list[int]) -> float:
+        return expected_f1([w for k, j in enumerate(p) for w in toks[k][j]], abstract_words, choice.length,
+                           choice.bigram)
+
+    for _ in range(rounds):
+        changed = False
+        for k in range(len(forms)):
+            best, best_v = pick[k], value(pick)
+            for j in range(len(forms[k])):
+                v = value(pick[:k] + [j] + pick[k + 1:])
+                if v > best_v + 1e-12:
+                    best, best_v = j, v
+            changed |= best != pick[k]
+            pick[k] = best
+        if not changed:
+            break
+    return pick

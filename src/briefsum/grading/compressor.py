@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from ..text import parse
-from .choice import HeadlineChoice
+from .choice import BriefChoice, HeadlineChoice
 from .rules import no_stop
 from .deletion import FEATURES, candidates, compress_parsed, deletion_path, features
 from ..trees import Head, head_from_arrays
@@ -74,6 +74,8 @@ class LearnedCompressor:
         self.label_ner = bool(tune.get("label_ner", False))  # the topic label must be a named entity of the brief
         # the headline chosen among several sentences' compressed forms by expected ROUGE (None: off)
         self.choice = HeadlineChoice.from_meta(tune.get("headline_choice"))
+        # the brief's sentences printed whole or shortened, chosen by expected ROUGE (None: off)
+        self.brief_choice = BriefChoice.from_meta(tune.get("brief_choice"))
         self._parsed: dict[tuple[str, str], object] = {}
         self.cache_size = 4096  # parsed sentences kept (the cache starts again when full)
 
@@ -130,16 +132,17 @@ class LearnedCompressor:
                                  target=target, floor=self.head_floor if floor is None else floor, min_words=4)
         return no_stop(out) or None
 
-    def headline_path(self, text: str, lang: str, doc_tf: Counter | None = None,
-                      keywords: frozenset[str] = frozenset(), floor: float = 0.15) -> list[str]:
-        """The sentence's headline forms one learned deletion at a time, longest first, down to the deletions
-        the title model makes with at least `floor` probability (no final full stops); [] when lang is not
-        covered."""
+    def deletion_forms(self, text: str, lang: str, use: str, doc_tf: Counter | None = None,
+                       keywords: frozenset[str] = frozenset(), floor: float = 0.15, min_words: int = 4) -> list[str]:
+        """The sentence shortened one learned deletion at a time, longest first, down to the deletions the
+        model for `use` ("title": headline forms, without their final full stop; "abstract": brief forms)
+        makes with at least `floor` probability; [] when lang is not covered."""
         p = self.parsed(text, lang)
         if p is None:
             return []
-        cands, probs = self._probs(self.title, p, doc_tf, keywords)
-        return [t for t in map(no_stop, deletion_path(p, probs, cands, floor, min_words=4)) if t]
+        cands, probs = self._probs(self.title if use == "title" else self.abstract, p, doc_tf, keywords)
+        out = deletion_path(p, probs, cands, floor, min_words=min_words)
+        return [t for t in map(no_stop, out) if t] if use == "title" else out
 
     def sentences(self, texts: Sequence[str], lang: str, doc_tf: Counter | None = None,
                   keywords: frozenset[str] = frozenset(), threshold: float | None = None) -> list[Compressed] | None:

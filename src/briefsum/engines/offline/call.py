@@ -10,7 +10,7 @@ import numpy as np
 
 from ...brief import AlignedSentence, GradeResult, Translation
 from ...errors import BackendError
-from ...grading.choice import choose
+from ...grading.choice import choose_brief, choose_headline, expected_f1, tokens
 from ...grading.budgets import GradeSpec, effective_budgets, fill_nested, truncate_to_words
 from ...grading.deletion import doc_counts
 from ...grading.rules import compress, no_stop
@@ -62,7 +62,11 @@ class EngineCall:
         if comp is not None and not self.learned and self.src in getattr(comp, "langs", ()):
             self.warnings.append("the parse layer (spaCy) is not installed: compression used the rules")
         self.doc_tf, self.keywords = doc_counts([s.text for s in sents]) if self.learned else (None, frozenset())
-        self.brief_compress = self.learned and comp.sentences([], self.src) is not None
+        # the brief's forms chosen together by expected ROUGE, or each sentence cut at the abstract threshold
+        self.brief_choice = getattr(comp, "brief_choice", None) if self.learned and self.scores.abstract_words \
+            else None
+        self.brief_compress = self.learned and (self.brief_choice is not None or
+                                                comp.sentences([], self.src) is not None)
         self.src_len = {s.index: s.words for s in sents}
         self.nb = [b for g, b in zip(grades, self.budgets) if g is not self.head_spec]
         self.max_sents = [g.max_sentences for g in self.non_head]
@@ -151,18 +155,19 @@ class EngineCall:
             base = compress(sentence, self.src, spec.max_words, target_words=spec.max_words)
             forms = [no_stop(sentence), compress(sentence, self.src, spec.max_words,
                                                  target_words=self.engine.headline_target), base]
-            forms += comp.headline_path(base, self.src, self.doc_tf, self.keywords, choice.floor)
+            forms += comp.deletion_forms(base, self.src, "title", self.doc_tf, self.keywords, choice.floor)
             cands += [(i, f, gap) for f in dict.fromkeys(forms) if f and count_words(f) <= spec.max_words]
-        best = choose(cands, title_words, choice)
+        best = choose_headline(cands, title_words, choice)
         if best is None:
             return False
         self.head_idx, self.compressed[best[0]] = best
         return True
 
     def plan_grades(self, order: list[int], lengths: dict[int, int], seed: list[int],
-                    short: "Callable[[int], int] | None" = None) -> list[list[int]]:
+                    short: "Callable[[int], int] | None" = None, by_choice: bool = False) -> list[list[int]]:
         """The grades' sentences; short(i): the words of sentence i compressed for the brief, where the brief
-        compresses (then the brief, once chosen, is refilled up to its budget with compressed sentences)."""
+        compresses (then the brief, once chosen, is refilled up to its budget with compressed sentences);
+        by_choice: the brief's forms chosen by expected ROUGE, where the compressor chooses them."""
         nb, max_sents, redundant = self.nb, self.max_sents, self.redundant
         first = self._learned_brief(order, lengths, seed)
         if first is None:
@@ -177,6 +182,8 @@ class EngineCall:
                                     redundant=redundant)[0]
         if short is not None and nb:
             first = self._refill(first, order, lengths, short)
+        elif self.brief_choice is not None and by_choice and nb and first:
+            first = self.brief_by_expected_rouge(first, order, lengths)
         # The longer grades then grow from it as usual, so nesting holds.
         rest = fill_nested(order, lengths, nb[1:], seed=first, max_sentences=max_sents[1:],
                            redundant=redundant) if len(nb) > 1 else []
@@ -214,9 +221,47 @@ class EngineCall:
         return sorted(out)
 
     def plan_source(self) -> None:
-        """The grades planned with the source sentences' lengths."""
-        short = (lambda i: count_words(self.brief_form(i))) if self.brief_compress else None
-        self.plan = self.plan_grades(self.body_order, self.src_len, self.seed, short)
+        """The grades planned with the source sentences' lengths (and the brief's forms chosen, where the
+        learned compressor chooses them)."""
+        short = (lambda i: count_words(self.brief_form(i))) if self.brief_compress and self.brief_choice is None \
+            else None
+        self.plan = self.plan_grades(self.body_order, self.src_len, self.seed, short, by_choice=True)
+
+    def brief_by_expected_rouge(self, first: list[int], order: Sequence[int], lengths: dict[int, int]) -> list[int]:
+        """The brief's sentences, each whole or at a step of its deletion path, chosen together (grading.choice);
+        with the choice's refill, while one of the best-ranked others raises the expected F1 and fits (its form
+        within the brief's budget, whole within the next grade's), the best such one joins."""
+        comp, choice, words, nb = self.engine.compressor, self.brief_choice, self.scores.abstract_words, self.nb
+        forms: dict[int, list[str]] = {}
+
+        def forms_of(i: int) -> list[str]:
+            if i not in forms:
+                text = self.sents[i].text
+                forms[i] = [text, *comp.deletion_forms(text, self.src, "abstract", self.doc_tf, self.keywords,
+                                                       choice.floor, min_words=6)]
+            return forms[i]
+
+        def chosen(idxs: list[int]) -> tuple[float, list[str]]:
+            texts = [forms_of(i)[k] for i, k in zip(idxs, choose_brief([forms_of(i) for i in idxs], words, choice))]
+            return expected_f1(tokens(" ".join(texts)), words, choice.length, choice.bigram), texts
+
+        out = sorted(first)
+        value, texts = chosen(out)
+        limit = self.max_sents[0]
+        while choice.refill and (limit is None or len(out) < limit):
+            best = None
+            for j in [j for j in order if j not in out][:BRIEF_POOL]:
+                if (len(nb) > 1 and sum(lengths[i] for i in out) + lengths[j] > nb[1]) or self.redundant(j, out):
+                    continue
+                trial = sorted([*out, j])
+                v, t = chosen(trial)
+                if v > value + 1e-12 and sum(map(count_words, t)) <= nb[0] and (best is None or v > best[0]):
+                    best = (v, trial, t)
+            if best is None:
+                break
+            value, out, texts = best
+        self.brief_forms.update(zip(out, texts))
+        return out
 
     def to_translate(self) -> list[int]:
         """What the grades use plus ranked reserves (translation changes lengths), or every sentence when the

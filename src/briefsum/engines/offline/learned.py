@@ -312,6 +312,9 @@ class LearnedScorer:
             def sets(order: Sequence[int], seed: Sequence[int], candidates: Sequence[Sequence[int]]) -> np.ndarray:
                 return brief_head.predict(set_features(ctx, body, order, seed, candidates))
 
-        title_words = dict(zip(ctx.vocab, ctx.p_title.tolist())) if ctx is not None and ctx.vocab else None
+        known = ctx is not None and bool(ctx.vocab)
+        title_words = dict(zip(ctx.vocab, ctx.p_title.tolist())) if known else None
+        abstract_words = dict(zip(ctx.vocab, ctx.p_abs.tolist())) if known else None
         return Scores(head, body, stop=brief_stop(body, self.stop, self.margin), sets=sets, title_words=title_words,
+                      abstract_words=abstract_words,
                       sets_budget=int(self.meta.get("brief_budget") or 0))

@@ -30,6 +30,8 @@ class Scores:
     sets_budget: int = 0  # ...used for a shortest body grade of at most this many words (what it was trained for)
     # The probability that a human title uses each of the document's words (lower-case), when the scorer knows it.
     title_words: "dict[str, float] | None" = None
+    # ...and that a human abstract uses it.
+    abstract_words: "dict[str, float] | None" = None
 
 
 class SentenceScorer(Protocol):
