@@ -200,3 +200,45 @@ def test_the_deletion_path_shortens_one_deletion_at_a_time_down_to_its_floor():
     high = deletion_path(p, probs, cands, floor=0.5, min_words=3)
     assert high == path[:len(high)] and len(high) < len(path)
     assert all(count_words(t) >= 9 for t in deletion_path(p, probs, cands, floor=0.0, min_words=9))
+
+
+def _parsed(rows) -> Parsed:
+    """A hand-built parse from (text, ws, pos, dep, head) rows; the auxiliary "a"/"ont" is the finite verb."""
+    return Parsed(text=[r[0] for r in rows], ws=[r[1] for r in rows], pos=[r[2] for r in rows],
+                  dep=[r[3] for r in rows], head=[r[4] for r in rows], lemma=[r[0].lower() for r in rows],
+                  ent=[""] * len(rows), finite=[r[0] in ("a", "ont") for r in rows], number=[False] * len(rows))
+
+
+def test_a_sentence_whose_root_looks_misread_is_left_whole():
+    p = _minister()
+    assert candidates(p)
+    p.pos[9] = "ADJ"  # "signé" read as an adjective: the parse cannot be trusted to delete from
+    assert candidates(p) == []
+    p.pos[9] = "NOUN"  # a verbless sentence is compressed as any other
+    assert candidates(p)
+    p.pos[9], p.dep[7], p.pos[7] = "ADJ", "cop", "AUX"  # "a ... signé" read as a copula and its attribute
+    assert candidates(p)
+    p.pos[7] = "VERB"  # a verb as a copula: a misreading
+    assert candidates(p) == []
+
+
+def test_a_noun_phrase_misread_as_a_modifier_is_not_deleted():
+    # "Les pays ont entamé un recalibrage jeudi.": the object read as obl:mod (no preposition, a determiner)
+    p = _parsed([("Les", " ", "DET", "det", 1), ("pays", " ", "NOUN", "nsubj", 3), ("ont", " ", "AUX", "aux:tense", 3),
+                 ("entamé", " ", "VERB", "ROOT", 3), ("un", " ", "DET", "det", 5),
+                 ("recalibrage", " ", "NOUN", "obl:mod", 3), ("jeudi", "", "NOUN", "obl:mod", 3),
+                 (".", "", "PUNCT", "punct", 3)])
+    spans = {frozenset(c.tokens) for c in candidates(p)}
+    assert frozenset({6}) in spans  # a bare "jeudi" still goes
+    assert not any(5 in s for s in spans)
+
+
+def test_a_deletion_never_leaves_a_determiner_without_its_noun():
+    # "Le pays et plusieurs villes d'Asie ont signé.": "villes" misread as a modifier of the determiner's conjunct
+    p = _parsed([("Le", " ", "DET", "det", 1), ("pays", " ", "NOUN", "nsubj", 8), ("et", " ", "CCONJ", "cc", 3),
+                 ("plusieurs", " ", "DET", "conj", 1), ("villes", " ", "NOUN", "nmod", 1), ("d'", "", "ADP", "case", 6),
+                 ("Asie", " ", "PROPN", "nmod", 4), ("ont", " ", "AUX", "aux:tense", 8), ("signé", "", "VERB", "ROOT", 8),
+                 (".", "", "PUNCT", "punct", 8)])
+    spans = {frozenset(c.tokens) for c in candidates(p)}
+    assert frozenset({5, 6}) in spans  # "d'Asie" may go
+    assert not any(4 in s and 3 not in s for s in spans)  # never "villes" without "plusieurs"

@@ -106,6 +106,28 @@ def _glued(p: Parsed, i: int) -> bool:
     return not p.ws[i] and wordish(p.text[i]) and wordish(p.text[i + 1])
 
 
+def _trusted_root(p: Parsed, kids: list[list[int]], r: int) -> bool:
+    """Whether a root gives the sentence enough structure to delete from: a verb, a noun (a verbless sentence,
+    "Au menu : un plan ..."), or anything with the auxiliary "être" as its copula. A root read as anything
+    else (an adjective, an adverb...), or with a verb as its copula, is most often the small parser's
+    misreading ("L'occasion pour le Kazakhstan ... d'user de son soft power diplomatique", rooted on
+    "diplomatique" with "power" as its copula)."""
+    cops = [k for k in kids[r] if p.dep[k] == "cop"]
+    if any(p.pos[k] != "AUX" for k in cops):
+        return False
+    return p.pos[r] in ("VERB", "AUX", "NOUN", "PROPN") or bool(cops)
+
+
+def _bare_nominal(p: Parsed, kids: list[list[int]], i: int) -> bool:
+    """A noun phrase with its determiner but no preposition read as a modifier (`nmod`, `obl`): most often an
+    object or a subject the parser misread ("ont entamé un « recalibrage »"), so never deleted."""
+    if p.pos[i] not in ("NOUN", "PROPN") or p.dep[i] not in ("nmod", "obl", "obl:mod"):
+        return False
+    span = sorted(_subtree(kids, i))
+    first = next((j for j in span if not _is_punct(p, j)), i)
+    return p.pos[first] == "DET" and not any(p.dep[k] in ("case", "mark") for k in kids[i])
+
+
 def protected(p: Parsed) -> set[int]:
     """Tokens no deletion may remove: the roots, their subjects, the finite verbs and auxiliaries of the main
     clause, negations, and numbers the sentence is about (on the root or one of its core arguments)."""
@@ -133,6 +155,8 @@ def candidates(p: Parsed) -> list[Candidate]:
     roots = [i for i in range(n) if p.head[i] == i]
     if any(p.dep[k] == "mark" for r in roots for k in kids[r]):
         return []  # a root under a subordinating conjunction: a misparse, or what is left would be a fragment
+    if not all(_trusted_root(p, kids, r) for r in roots):
+        return []
     keep = protected(p)
     out: dict[frozenset[int], Candidate] = {}
 
@@ -146,6 +170,10 @@ def candidates(p: Parsed) -> list[Candidate]:
             return
         # never part of a written word ("Kassym-Jomart", "l'agence"): no space between it and a kept word
         if (lo > 0 and _glued(p, lo - 1)) or (hi + 1 < n and _glued(p, hi)):
+            return
+        # never a determiner's noun: a determiner before the span whose noun is in it or before it would be left
+        # dangling ("plusieurs [pays d'Asie] ont entamé")
+        if lo > 0 and p.pos[lo - 1] == "DET" and p.head[lo - 1] <= hi:
             return
         toks = set(toks)
         # the punctuation that sets the span off: the commas (or dashes) on both sides of it, the one before it
@@ -165,7 +193,7 @@ def candidates(p: Parsed) -> list[Candidate]:
         if p.head[i] == i or i in keep:
             continue
         dep = p.dep[i]
-        if dep in DELETABLE and not (dep == "nummod" and p.number[i] and i in keep):
+        if dep in DELETABLE and not (dep == "nummod" and p.number[i] and i in keep) and not _bare_nominal(p, kids, i):
             offer(_subtree(kids, i), i, dep)
     # A verb of saying as the root, after the clause it reports ("Le pays a signé l'accord, a rapporté X"): the
     # attribution goes, the reported clause stays.
