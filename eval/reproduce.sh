@@ -7,6 +7,7 @@ PY=${PYTHON:-python}
 E="$PY eval/run.py --quiet"
 # OrangeSum valid (French, summaries compared in French)
 $E --dataset orangesum-valid --engine offline --jobs 2 --out "$OUT/osv-offline"
+$E --dataset orangesum-valid --engine offline --config examples/learned-compression.yaml --jobs 2 --out "$OUT/osv-learned"
 $E --dataset orangesum-valid --baseline lead --out "$OUT/osv-lead"
 $E --dataset orangesum-valid --baseline random --out "$OUT/osv-random"
 $E --dataset orangesum-valid --baseline oracle --out "$OUT/osv-oracle"
