@@ -1,7 +1,8 @@
 """A learned reranker of headline candidates against the expected-ROUGE choice (held-out training documents).
 
-Candidates as the engine makes them (the five best sentences by headline score, each whole, as the rules cut it,
-and along its learned deletion path), without the topic label. A LightGBM regressor is trained on the candidates
+Candidates as the engine makes them (the shipped choice's best sentences by headline score, each whole, as the
+rules cut it, and along its learned deletion path; without the engine's filter on sentences too long for the
+shorter grades), without the topic label. A LightGBM regressor is trained on the candidates
 of training-pool documents (mean ROUGE F1 against the title as the target, centred per document) and picks one
 candidate per held-out document; the expected-ROUGE choice (grading.choice) picks with its four numbers. Both
 are scored against the titles (Unicode tokenizer, no stemming). Never valid.
@@ -48,7 +49,8 @@ def candidates(row: dict):
     doc = segment(clean(row["article"]).text, "fr")
     if not title or not doc.sentences:
         return None
-    scorer, comp, rouge, ch = _STATE["scorer"], _STATE["comp"], _STATE["rouge"], HeadlineChoice()
+    scorer, comp, rouge = _STATE["scorer"], _STATE["comp"], _STATE["rouge"]
+    ch = comp.choice or HeadlineChoice()
     sc = scorer.score(doc)
     tw = sc.title_words or {}
     tf, kw = doc_counts([s.text for s in doc.sentences])

@@ -57,7 +57,8 @@ def test_the_brief_choice_shortens_a_sentence_only_when_the_brief_is_expected_to
 
 
 @pytest.mark.parametrize("meta", [{"bogus": 1}, {"sentences": 0}, {"sentences": 2.5}, {"length": 0},
-                                  {"gap": -1}, {"bigram": "4"}, {"floor": float("nan")}, {"sentences": True}, [5]])
+                                  {"gap": -1}, {"bigram": "4"}, {"floor": float("nan")}, {"sentences": True}, [5],
+                                  {"length": 10 ** 400}])
 def test_malformed_choice_settings_are_refused(meta):
     with pytest.raises(ValueError, match="headline choice"):
         HeadlineChoice.from_meta(meta)
@@ -89,6 +90,13 @@ def test_a_malformed_choice_in_the_model_file_falls_back_to_the_rules(tmp_path):
         assert load(_with_choice(tmp_path, {"sentences": -1})) is None
     with pytest.warns(RuntimeWarning, match="brief choice"):
         assert load(_with_choice(tmp_path, None, brief_choice={"refill": 1})) is None
+    with np.load(packaged_model_path(), allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files if k != "meta"}
+        meta = json.loads(str(z["meta"]))
+    bad = tmp_path / "tuned.npz"
+    np.savez_compressed(bad, meta=np.array(json.dumps({**meta, "tuned": [1]})), **arrays)
+    with pytest.warns(RuntimeWarning, match="tuned settings"):
+        assert load(bad) is None
 
 
 needs_spacy = pytest.mark.skipif(not parse.available("fr"), reason="spaCy's fr_core_news_sm is not installed")
@@ -185,3 +193,38 @@ def test_refill_adds_a_sentence_where_the_room_is_expected_to_pay(tmp_path):
     on = _brief(_with_choice(tmp_path / "b", None, brief_choice={"length": 200.0, "refill": True},
                              brief_threshold=None), LONG_ARTICLE).grades["brief"]
     assert set(off.source_indices) < set(on.source_indices) and off.words < on.words <= on.max_words
+
+
+class _Wordy:
+    """A stand-in translator that makes every sentence longer (or, with drop, shorter) by whole words."""
+
+    name = "wordy"
+
+    def __init__(self, drop: bool = False):
+        self.drop = drop
+
+    def translate_sentences(self, sentences, source, target):
+        if self.drop:
+            return [" ".join(s.split()[: max(1, len(s.split()) * 2 // 3)]) for s in sentences]
+        return [s + " indeed so" for s in sentences]
+
+
+@needs_spacy
+@pytest.mark.parametrize("drop", [False, True])
+@pytest.mark.parametrize("refill", [False, True])
+def test_with_a_translator_the_chosen_forms_keep_every_budget_and_the_nesting(tmp_path, drop, refill):
+    from briefsum.config import load_config
+    from briefsum.engines.offline.engine import ExtractiveEngine
+    from briefsum.grading.budgets import grade_specs
+
+    comp = load(_with_choice(tmp_path, {"sentences": 5}, brief_choice={"length": 50.0, "refill": refill},
+                             brief_threshold=None))
+    engine = ExtractiveEngine(LearnedScorer.load(), compressor=comp)
+    specs = grade_specs(load_config().settings.grades)
+    for text in (ARTICLE, LONG_ARTICLE):
+        res = engine.run(segment(text, "fr"), specs, "en", _Wordy(drop), False)
+        grades = list(res.grades.values())
+        for g in grades:
+            assert g.words <= g.max_words and g.language == "en"
+        for short, longer in zip(grades[1:], grades[2:]):
+            assert set(short.source_indices) <= set(longer.source_indices)

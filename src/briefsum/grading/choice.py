@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from typing import Mapping, Sequence
+from typing import ClassVar, Mapping, Sequence
 
 from ..text.words import WORD
 
@@ -34,14 +34,17 @@ def _checked(cls, meta: object):
     """An instance of the settings class from a model file's mapping (None: off); ValueError when malformed."""
     if meta is None:
         return None
-    names = {f.name for f in fields(cls)}
-    if not isinstance(meta, dict) or set(meta) - names:
+    known = fields(cls)
+    if not isinstance(meta, dict) or set(meta) - {f.name for f in known}:
         raise ValueError(f"the {cls.what}'s settings are not a mapping of known keys")
     out = cls(**meta)
-    flags = {f.name for f in fields(cls) if f.type in (bool, "bool")}
-    numbers = [getattr(out, n) for n in names - flags]
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in numbers) \
-            or not all(isinstance(getattr(out, n), bool) for n in flags) or not out.valid():
+    flags = {f.name for f in known if isinstance(f.default, bool)}  # the switches; every other field is a number
+    try:
+        numbers_ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                         for v in (getattr(out, f.name) for f in known if f.name not in flags))
+    except OverflowError:  # an integer too large for a float
+        numbers_ok = False
+    if not numbers_ok or not all(isinstance(getattr(out, n), bool) for n in flags) or not out.valid():
         raise ValueError(f"the {cls.what}'s settings are out of range")
     return out
 
@@ -55,7 +58,7 @@ class HeadlineChoice:
     bigram: float = 4.0     # the weight of adjacent word pairs
     gap: float = 0.1        # the cost of a unit of headline score below the best sentence's
     floor: float = 0.15     # the deletion path stops at deletions the title model makes with less probability
-    what = "headline choice"
+    what: ClassVar[str] = "headline choice"
 
     def valid(self) -> bool:
         return isinstance(self.sentences, int) and self.sentences >= 1 and self.length > 0 and \
@@ -75,7 +78,7 @@ class BriefChoice:
     bigram: float = 2.0
     floor: float = 0.3      # the deletion path stops at deletions the abstract model makes with less probability
     refill: bool = False    # add sentences to the room the shorter forms leave while that is expected to gain
-    what = "brief choice"
+    what: ClassVar[str] = "brief choice"
 
     def valid(self) -> bool:
         return self.length > 0 and min(self.bigram, self.floor) >= 0
@@ -104,7 +107,8 @@ def expected_f1(toks: Sequence[str], probs: Mapping[str, float], length: float, 
 def choose_headline(candidates: Sequence[tuple[int, str, float]], title_words: Mapping[str, float],
                     choice: HeadlineChoice) -> tuple[int, str] | None:
     """The best (sentence, form) among candidates given as (sentence, form, headline score below the best);
-    the first on ties (candidates come best sentence first, longest form first); None when there are none."""
+    the first on ties (the engine lists them best sentence first, each sentence's forms in a fixed order: whole,
+    the rules' headline, the rules' sure cuts, then along the deletion path); None when there are none."""
     best, best_key = None, -math.inf
     for i, form, gap in candidates:
         key = expected_f1(tokens(form), title_words, choice.length, choice.bigram) - choice.gap * gap

@@ -25,11 +25,11 @@ from typing import Sequence
 import numpy as np
 
 from ..text import parse
-from .choice import BriefChoice, HeadlineChoice
-from .rules import no_stop
-from .deletion import FEATURES, candidates, compress_parsed, deletion_path, features
-from ..trees import Head, head_from_arrays
 from ..text.segment import count_words
+from ..trees import Head, head_from_arrays
+from .choice import BriefChoice, HeadlineChoice
+from .deletion import FEATURES, candidates, compress_parsed, deletion_path, features
+from .rules import no_stop
 
 MODEL_FORMAT = "briefsum-compressor"
 MODEL_VERSION = 1
@@ -63,6 +63,8 @@ class LearnedCompressor:
         lex = meta.get("lexicon") or {}
         self.lexicon = {fam: {w: (float(r), float(c)) for w, (r, c) in table.items()} for fam, table in lex.items()}
         tune = meta.get("tuned") or {}
+        if not isinstance(tune, dict):
+            raise ValueError("the model's tuned settings are not a mapping")
         self.length_fit = tuple(meta.get("length_fit") or (8.0, 0.1))
         self.head_floor = float(tune.get("headline_floor", 0.3))
         self.head_threshold = float(tune.get("headline_threshold", 0.9))
@@ -97,7 +99,7 @@ class LearnedCompressor:
     def _parse(self, texts: Sequence[str], lang: str) -> list:
         todo = [t for t in dict.fromkeys(texts) if (lang, t) not in self._parsed]
         if todo:
-            if len(self._parsed) > self.cache_size:
+            if len(self._parsed) + len(todo) > self.cache_size:
                 self._parsed.clear()
             for t, pr in zip(todo, parse.parse(todo, lang) or []):
                 self._parsed[(lang, t)] = pr

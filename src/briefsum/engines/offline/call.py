@@ -129,9 +129,8 @@ class EngineCall:
             self.head_idx = ranked[0]
             # The margin is in the learned scorer's units (its headline ranker); other scorers ignore it.
             margin = self.engine.headline_fit_margin if self.engine.scorer.name == "learned" else 0.0
-            if spec.compress and self.choose_by_expected_rouge(ranked):
-                pass  # the sentence and its form chosen together
-            elif spec.compress and margin > 0:
+            # (the learned choice settles the sentence and its form together; else the fit margin may move it)
+            if spec.compress and not self.choose_by_expected_rouge(ranked) and margin > 0:
                 for i in ranked[:8]:
                     if self.scores.headline[ranked[0]] - self.scores.headline[i] > margin:
                         break
@@ -412,7 +411,11 @@ class EngineCall:
                     self.warnings.append(f"{g.name}: no sentence fits {budget} words; the best one was cut to fit")
             else:
                 txt = " ".join(self.text_of(i) for i in idxs)
-                results[g.name] = GradeResult(g.name, txt, idxs, count_words(txt), budget, self.out_lang, False)
+                # whole sentences always fit, except a brief planned with compressed forms whose forms fell through
+                txt, cut = truncate_to_words(txt, budget)
+                if cut:
+                    self.warnings.append(f"{g.name}: its sentences were cut to fit its {budget}-word budget")
+                results[g.name] = GradeResult(g.name, txt, idxs, count_words(txt), budget, self.out_lang, cut)
             if len(idxs) == len(self.cands) and not results[g.name].truncated:
                 whole.append(g.name)
         if whole:
