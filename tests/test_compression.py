@@ -242,3 +242,16 @@ def test_a_deletion_never_leaves_a_determiner_without_its_noun():
     spans = {frozenset(c.tokens) for c in candidates(p)}
     assert frozenset({5, 6}) in spans  # "d'Asie" may go
     assert not any(4 in s and 3 not in s for s in spans)  # never "villes" without "plusieurs"
+
+
+def test_a_head_whose_label_does_not_fit_its_word_is_not_deleted():
+    # "Les syndicats opposés promettent de hauts salaires.": the finite verb read as an amod, "hauts" after "de"
+    p = _parsed([("Les", " ", "DET", "det", 1), ("syndicats", " ", "NOUN", "ROOT", 1), ("opposés", " ", "VERB", "acl", 1),
+                 ("promettent", " ", "VERB", "amod", 1), ("de", " ", "DET", "det", 6), ("hauts", " ", "ADJ", "amod", 6),
+                 ("salaires", "", "NOUN", "obj", 3), (".", "", "PUNCT", "punct", 1)])
+    p.finite[3] = True
+    spans = {frozenset(c.tokens) for c in candidates(p)}
+    assert frozenset({2}) in spans  # the participle may go
+    assert not any(3 in s or s == {5} for s in spans)
+    p.finite[3], p.text[4] = False, "des"
+    assert frozenset({5}) in {frozenset(c.tokens) for c in candidates(p)}  # "des [grands] salaires" may lose it

@@ -118,6 +118,23 @@ def _trusted_root(p: Parsed, kids: list[list[int]], r: int) -> bool:
     return p.pos[r] in ("VERB", "AUX", "NOUN", "PROPN") or bool(cops)
 
 
+_CLAUSE_HEADS = frozenset({"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis", "conj", "xcomp"})
+_NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "DET"})
+
+
+def _misread_label(p: Parsed, i: int) -> bool:
+    """A head whose label does not fit its word, a sign the parser misread the sentence around it: a finite
+    verb as anything but a clause ("les syndicats ... promettent" read as `amod`), a noun or a verb as an
+    adverbial modifier (`advmod`), a noun as an adjectival one (`amod`); or an adjective right after the
+    partitive "de", which needs it ("à de hauts postes")."""
+    dep, pos = p.dep[i], p.pos[i]
+    if p.finite[i] and dep not in _CLAUSE_HEADS:
+        return True
+    if (dep == "advmod" and pos in _NOMINAL | {"VERB", "AUX"}) or (dep == "amod" and pos in _NOMINAL):
+        return True
+    return dep == "amod" and i > 0 and p.pos[i - 1] == "DET" and p.text[i - 1].lower() in ("de", "d'", "d’")
+
+
 def _bare_nominal(p: Parsed, kids: list[list[int]], i: int) -> bool:
     """A noun phrase with its determiner but no preposition read as a modifier (`nmod`, `obl`): most often an
     object or a subject the parser misread ("ont entamé un « recalibrage »"), so never deleted."""
@@ -193,7 +210,8 @@ def candidates(p: Parsed) -> list[Candidate]:
         if p.head[i] == i or i in keep:
             continue
         dep = p.dep[i]
-        if dep in DELETABLE and not (dep == "nummod" and p.number[i] and i in keep) and not _bare_nominal(p, kids, i):
+        if dep in DELETABLE and not (dep == "nummod" and p.number[i] and i in keep) and \
+                not _bare_nominal(p, kids, i) and not _misread_label(p, i):
             offer(_subtree(kids, i), i, dep)
     # A verb of saying as the root, after the clause it reports ("Le pays a signé l'accord, a rapporté X"): the
     # attribution goes, the reported clause stays.
