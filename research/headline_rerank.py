@@ -39,7 +39,8 @@ def _setup() -> None:
 
 def candidates(row: dict):
     """(features, ROUGE (R-1, R-2, R-L) F1 against the title) per candidate of one document, or None."""
-    from briefsum.grading.choice import HeadlineChoice, expected_f1, tokens
+    from briefsum.grading.choice import HeadlineChoice, expected_f1
+    from briefsum.text.words import lower_tokens as tokens
     from briefsum.grading.deletion import doc_counts
     from briefsum.grading.rules import compress, no_stop
     from briefsum.text.normalise import clean

@@ -12,7 +12,8 @@ import pytest
 
 from briefsum import summarise
 from briefsum.engines.offline.learned import LearnedScorer
-from briefsum.grading.choice import BriefChoice, HeadlineChoice, choose_brief, choose_headline, expected_f1, tokens
+from briefsum.grading.choice import BriefChoice, HeadlineChoice, choose_brief, choose_headline, expected_f1
+from briefsum.text.words import lower_tokens as tokens
 from briefsum.grading.compressor import load, packaged_model_path
 from briefsum.text import parse
 from briefsum.text.segment import segment

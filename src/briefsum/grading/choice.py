@@ -27,7 +27,7 @@ import math
 from dataclasses import dataclass, fields
 from typing import ClassVar, Mapping, Sequence
 
-from ..text.words import WORD
+from ..text.words import lower_tokens
 
 
 def _checked(cls, meta: object):
@@ -49,8 +49,17 @@ def _checked(cls, meta: object):
     return out
 
 
+class _FromMeta:
+    """Reading a choice's settings from a model file (see _checked)."""
+
+    @classmethod
+    def from_meta(cls, meta: object):
+        """The settings stored in a model file (None: the choice is off); ValueError when they are malformed."""
+        return _checked(cls, meta)
+
+
 @dataclass(frozen=True)
-class HeadlineChoice:
+class HeadlineChoice(_FromMeta):
     """The headline's expected-ROUGE choice (see the module's docstring)."""
 
     sentences: int = 5      # how many of the best sentences by headline score are candidates
@@ -64,14 +73,9 @@ class HeadlineChoice:
         return isinstance(self.sentences, int) and self.sentences >= 1 and self.length > 0 and \
             min(self.bigram, self.gap, self.floor) >= 0
 
-    @classmethod
-    def from_meta(cls, meta: object) -> "HeadlineChoice | None":
-        """The settings stored in a model file (None: the choice is off); ValueError when they are malformed."""
-        return _checked(cls, meta)
-
 
 @dataclass(frozen=True)
-class BriefChoice:
+class BriefChoice(_FromMeta):
     """The brief's expected-ROUGE choice of its sentences' forms (see the module's docstring)."""
 
     length: float = 35.0    # the abstract's share of the F1 denominator, in words
@@ -82,16 +86,6 @@ class BriefChoice:
 
     def valid(self) -> bool:
         return self.length > 0 and min(self.bigram, self.floor) >= 0
-
-    @classmethod
-    def from_meta(cls, meta: object) -> "BriefChoice | None":
-        """The settings stored in a model file (None: the choice is off); ValueError when they are malformed."""
-        return _checked(cls, meta)
-
-
-def tokens(text: str) -> list[str]:
-    """The lower-case words the word models know a text by."""
-    return [w.lower() for w in WORD.findall(text)]
 
 
 def expected_f1(toks: Sequence[str], probs: Mapping[str, float], length: float, bigram: float) -> float:
@@ -111,7 +105,7 @@ def choose_headline(candidates: Sequence[tuple[int, str, float]], title_words: M
     the rules' headline, the rules' sure cuts, then along the deletion path); None when there are none."""
     best, best_key = None, -math.inf
     for i, form, gap in candidates:
-        key = expected_f1(tokens(form), title_words, choice.length, choice.bigram) - choice.gap * gap
+        key = expected_f1(lower_tokens(form), title_words, choice.length, choice.bigram) - choice.gap * gap
         if key > best_key:
             best, best_key = (i, form), key
     return best
@@ -122,7 +116,7 @@ def choose_brief(forms: Sequence[Sequence[str]], abstract_words: Mapping[str, fl
     """For each of the brief's sentences (its forms, whole first), the index of the form it prints: each
     sentence in turn takes the form that gives the whole brief the best expected F1, the others held; the
     earlier form on ties, so a sentence stays whole unless a shorter form is expected to score better."""
-    toks = [[tokens(f) for f in fs] for fs in forms]
+    toks = [[lower_tokens(f) for f in fs] for fs in forms]
     pick = [0] * len(forms)
 
     def value(p: list[int]) -> float:

@@ -337,6 +337,11 @@ def deletion_labels(p: Parsed, cands: Sequence[Candidate], reference: str) -> np
     return y
 
 
+def _likeliest_first(probs: np.ndarray, cands: Sequence[Candidate]) -> list[int]:
+    """The candidates' indices, likeliest deletion first (the earlier span first on ties)."""
+    return sorted(range(len(cands)), key=lambda k: (-probs[k], min(cands[k].tokens)))
+
+
 def compress_parsed(p: Parsed, probs: np.ndarray, cands: Sequence[Candidate], threshold: float,
                     target: int | None = None, floor: float = 0.0, min_words: int = 4) -> tuple[str, list[int]]:
     """Delete candidates, likeliest first: every one whose probability reaches `threshold`, and, while the
@@ -345,7 +350,7 @@ def compress_parsed(p: Parsed, probs: np.ndarray, cands: Sequence[Candidate], th
     from ..text.segment import count_words
 
     deleted: set[int] = set()
-    order = sorted(range(len(cands)), key=lambda k: (-probs[k], min(cands[k].tokens)))
+    order = _likeliest_first(probs, cands)
     words_now = count_words(realise(p, deleted)[0])
     for k in order:
         c = cands[k]
@@ -373,7 +378,7 @@ def deletion_path(p: Parsed, probs: np.ndarray, cands: Sequence[Candidate], floo
 
     deleted: set[int] = set()
     out: list[str] = []
-    for k in sorted(range(len(cands)), key=lambda k: (-probs[k], min(cands[k].tokens))):
+    for k in _likeliest_first(probs, cands):
         if probs[k] < floor:
             break
         if cands[k].tokens <= deleted:

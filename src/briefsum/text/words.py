@@ -26,6 +26,11 @@ def lower_words(text: str) -> set[str]:
     return {w.lower() for w in WORD.findall(text)}
 
 
+def lower_tokens(text: str) -> list[str]:
+    """The lower-case words of a text, in order (repeats kept)."""
+    return [w.lower() for w in WORD.findall(text)]
+
+
 def content_tokens(text: str) -> list[str]:
     """Lower-cased word tokens without stop words and without short numbers (years and longer stay)."""
     return [t for t in WORD.findall(text.lower()) if t not in STOP_WORDS and not t.isdigit() or len(t) > 3 and t.isdigit()]

@@ -10,12 +10,12 @@ import numpy as np
 
 from ...brief import AlignedSentence, GradeResult, Translation
 from ...errors import BackendError
-from ...grading.choice import choose_brief, choose_headline, expected_f1, tokens
+from ...grading.choice import choose_brief, choose_headline, expected_f1
 from ...grading.budgets import GradeSpec, effective_budgets, fill_nested, truncate_to_words
 from ...grading.deletion import doc_counts
 from ...grading.rules import compress, no_stop
 from ...text.segment import Document, count_words
-from ...text.words import STOP_WORDS, WORD
+from ...text.words import STOP_WORDS, WORD, lower_tokens
 from ..base import EngineResult, Translator
 from .labels import LABEL_WORDS, TOPIC_FORM, proper_noun_form
 from .planning import BRIEF_POOL, brief_candidates
@@ -163,10 +163,9 @@ class EngineCall:
         return True
 
     def plan_grades(self, order: list[int], lengths: dict[int, int], seed: list[int],
-                    short: "Callable[[int], int] | None" = None, by_choice: bool = False) -> list[list[int]]:
-        """The grades' sentences; short(i): the words of sentence i compressed for the brief, where the brief
-        compresses (then the brief, once chosen, is refilled up to its budget with compressed sentences);
-        by_choice: the brief's forms chosen by expected ROUGE, where the compressor chooses them."""
+                    refine: "Callable[[list[int]], list[int]] | None" = None) -> list[list[int]]:
+        """The grades' sentences; refine(brief): the brief's sentences once chosen, as the compressed brief
+        prints them (refilled, or with its forms chosen), where the brief compresses."""
         nb, max_sents, redundant = self.nb, self.max_sents, self.redundant
         first = self._learned_brief(order, lengths, seed)
         if first is None:
@@ -179,10 +178,8 @@ class EngineCall:
             if not first:
                 first = fill_nested(order, lengths, nb[:1], seed=seed, max_sentences=max_sents[:1],
                                     redundant=redundant)[0]
-        if short is not None and nb:
-            first = self._refill(first, order, lengths, short)
-        elif self.brief_choice is not None and by_choice and nb and first:
-            first = self.brief_by_expected_rouge(first, order, lengths)
+        if refine is not None and nb:
+            first = refine(first)
         # The longer grades then grow from it as usual, so nesting holds.
         rest = fill_nested(order, lengths, nb[1:], seed=first, max_sentences=max_sents[1:],
                            redundant=redundant) if len(nb) > 1 else []
@@ -222,9 +219,14 @@ class EngineCall:
     def plan_source(self) -> None:
         """The grades planned with the source sentences' lengths (and the brief's forms chosen, where the
         learned compressor chooses them)."""
-        short = (lambda i: count_words(self.brief_form(i))) if self.brief_compress and self.brief_choice is None \
-            else None
-        self.plan = self.plan_grades(self.body_order, self.src_len, self.seed, short, by_choice=True)
+        order, lengths = self.body_order, self.src_len
+
+        def refine(first: list[int]) -> list[int]:
+            if self.brief_choice is not None:
+                return self.brief_by_expected_rouge(first, order, lengths) if first else first
+            return self._refill(first, order, lengths, lambda i: count_words(self.brief_form(i)))
+
+        self.plan = self.plan_grades(order, lengths, self.seed, refine if self.brief_compress else None)
 
     def brief_by_expected_rouge(self, first: list[int], order: Sequence[int], lengths: dict[int, int]) -> list[int]:
         """The brief's sentences, each whole or at a step of its deletion path, chosen together (grading.choice);
@@ -242,7 +244,7 @@ class EngineCall:
 
         def chosen(idxs: list[int]) -> tuple[float, list[str]]:
             texts = [forms_of(i)[k] for i, k in zip(idxs, choose_brief([forms_of(i) for i in idxs], words, choice))]
-            return expected_f1(tokens(" ".join(texts)), words, choice.length, choice.bigram), texts
+            return expected_f1(lower_tokens(" ".join(texts)), words, choice.length, choice.bigram), texts
 
         out = sorted(first)
         value, texts = chosen(out)
@@ -347,8 +349,11 @@ class EngineCall:
         seed_t = seed if seed and out_len[seed[0]] <= min(nb) else []
         if seed and not seed_t:
             self.warnings.append("the headline's sentence no longer fits the shorter grades once translated")
-        short = (lambda i: count_words(self.tr_forms.get(i, self.tr[i]))) if self.tr_forms else None
-        self.plan = self.plan_grades(order_t, out_len, seed_t, short)
+
+        def refill(first: list[int]) -> list[int]:  # with the translated forms' lengths (not chosen again)
+            return self._refill(first, order_t, out_len, lambda i: count_words(self.tr_forms.get(i, self.tr[i])))
+
+        self.plan = self.plan_grades(order_t, out_len, seed_t, refill if self.tr_forms else None)
 
     # ---- writing the grades ---------------------------------------------------------------------------------
 
