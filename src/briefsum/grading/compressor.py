@@ -4,7 +4,8 @@ the abstract to leave a part out).
 
 The model file (`models/compressor.npz`, read without pickle) holds two tree ensembles over
 `briefsum.grading.deletion.FEATURES` (`title/...`: deleted by the human title; `abstract/...`: deleted by the abstract),
-the learned word rates the features read, the linear fit of a title's length on its source sentence's length and
+the learned word rates the features read, optionally the word prior of the choices (`prior/...`,
+briefsum.grading.prior), the linear fit of a title's length on its source sentence's length and
 the thresholds tuned on held-out training documents. See docs/compression.md.
 """
 
@@ -20,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -29,6 +30,7 @@ from ..text.segment import count_words
 from ..trees import Head, head_from_arrays
 from .choice import BriefChoice, HeadlineChoice
 from .deletion import FEATURES, candidates, compress_parsed, deletion_path, features
+from .prior import WordPrior
 from .rules import no_stop
 
 MODEL_FORMAT = "briefsum-compressor"
@@ -57,8 +59,9 @@ def packaged_model_path() -> Path:
 class LearnedCompressor:
     """Parse-based, learned compression for the languages the model and the parse layer cover."""
 
-    def __init__(self, title: Head, abstract: Head, meta: dict):
+    def __init__(self, title: Head, abstract: Head, meta: dict, prior: WordPrior | None = None):
         self.title, self.abstract, self.meta = title, abstract, meta
+        self.prior = prior  # words known by name, for the expected-ROUGE choices (None: the word models alone)
         self.langs = tuple(meta.get("langs") or ("fr",))
         lex = meta.get("lexicon") or {}
         self.lexicon = {fam: {w: (float(r), float(c)) for w, (r, c) in table.items()} for fam, table in lex.items()}
@@ -89,12 +92,18 @@ class LearnedCompressor:
                 raise ValueError(f"not a {MODEL_FORMAT} v{MODEL_VERSION} file")
             if tuple(meta.get("features") or ()) != FEATURES:
                 raise ValueError("the compressor was trained on a different feature set")
+            prior = WordPrior.from_arrays(z, meta["word_prior"]) if meta.get("word_prior") is not None else None
             return cls(head_from_arrays(z, "title", len(FEATURES)), head_from_arrays(z, "abstract", len(FEATURES)),
-                       meta)
+                       meta, prior)
 
     def covers(self, lang: str) -> bool:
         """Whether this compressor can work on lang (loads the parser on first use)."""
         return lang in self.langs and parse.available(lang)
+
+    def word_probabilities(self, probs: Mapping[str, float], use: str, lang: str | None) -> Mapping[str, float]:
+        """The probabilities the choices read: the word models' (`probs`, for "title" or "abstract"), refined by
+        the word prior where the file has one for lang."""
+        return self.prior.refine(probs, use, lang) if self.prior is not None else probs
 
     def _parse(self, texts: Sequence[str], lang: str) -> list:
         todo = [t for t in dict.fromkeys(texts) if (lang, t) not in self._parsed]

@@ -4,7 +4,7 @@ lengths (budgets bind the output), then write each grade."""
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -65,6 +65,7 @@ class EngineCall:
         # the brief's forms chosen together by expected ROUGE, or each sentence cut at the abstract threshold
         self.brief_choice = getattr(comp, "brief_choice", None) if self.learned and self.scores.abstract_words \
             else None
+        self.abstract_words: Mapping[str, float] | None = None  # what the brief's choice reads, once refined
         self.brief_compress = self.learned and (self.brief_choice is not None or
                                                 comp.sentences([], self.src) is not None)
         self.src_len = {s.index: s.words for s in sents}
@@ -147,6 +148,7 @@ class EngineCall:
         choice = getattr(comp, "choice", None) if self.learned else None
         if choice is None or not title_words:
             return False
+        title_words = comp.word_probabilities(title_words, "title", self.src)
         top = float(self.scores.headline[ranked[0]])
         cands: list[tuple[int, str, float]] = []
         for i in ranked[:choice.sentences]:
@@ -232,7 +234,10 @@ class EngineCall:
         """The brief's sentences, each whole or at a step of its deletion path, chosen together (grading.choice);
         with the choice's refill, while one of the best-ranked others raises the expected F1 and fits (its form
         within the brief's budget, whole within the next grade's), the best such one joins."""
-        comp, choice, words, nb = self.engine.compressor, self.brief_choice, self.scores.abstract_words, self.nb
+        comp, choice, nb = self.engine.compressor, self.brief_choice, self.nb
+        if self.abstract_words is None:
+            self.abstract_words = comp.word_probabilities(self.scores.abstract_words, "abstract", self.src)
+        words = self.abstract_words
         forms: dict[int, list[str]] = {}
 
         def forms_of(i: int) -> list[str]:
