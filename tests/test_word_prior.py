@@ -48,17 +48,14 @@ def test_a_damaged_word_prior_makes_the_loader_fall_back(tmp_path, edit):
         assert load(bad) is None
 
 
-def test_without_a_prior_the_choices_read_the_word_models():
+def test_without_a_prior_the_choices_read_the_word_models(tmp_path):
     arrays, meta = _packaged()
     meta.pop("word_prior")
     comp_probs = {"paris": 0.3}
-    import tempfile, os  # noqa: E401
-
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "plain.npz")
-        np.savez_compressed(path, meta=np.array(json.dumps(meta)),
-                            **{k: v for k, v in arrays.items() if not k.startswith(("prior/", "prior_"))})
-        comp = load(path)
+    path = tmp_path / "plain.npz"
+    np.savez_compressed(path, meta=np.array(json.dumps(meta)),
+                        **{k: v for k, v in arrays.items() if not k.startswith(("prior/", "prior_"))})
+    comp = load(path)
     assert comp is not None and comp.prior is None
     assert comp.word_probabilities(comp_probs, "title", "fr") == comp_probs
 

@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.metrics import log_loss, roc_auc_score
 
     from briefsum.engines.offline.learned import LearnedScorer
-    from briefsum.grading.prior import FEATURES, USES, WordCounts, WordPrior
+    from briefsum.grading.prior import FEATURES, USES, WordPrior
 
     t0 = time.time()
     word_docs = int(LearnedScorer.load().meta["word_docs"])
@@ -142,7 +142,6 @@ def main(argv: list[str] | None = None) -> int:
     meta["word_prior"] = meta_prior
     kept.update(arrays)
     WordPrior.from_arrays(kept, meta_prior)  # what the loader will read
-    assert isinstance(WordCounts.from_arrays(kept, meta_prior), WordCounts)
     np.savez_compressed(args.model, meta=np.array(json.dumps(meta)), **kept)
     print(f"wrote the word prior into {args.model} in {time.time() - t0:.0f}s")
     return 0
