@@ -1,4 +1,5 @@
-"""The parse layer: spaCy's French pipeline (fr_core_news_sm), loaded lazily once per process.
+"""The parse layer: spaCy's French pipeline (fr_core_news_sm), loaded lazily once per process. It serves the
+learned compression and the names of the neural engine's faithfulness check.
 
 Nothing here imports spaCy at module import; `pipeline()` loads it on first use and keeps it. Without spaCy or
 the model installed, `available()` is False, one RuntimeWarning says so, and callers keep their rule-based path.
@@ -105,8 +106,9 @@ def pipeline(lang: str):
             nlp = None
             if lang not in _WARNED:
                 _WARNED.add(lang)
-                warnings.warn(f"spaCy pipeline {MODELS[lang]} unavailable ({type(exc).__name__}: {exc}); "
-                              "headline and brief compression use the rules", RuntimeWarning, stacklevel=3)
+                warnings.warn(f"spaCy pipeline {MODELS[lang]} unavailable ({type(exc).__name__}: {exc}); the rules "
+                              "stand in (compression, and names in the neural engine's faithfulness check)",
+                              RuntimeWarning, stacklevel=3)
         _LOADED[lang] = nlp
         return nlp
 
