@@ -91,6 +91,10 @@ def test_a_malformed_choice_in_the_model_file_falls_back_to_the_rules(tmp_path):
         assert load(_with_choice(tmp_path, {"sentences": -1})) is None
     with pytest.warns(RuntimeWarning, match="brief choice"):
         assert load(_with_choice(tmp_path, None, brief_choice={"refill": 1})) is None
+    for bad_floor in (0, 1.5, "0.4", True, float("nan")):
+        with pytest.warns(RuntimeWarning, match="label_nouns"):
+            assert load(_with_choice(tmp_path, None, label_nouns=bad_floor)) is None
+    assert load(_with_choice(tmp_path, None, label_nouns=0.4)).label_nouns == 0.4
     with np.load(packaged_model_path(), allow_pickle=False) as z:
         arrays = {k: z[k] for k in z.files if k != "meta"}
         meta = json.loads(str(z["meta"]))
@@ -98,6 +102,10 @@ def test_a_malformed_choice_in_the_model_file_falls_back_to_the_rules(tmp_path):
     np.savez_compressed(bad, meta=np.array(json.dumps({**meta, "tuned": [1]})), **arrays)
     with pytest.warns(RuntimeWarning, match="tuned settings"):
         assert load(bad) is None
+    for topics in ({"words": {"coronavirus": [5, 3]}}, {"words": ["coronavirus"]}, [1]):
+        np.savez_compressed(bad, meta=np.array(json.dumps({**meta, "label_topics": topics})), **arrays)
+        with pytest.warns(RuntimeWarning, match="label_topics"):
+            assert load(bad) is None
 
 
 needs_spacy = pytest.mark.skipif(not parse.available("fr"), reason="spaCy's fr_core_news_sm is not installed")

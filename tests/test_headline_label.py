@@ -11,6 +11,8 @@ from briefsum.engines.offline.engine import ExtractiveEngine
 from briefsum.engines.offline.scoring import Scores
 from briefsum.engines.offline.labels import proper_noun_form
 from briefsum.grading.budgets import grade_specs
+from briefsum.grading.compressor import load
+from briefsum.text import parse
 from briefsum.text.segment import count_words, segment
 
 ARTICLE = ("Le ministre de l'Économie a menacé de légiférer sur la rémunération des dirigeants. "
@@ -179,3 +181,53 @@ def test_no_label_languages_means_no_label():
     off = summarise(text, lang="fr", target=None, engine="offline",
                     config={"engine": {"offline": {"headline_label_langs": None}}})
     assert not off.grades["headline"].method.endswith("+label")
+
+
+@pytest.mark.skipif(not parse.available("fr"), reason="spaCy's fr_core_news_sm is not installed")
+def test_under_learned_compression_the_label_reads_the_refined_probabilities(monkeypatch):
+    comp = load()
+    assert comp is not None
+    refined = {"ghosn": 0.05, "renault": 0.9, "ministre": 0.6, "syndicats": 0.3}
+    asked = []
+
+    def word_probabilities(probs, use, lang):
+        asked.append((use, lang))
+        return refined if use == "title" else probs
+
+    monkeypatch.setattr(comp, "word_probabilities", word_probabilities)
+    monkeypatch.setattr(comp, "choice", None)  # the headline's sentence by its score alone
+    words = {"ghosn": 0.55, "renault": 0.5, "ministre": 0.6, "syndicats": 0.3}
+    specs = grade_specs(load_config().settings.grades)
+    learned = ExtractiveEngine(Fixed(words), headline_target=12, headline_label=0.1, compressor=comp)
+    head = learned.run(segment(ARTICLE, "fr"), specs, None, None, False).grades["headline"]
+    assert head.text.startswith("Renault : ") and ("title", "fr") in asked
+    assert _run(ARTICLE).grades["headline"].text.startswith("Carlos Ghosn : ")  # the rules read the word models
+
+
+VIRUS = ("La préfecture a fermé les écoles de la région jusqu'à nouvel ordre. "
+         "Le nombre de cas de coronavirus a doublé en une semaine. "
+         "Les hôpitaux manquent de lits pour les malades du coronavirus.")
+
+
+@pytest.mark.skipif(not parse.available("fr"), reason="spaCy's fr_core_news_sm is not installed")
+@pytest.mark.parametrize("floor,topics,label", [(None, None, None), (0.5, None, "Coronavirus"), (0.95, None, None),
+                                                (0.5, frozenset({"hôpitaux"}), None)])
+def test_a_common_noun_titles_take_as_topic_labels_the_headline_from_the_compressor_s_threshold(
+        monkeypatch, floor, topics, label):
+    comp = load()
+    assert comp is not None and "coronavirus" in comp.label_topics  # counted on the training titles
+    if topics is not None:
+        monkeypatch.setattr(comp, "label_topics", topics)
+    words = {"coronavirus": 0.9, "hôpitaux": 0.3, "région": 0.2, "doublé": 0.95}
+    monkeypatch.setattr(comp, "word_probabilities", lambda probs, use, lang: words if use == "title" else probs)
+    monkeypatch.setattr(comp, "choice", None)
+    monkeypatch.setattr(comp, "label_nouns", floor)
+    specs = grade_specs(load_config().settings.grades)
+    engine = ExtractiveEngine(Fixed(words), headline_target=12, headline_label=0.1, compressor=comp)
+    head = engine.run(segment(VIRUS, "fr"), specs, None, None, False).grades["headline"]
+    # "doublé" is likelier but no noun; "hôpitaux" is one, below every threshold; a noun titles never take as
+    # their topic never labels
+    if label is None:
+        assert " : " not in head.text, head.text
+    else:
+        assert head.text.startswith(f"{label} : "), head.text

@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--thresholds", type=float, nargs="+", default=[1.01])
     p.add_argument("--offsets", type=float, nargs="+", default=[0.0, 3.0])
     p.add_argument("--brief-thresholds", type=float, nargs="*", default=[0.6, 0.8, 0.9])
-    p.add_argument("--no-brief", action="store_true", help="tune the headline only")
+    p.add_argument("--no-brief", action="store_true", help="tune the headline only (the brief's settings kept)")
     p.add_argument("--brief-lengths", type=float, nargs="*", default=[25.0, 35.0, 50.0],
                    help="brief by expected ROUGE: the abstract's share of the F1 denominator (none: not tried)")
     p.add_argument("--brief-bigrams", type=float, nargs="+", default=[0.0, 2.0, 4.0])
@@ -111,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--choice-bigrams", type=float, nargs="+", default=[4.0])
     p.add_argument("--choice-gaps", type=float, nargs="+", default=[0.1])
     p.add_argument("--choice-floor", type=float, default=0.15)
+    p.add_argument("--label-nouns", type=float, nargs="*", default=[0.2, 0.3],
+                   help="the topic label from common nouns of the brief too, from these title probabilities")
     args = p.parse_args(argv)
 
     from briefsum.grading.choice import HeadlineChoice
@@ -154,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
               flush=True)
 
     record("headline rules", run_variant(titles, None, specs, offline, rouge, "headline"))
-    comp.brief_threshold, comp.choice, comp.brief_choice = None, None, None
+    kept_brief = ((comp.brief_threshold, comp.brief_refill), comp.brief_choice)  # what --no-brief leaves as it is
+    comp.brief_threshold, comp.choice, comp.brief_choice, comp.label_nouns = None, None, None, None
     best_h, best_hs = (comp.head_floor, comp.head_threshold, comp.head_offset), -1.0
     for floor, thr, off in itertools.product(args.floors, args.thresholds, args.offsets):
         comp.head_floor, comp.head_threshold, comp.head_offset = floor, thr, off
@@ -186,12 +189,22 @@ def main(argv: list[str] | None = None) -> int:
     res = run_variant(titles, comp, specs, offline, rouge, "headline")
     record("headline learned, topic label from NER", res)
     comp.label_ner = bool(res["r1"] + res["r2"] + res["rl"] > best_hs)
+    best_hs = max(best_hs, res["r1"] + res["r2"] + res["rl"])
+    best_nouns = None
+    for floor in args.label_nouns:
+        comp.label_nouns = floor
+        res = run_variant(titles, comp, specs, offline, rouge, "headline")
+        record(f"headline learned, common nouns label it too from {floor}", res)
+        if res["r1"] + res["r2"] + res["rl"] > best_hs:
+            best_nouns, best_hs = floor, res["r1"] + res["r2"] + res["rl"]
+    comp.label_nouns = best_nouns
     if args.no_brief:
-        abstracts = abstracts[:0]
-    best_b, brief_choice = tune_brief(abstracts, comp, specs, offline, rouge, args, record, results)
+        best_b, brief_choice = kept_brief
+    else:
+        best_b, brief_choice = tune_brief(abstracts, comp, specs, offline, rouge, args, record, results)
     tuned = {"headline_floor": best_h[0], "headline_threshold": best_h[1], "headline_offset": best_h[2],
              "headline_after_rules": after, "brief_threshold": best_b[0],
-             "brief_refill": best_b[1], "label_ner": comp.label_ner,
+             "brief_refill": best_b[1], "label_ner": comp.label_ner, "label_nouns": best_nouns,
              "headline_choice": dataclasses.asdict(best_choice) if best_choice else None,
              "brief_choice": dataclasses.asdict(brief_choice) if brief_choice else None}
     print(f"chose {tuned} in {time.time() - t0:.0f}s", flush=True)
@@ -202,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
             arrays = {k: z[k] for k in z.files if k != "meta"}
             meta = json.loads(str(z["meta"]))
         meta["tuned"] = tuned
+        if args.no_brief:  # the brief's lines stay those of the run that chose its settings
+            results = {**{k: v for k, v in (meta.get("heldout") or {}).get("results", {}).items()
+                          if k.startswith("brief")}, **results}
         meta["heldout"] = {"docs": len(held_rows), "results": results}
         np.savez_compressed(args.model, meta=np.array(json.dumps(meta)), **arrays)
         print(f"wrote the thresholds into {args.model}")

@@ -56,6 +56,28 @@ def packaged_model_path() -> Path:
     return Path(str(resources.files("briefsum").joinpath("models", DEFAULT_MODEL)))
 
 
+def _probability_or_none(value: object, name: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 < float(value) <= 1.0:
+        raise ValueError(f"the model's {name} is not a probability")
+    return float(value)
+
+
+def read_topics(table: object) -> frozenset[str]:
+    """The words human titles put first as their topic (the model file's `label_topics`; empty when absent);
+    ValueError when malformed."""
+    if table is None:
+        return frozenset()
+    words = table.get("words") if isinstance(table, dict) else None
+    if not isinstance(words, dict) or not all(
+            isinstance(w, str) and isinstance(c, list) and len(c) == 2 and
+            all(isinstance(n, int) and not isinstance(n, bool) for n in c) and 0 < c[0] <= c[1]
+            for w, c in words.items()):
+        raise ValueError("the model's label_topics are not a mapping of words to (titles, articles) counts")
+    return frozenset(words)
+
+
 class LearnedCompressor:
     """Parse-based, learned compression for the languages the model and the parse layer cover."""
 
@@ -77,6 +99,9 @@ class LearnedCompressor:
         self.brief_threshold = tune.get("brief_threshold", 0.7)
         self.brief_refill = bool(tune.get("brief_refill", True))
         self.label_ner = bool(tune.get("label_ner", False))  # the topic label must be a named entity of the brief
+        # a common noun of the brief may label the headline from this title probability up (None: proper nouns only)
+        self.label_nouns = _probability_or_none(tune.get("label_nouns"), "label_nouns")
+        self.label_topics = read_topics(meta.get("label_topics"))  # ...and only a word titles take as their topic
         # the headline chosen among several sentences' compressed forms by expected ROUGE (None: off)
         self.choice = HeadlineChoice.from_meta(tune.get("headline_choice"))
         # the brief's sentences printed whole or shortened, chosen by expected ROUGE (None: off)

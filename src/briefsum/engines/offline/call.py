@@ -66,6 +66,7 @@ class EngineCall:
         self.brief_choice = getattr(comp, "brief_choice", None) if self.learned and self.scores.abstract_words \
             else None
         self.abstract_words: Mapping[str, float] | None = None  # what the brief's choice reads, once refined
+        self.title_words: Mapping[str, float] | None = None  # ...and the headline's choice and label
         self.brief_compress = self.learned and (self.brief_choice is not None or
                                                 comp.sentences([], self.src) is not None)
         self.src_len = {s.index: s.words for s in sents}
@@ -144,11 +145,11 @@ class EngineCall:
     def choose_by_expected_rouge(self, ranked: list[int]) -> bool:
         """The learned choice (grading.choice): the headline's sentence and form among the best sentences'
         forms, whole, as the rules shorten them and along the learned deletion path; False where it is off."""
-        comp, spec, title_words = self.engine.compressor, self.head_spec, self.scores.title_words
+        comp, spec = self.engine.compressor, self.head_spec
         choice = getattr(comp, "choice", None) if self.learned else None
-        if choice is None or not title_words:
+        if choice is None or not self.scores.title_words:
             return False
-        title_words = comp.word_probabilities(title_words, "title", self.src)
+        title_words = self.title_probabilities()
         top = float(self.scores.headline[ranked[0]])
         cands: list[tuple[int, str, float]] = []
         for i in ranked[:choice.sentences]:
@@ -163,6 +164,15 @@ class EngineCall:
             return False
         self.head_idx, self.compressed[best[0]] = best
         return True
+
+    def title_probabilities(self) -> Mapping[str, float]:
+        """The probability that a human title uses each word: the word models', refined by the word prior where the
+        learned compressor has one (computed once)."""
+        if self.title_words is None:
+            probs = self.scores.title_words or {}
+            self.title_words = self.engine.compressor.word_probabilities(probs, "title", self.src) \
+                if self.learned and probs else probs
+        return self.title_words
 
     def plan_grades(self, order: list[int], lengths: dict[int, int], seed: list[int],
                     refine: "Callable[[list[int]], list[int]] | None" = None) -> list[list[int]]:
@@ -290,21 +300,23 @@ class EngineCall:
             return None
         return self.headline_form(self.head_idx) if self.head_spec.compress else self.sents[self.head_idx].text
 
+    def brief_parses(self) -> list:
+        """The parses of the brief's sentences (the parse layer's; those it cannot parse left out)."""
+        comp = self.engine.compressor
+        return [p for p in (comp.parsed(self.sents[i].text, self.src) for i in self.plan[0]) if p is not None]
+
     def brief_entities(self) -> set[str] | None:
         """The brief's named entities (the parse layer's NER): only a word inside one may label the headline;
         None where the compressor does not restrict labels so."""
         comp = self.engine.compressor
         if not (self.learned and getattr(comp, "label_ner", False) and self.plan):
             return None
-        ents: set[str] = set()
-        for i in self.plan[0]:
-            p = comp.parsed(self.sents[i].text, self.src)
-            for a, b, _ in (p.entities() if p is not None else []):
-                ents.update(w.lower() for w in WORD.findall(p.span_text(a, b)))
-        return ents
+        return {w.lower() for p in self.brief_parses() for a, b, _ in p.entities()
+                for w in WORD.findall(p.span_text(a, b))}
 
     def topic_label(self, headline: str, entities: "set[str] | None") -> str | None:
-        """The topic label for the headline (see ExtractiveEngine), or None."""
+        """The topic label for the headline (see ExtractiveEngine), or None. Where the learned compressor says so,
+        a common noun of the brief that human titles take as their topic may label it too ("Coronavirus : ...")."""
         eng, doc, scores = self.engine, self.doc, self.scores
         brief = self.plan[0] if self.plan else []
         if eng.headline_label is None or not scores.title_words or doc.lang not in eng.label_langs or not brief:
@@ -314,7 +326,10 @@ class EngineCall:
         used = {w.lower() for w in WORD.findall(headline)}
         inside = words_of(doc, brief)
         texts = [s.text for s in doc.sentences]
-        for word, p in sorted(scores.title_words.items(), key=lambda kv: (-kv[1], kv[0])):
+        noun_floor = getattr(eng.compressor, "label_nouns", None) if self.learned else None
+        nouns = {t.lower() for p in self.brief_parses() for t, pos in zip(p.text, p.pos) if pos == "NOUN"} \
+            if noun_floor is not None else set()
+        for word, p in sorted(self.title_probabilities().items(), key=lambda kv: (-kv[1], kv[0])):
             if p < eng.headline_label:
                 break
             if word in used or word not in inside or word in STOP_WORDS or len(word) < 3 or not word.isalpha():
@@ -326,6 +341,8 @@ class EngineCall:
                 form = proper_noun_form(word, texts, used, longest=1)
             if form:
                 return form
+            if word in nouns and p >= noun_floor and word in eng.compressor.label_topics:
+                return word[:1].upper() + word[1:]
         return None
 
     def translate_batch(self, needed: list[int], head_src: str | None,

@@ -37,8 +37,9 @@ class ExtractiveEngine:
         # the headline's sentence and the brief's sentences; None, or another language: the rules of compress.
         self.compressor = compressor
         # Topic label before the headline ("Ghosn : ..."): the proper noun of the brief that a human title most
-        # likely uses, by the scorer's title-word probabilities, when that is at least headline_label (None: off)
-        # and the article's language is one of label_langs.
+        # likely uses, by the scorer's title-word probabilities (refined by the word prior where the learned
+        # compressor applies), when that is at least headline_label (None: off) and the article's language is one
+        # of label_langs.
         self.headline_label = headline_label
         self.label_langs = tuple(label_langs)
         self.redundancy = redundancy
