@@ -1,7 +1,9 @@
-"""What the parse layer costs: spaCy's start-up (import, model load) in fresh processes, and the per-article
-cost of the offline engine with compression 'learned' against 'rules' (same process, same threads).
+"""What the parse layer costs: spaCy's start-up (import, model load) in fresh processes, the per-article cost of
+the offline engine with compression 'learned' against 'rules', and the per-grade cost of the neural engine's
+faithfulness check with its French names found by the parse layer against the capitalised-word rule (human
+abstracts of held-out articles checked against their articles; same process, same threads).
 
-    python bench/parse_layer.py --runs 5 --articles 50
+    python bench/parse_layer.py --runs 5 --articles 50 --abstracts 300
 
 Prints a Markdown table; medians over the runs (and min-max).
 """
@@ -39,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--articles", type=int, default=50, help="held-out training articles for the per-article cost")
+    p.add_argument("--abstracts", type=int, default=300, help="held-out abstracts for the faithfulness check")
     p.add_argument("--data", default=str(DEFAULT_DATA))
     args = p.parse_args(argv)
 
@@ -73,6 +76,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| offline engine per article, compression {mode} ({len(texts)} articles, `--target none`) | "
               f"{_fmt(times)} |")
     print(f"| learned − rules per article | {statistics.median(per['learned']) - statistics.median(per['rules']):.3f} |")
+
+    from briefsum.engines.neural.faithfulness import unsupported_terms
+    from briefsum.text.normalise import clean
+
+    pairs = [(rows[i]["abstract"], [clean(rows[i]["article"]).text]) for i in held[: args.abstracts]
+             if (rows[i].get("abstract") or "").strip()]
+    for names in ("capitals", "auto"):
+        times = []
+        for _ in range(max(1, args.runs // 2)):
+            t0 = time.perf_counter()
+            for summary, refs in pairs:
+                unsupported_terms(summary, refs, "fr", names=names)
+            times.append((time.perf_counter() - t0) / len(pairs))
+        what = "the parse layer's names" if names == "auto" else "capitalised words"
+        ms = [1000 * t for t in times]
+        print(f"| faithfulness check per grade, {what} ({len(pairs)} abstracts), milliseconds | "
+              f"{statistics.median(ms):.2f} ({min(ms):.2f}–{max(ms):.2f}) |")
     return 0
 
 
