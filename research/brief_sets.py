@@ -20,9 +20,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "training"))
-from train_compressor import split  # noqa: E402
-from train_scorer import DEFAULT_DATA, read_rows  # noqa: E402
-from tune_compressor import run_variant  # noqa: E402
+from train_scorer import DEFAULT_DATA  # noqa: E402
+from tune_compressor import engine_settings, held_out, run_variant  # noqa: E402
 
 SETTING: dict = {}
 
@@ -69,27 +68,13 @@ def main() -> int:
     p.add_argument("--bigrams", type=float, nargs="+", default=[2.0])
     args = p.parse_args()
 
-    from briefsum.config import load_config
-    from briefsum.engines.offline.learned import LearnedScorer
-    from briefsum.evaluation.rouge import Rouge
-    from briefsum.grading.budgets import grade_specs
     from briefsum.grading.compressor import load
-    from briefsum.text.normalise import clean
-    from briefsum.text.segment import segment
 
-    rows = read_rows(Path(DEFAULT_DATA) / "train.jsonl.gz")
-    _, held = split(rows)
-    cfg = load_config()
-    specs = [g for g in grade_specs(cfg.settings.grades) if g.name in ("headline", "brief")]
-    offline = cfg.settings.offline
-    scorer, comp = LearnedScorer.load(), load()
+    specs, offline, rouge = engine_settings()
+    titles, abstracts, _ = held_out(str(DEFAULT_DATA), args.docs, args.start)
+    items = abstracts
+    comp = load()
     comp.cache_size = 10**6
-    rouge = Rouge(mode="unicode", stem=False, lang="fr", bootstrap=0)
-    items = []
-    for r in (rows[i] for i in held[args.start:args.start + args.docs]):
-        doc = segment(clean(r["article"]).text, "fr")
-        if doc.sentences and r.get("abstract", "").strip():
-            items.append((doc, scorer.score(doc), r["abstract"]))
     install()
     print(f"{len(items)} abstracts", flush=True)
     SETTING.update(weight=0.0)

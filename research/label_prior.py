@@ -8,7 +8,7 @@ do); this compares that with the word models' own, at several thresholds, and wi
 allowed as labels from a higher threshold ("Coronavirus : ..."). Scored against the titles of the held-out slice
 of train (Unicode tokenizer, no stemming).
 
-    python research/label_prior.py [--docs 1500] [--thresholds 0.1 0.2 0.3 0.4] [--nouns 0.3 0.4 0.5]
+    python research/label_prior.py [--docs 1500] [--thresholds 0.1 0.2 0.3 0.4] [--nouns 0.1 0.2 0.3] [--any-noun]
 """
 
 from __future__ import annotations
@@ -20,9 +20,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "training"))
-from train_compressor import split  # noqa: E402
-from train_scorer import DEFAULT_DATA, read_rows  # noqa: E402
-from tune_compressor import run_variant  # noqa: E402
+from train_scorer import DEFAULT_DATA  # noqa: E402
+from tune_compressor import engine_settings, held_out, run_variant  # noqa: E402
+
+
+class _Everything:
+    """A set that holds every word."""
+
+    def __contains__(self, word: object) -> bool:
+        return True
 
 
 def main() -> int:
@@ -30,30 +36,21 @@ def main() -> int:
     p.add_argument("--docs", type=int, default=1500)
     p.add_argument("--thresholds", type=float, nargs="*", default=[0.1, 0.2, 0.3, 0.4])
     p.add_argument("--nouns", type=float, nargs="*", default=[], help="label thresholds for common nouns")
+    p.add_argument("--any-noun", action="store_true", help="any common noun of the brief, not only the words "
+                   "titles take as their topic (the file's label_topics)")
     args = p.parse_args()
 
-    from briefsum.config import load_config
     from briefsum.engines.offline import call
-    from briefsum.engines.offline.learned import LearnedScorer
-    from briefsum.evaluation.rouge import Rouge
-    from briefsum.grading.budgets import grade_specs
     from briefsum.grading.compressor import load
-    from briefsum.text.normalise import clean
-    from briefsum.text.segment import segment
 
-    rows = read_rows(Path(DEFAULT_DATA) / "train.jsonl.gz")
-    _, held = split(rows)
-    cfg = load_config()
-    specs = [g for g in grade_specs(cfg.settings.grades) if g.name in ("headline", "brief")]
-    offline = cfg.settings.offline
-    scorer, comp = LearnedScorer.load(), load()
+    specs, offline, rouge = engine_settings()
+    titles, abstracts, _ = held_out(str(DEFAULT_DATA), args.docs, 0)
+    items = titles
+    comp = load()
     comp.cache_size = 10**6
-    rouge = Rouge(mode="unicode", stem=False, lang="fr", bootstrap=0)
-    items = []
-    for r in (rows[i] for i in held[:args.docs]):
-        doc = segment(clean(r["article"]).text, "fr")
-        if doc.sentences and r.get("title", "").strip():
-            items.append((doc, scorer.score(doc), r["title"]))
+    comp.label_nouns = None  # proper nouns only, until the rows that say otherwise
+    if args.any_noun:
+        comp.label_topics = _Everything()
     print(f"{len(items)} titles", flush=True)
     label = offline.headline_label
     print("  no label:", run_variant(items, comp, specs, dataclasses.replace(offline, headline_label=None), rouge,

@@ -59,6 +59,42 @@ def run_variant(items, comp, specs, offline, rouge, task: str) -> dict:
             "n": n}
 
 
+def engine_settings():
+    """(the headline and brief grade specs, the offline engine's settings, the ROUGE briefsum-eval reports) as the
+    packaged config gives them."""
+    from briefsum.config import load_config
+    from briefsum.evaluation.rouge import Rouge
+    from briefsum.grading.budgets import grade_specs
+
+    cfg = load_config()
+    specs = [g for g in grade_specs(cfg.settings.grades) if g.name in ("headline", "brief")]
+    return specs, cfg.settings.offline, Rouge(mode="unicode", stem=False, lang="fr", bootstrap=0)
+
+
+def held_out(data: str, docs: int, start: int = 0):
+    """The held-out documents from `start`, scored once by the learned scorer: (titles, abstracts, how many
+    documents were read), the first two lists of (document, scores, reference)."""
+    from briefsum.engines.offline.learned import LearnedScorer
+    from briefsum.text.normalise import clean
+    from briefsum.text.segment import segment
+
+    rows = read_rows(Path(data) / "train.jsonl.gz")
+    _, held = split(rows)
+    scorer = LearnedScorer.load()
+    titles, abstracts = [], []
+    chosen = held[start: start + docs]
+    for r in (rows[i] for i in chosen):
+        doc = segment(clean(r["article"]).text, "fr")
+        if not doc.sentences:
+            continue
+        sc = scorer.score(doc)
+        if r.get("title", "").strip():
+            titles.append((doc, sc, r["title"]))
+        if r.get("abstract", "").strip():
+            abstracts.append((doc, sc, r["abstract"]))
+    return titles, abstracts, len(chosen)
+
+
 def tune_brief(abstracts, comp, specs, offline, rouge, args, record, results):
     """The brief's variants: the rules, a threshold on the abstract model (with or without refilling), and the
     forms chosen by expected ROUGE; the best ((threshold, refill), choice), compression off where none beats the
@@ -117,34 +153,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from briefsum.grading.choice import HeadlineChoice
     from briefsum.grading.compressor import LearnedCompressor
-    from briefsum.config import load_config
-    from briefsum.engines.offline.learned import LearnedScorer
-    from briefsum.grading.budgets import grade_specs
-    from briefsum.text.normalise import clean
-    from briefsum.text.segment import segment
 
     t0 = time.time()
-    rows = read_rows(Path(args.data) / "train.jsonl.gz")
-    _, held = split(rows)
-    held_rows = [rows[i] for i in held[args.start: args.start + args.docs]]
-    cfg = load_config()
-    specs = [g for g in grade_specs(cfg.settings.grades) if g.name in ("headline", "brief")]
-    offline = cfg.settings.offline
-    scorer = LearnedScorer.load()
-    titles, abstracts = [], []
-    for r in held_rows:
-        doc = segment(clean(r["article"]).text, "fr")
-        if not doc.sentences:
-            continue
-        sc = scorer.score(doc)
-        if r.get("title", "").strip():
-            titles.append((doc, sc, r["title"]))
-        if r.get("abstract", "").strip():
-            abstracts.append((doc, sc, r["abstract"]))
+    specs, offline, rouge = engine_settings()
+    titles, abstracts, n_docs = held_out(args.data, args.docs, args.start)
     print(f"{len(titles)} titles, {len(abstracts)} abstracts scored in {time.time() - t0:.0f}s", flush=True)
-    from briefsum.evaluation.rouge import Rouge
-
-    rouge = Rouge(mode="unicode", stem=False, lang="fr", bootstrap=0)  # what briefsum-eval reports
     while args.wait and not Path(args.model).exists():  # the model may still be training
         time.sleep(10)
     comp = LearnedCompressor.from_file(args.model)
@@ -218,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_brief:  # the brief's lines stay those of the run that chose its settings
             results = {**{k: v for k, v in (meta.get("heldout") or {}).get("results", {}).items()
                           if k.startswith("brief")}, **results}
-        meta["heldout"] = {"docs": len(held_rows), "results": results}
+        meta["heldout"] = {"docs": n_docs, "results": results}
         np.savez_compressed(args.model, meta=np.array(json.dumps(meta)), **arrays)
         print(f"wrote the thresholds into {args.model}")
     return 0
