@@ -154,9 +154,11 @@ def test_rules_stay_selectable_and_record_nothing_for_the_brief():
     assert b.grades["headline"].method.startswith("extractive+compressed")
 
 
-def test_without_spacy_the_rules_compress_with_one_warning(monkeypatch):
-    def missing(lang):
-        raise ImportError("No module named 'spacy'")
+@pytest.mark.parametrize("error", [ImportError("No module named 'spacy'"),
+                                   ValueError("[E050] the installed model does not fit this spaCy")])
+def test_without_spacy_the_rules_compress_with_one_warning(monkeypatch, error):
+    def missing(lang):  # not installed, or installed broken
+        raise error
 
     monkeypatch.setattr(parse, "_LOADED", {})
     monkeypatch.setattr(parse, "_WARNED", set())

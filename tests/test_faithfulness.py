@@ -86,3 +86,24 @@ def test_faithful_output_passes_the_guard():
 def test_support_indices_point_at_the_overlapping_sentences():
     sents = ["The mayor presented a transport plan.", "Unions called a strike on Thursday.", "It rained."]
     assert support_indices("Unions called for a national strike. The mayor presented his plan.", sents) == [0, 1]
+
+
+def test_a_hyphenated_name_is_one_name_and_capitalised_words_count_whatever_their_tag():
+    hyphen = _parsed([("Il", " ", "PRON", ""), ("a", " ", "AUX", ""), ("reçu", " ", "VERB", ""),
+                      ("Kassym", "", "PROPN", ""), ("-", "", "PUNCT", ""), ("Jomart", " ", "PROPN", "PER"),
+                      ("Tokaïev", "", "PROPN", "PER"), (".", "", "PUNCT", "")])
+    assert [name for name, _, _ in parsed_names(hyphen)] == ["Kassym-Jomart Tokaïev"]
+    adverb = _parsed([("Qu'", "", "SCONJ", ""), ("Emmanuel", " ", "ADV", ""), ("Macron", " ", "PROPN", ""),
+                      ("vienne", "", "VERB", ""), ("!", "", "PUNCT", "")])
+    assert [name for name, _, _ in parsed_names(adverb)] == ["Emmanuel", "Macron"]
+
+
+def test_the_rule_strips_elided_articles_in_french_only_and_bad_settings_are_refused(monkeypatch):
+    assert unsupported_terms("Il est arrivé à l'Élysée lorsqu'Emmanuel est parti.", ["Il est parti."], "fr",
+                             names="capitals") == ["Élysée", "Emmanuel"]
+    assert unsupported_terms("D'Angelo won.", ["Angelo won."], "en") == ["D'Angelo"]
+    with pytest.raises(ValueError):
+        unsupported_terms("Paris.", ["Paris."], "fr", names="ner")
+    # a parse layer that gives back too few parses: the rule stands in
+    monkeypatch.setattr(faithfulness.parse_layer, "parse", lambda texts, lang: [])
+    assert unsupported_terms("Après le sommet, Macron est parti.", ["Le sommet."], "fr") == ["Après", "Macron"]

@@ -102,7 +102,7 @@ def pipeline(lang: str):
             return _LOADED[lang]
         try:
             nlp = _load(lang)
-        except (ImportError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - not installed, or installed broken: the rules stand in
             nlp = None
             if lang not in _WARNED:
                 _WARNED.add(lang)

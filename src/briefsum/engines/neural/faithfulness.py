@@ -20,7 +20,8 @@ from ...text.words import fold as _fold
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
 _CAPITALISED = re.compile(r"\b[^\W\d_][\w'’-]*", re.UNICODE)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_ELIDED = re.compile(r"^(?:[dlDL]|qu|Qu)['’](?=[^\W\d_])")
+_ELIDED = re.compile(r"^(?:[dlDL]|[Qq][Uu]|[Ll]orsqu|[Pp]uisqu|[Jj]usqu)['’](?=[^\W\d_])")
+_ELIDING = frozenset({"fr", "it", "ca"})  # languages whose articles elide before a name ("l'Élysée", "l'Italia")
 # Words that start sentences without being names (English and French).
 _COMMON_CAPS = frozenset("""
 the a an in on at for with by from as it its this that these those he she they we you i his her their our
@@ -33,6 +34,8 @@ vous je son sa ses leur leurs mais et ou donc si quand alors selon après avant 
 
 # Parts of speech a name misread by the tagger is given (not determiners, pronouns, prepositions, conjunctions).
 _OPEN_CLASS = frozenset({"NOUN", "ADJ", "VERB", "X", "INTJ"})
+# ...and what is never a name inside a sentence, capitalised or not.
+_NOT_WORDS = frozenset({"PUNCT", "SYM", "NUM", "SPACE"})
 
 
 def _numbers(text: str) -> set[str]:
@@ -69,12 +72,14 @@ def parsed_names(parsed: "parse_layer.Parsed") -> list[tuple[str, list[str], boo
         else:
             i += 1
     named = {i for a, b in spans for i in range(a, b)}
-    spans += [(i, i + 1) for i in range(n) if i not in named and parsed.pos[i] in _OPEN_CLASS
-              and parsed.text[i][:1].isupper() and parsed.text[i][-1:] not in "'’"]
     first = next((k for k in range(n) if _WORD.search(parsed.text[k])), n)
+    spans += [(i, i + 1) for i in range(n) if i not in named and parsed.text[i][:1].isupper()
+              and parsed.text[i][-1:] not in "'’"
+              and (parsed.pos[i] in _OPEN_CLASS if i == first else parsed.pos[i] not in _NOT_WORDS)]
+    spans = _glued(parsed, sorted(spans))
     entity_starts = {a for a, _, _ in parsed.entities()}
     out = []
-    for a, b in sorted(spans):
+    for a, b in spans:
         lone = a == first and b == a + 1 and a not in entity_starts
         # an elided article the entity starts with ("L'Élysée") is not part of the name
         while a < b and parsed.text[a].lower().rstrip("'’") in ("l", "d") and parsed.text[a][-1:] in "'’":
@@ -86,11 +91,30 @@ def parsed_names(parsed: "parse_layer.Parsed") -> list[tuple[str, list[str], boo
     return out
 
 
-def _capitalised_names(sent: str, ref_words: set[str], ref_folded: str) -> list[str]:
+def _glued(parsed: "parse_layer.Parsed", spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with those written as one word joined: touching without a space, or across a hyphen token
+    ("Kassym" "-" "Jomart")."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out:
+            pa, pb = out[-1]
+            touching = pb == a and not parsed.ws[pb - 1]
+            hyphen = pb + 1 == a and parsed.text[pb] in ("-", "‐") and not parsed.ws[pb - 1] and not parsed.ws[pb]
+            if touching or hyphen:
+                out[-1] = (pa, b)
+                continue
+        out.append((a, b))
+    return out
+
+
+def _capitalised_names(sent: str, ref_words: set[str], ref_folded: str, lang: str) -> list[str]:
     """The capitalised words of a sentence that none of the references holds (the rule without a parser)."""
     out = []
     for k, m in enumerate(_CAPITALISED.finditer(sent)):
-        tok = _ELIDED.sub("", m.group(0)).rstrip("'’-")  # "l'Élysée", "d'Astana": the name after the article
+        tok = m.group(0)
+        if lang in _ELIDING:
+            tok = _ELIDED.sub("", tok)  # "l'Élysée", "d'Astana": the name after the article
+        tok = tok.rstrip("'’-")
         if not tok[:1].isupper():
             continue
         base = re.sub(r"['’]s$", "", tok)
@@ -117,10 +141,14 @@ def unsupported_terms(summary: str, references: Sequence[str], lang: str = "en",
         if digits and digits not in ref_nums and m.group(0).strip() not in out:
             out.append(m.group(0).strip())
     sentences = split_sentences(summary, lang) or [summary]
+    if names not in ("auto", "capitals"):
+        raise ValueError(f"names must be 'auto' or 'capitals', not {names!r}")
     parsed = parse_layer.parse(sentences, lang) if names == "auto" and lang in parse_layer.MODELS else None
+    if parsed is not None and len(parsed) != len(sentences):
+        parsed = None
     for k, sent in enumerate(sentences):
         if parsed is None:
-            found = _capitalised_names(sent, ref_words, ref_folded)
+            found = _capitalised_names(sent, ref_words, ref_folded, lang)
         else:
             # a single word starting a sentence outside any entity is often a capitalised word ("Faut",
             # "Oui"): the rule without a parser decides it

@@ -316,7 +316,8 @@ class EngineCall:
 
     def topic_label(self, headline: str, entities: "set[str] | None") -> str | None:
         """The topic label for the headline (see ExtractiveEngine), or None. Where the learned compressor says so,
-        a common noun of the brief that human titles take as their topic may label it too ("Coronavirus : ...")."""
+        a common noun of the brief that human titles take as their topic may label it too ("Coronavirus : ..."),
+        from both thresholds (the label's and the compressor's), whatever the NER says."""
         eng, doc, scores = self.engine, self.doc, self.scores
         brief = self.plan[0] if self.plan else []
         if eng.headline_label is None or not scores.title_words or doc.lang not in eng.label_langs or not brief:
@@ -327,13 +328,16 @@ class EngineCall:
         inside = words_of(doc, brief)
         texts = [s.text for s in doc.sentences]
         noun_floor = getattr(eng.compressor, "label_nouns", None) if self.learned else None
+        topics = getattr(eng.compressor, "label_topics", frozenset()) if noun_floor is not None else frozenset()
         nouns = {t.lower() for p in self.brief_parses() for t, pos in zip(p.text, p.pos) if pos == "NOUN"} \
-            if noun_floor is not None else set()
+            if topics else set()
         for word, p in sorted(self.title_probabilities().items(), key=lambda kv: (-kv[1], kv[0])):
             if p < eng.headline_label:
                 break
             if word in used or word not in inside or word in STOP_WORDS or len(word) < 3 or not word.isalpha():
                 continue
+            if word in nouns and p >= noun_floor and word in topics and proper_noun_form(word, texts, used) is None:
+                return word[:1].upper() + word[1:]
             if entities is not None and word not in entities:
                 continue
             form = proper_noun_form(word, texts, used)
@@ -341,8 +345,6 @@ class EngineCall:
                 form = proper_noun_form(word, texts, used, longest=1)
             if form:
                 return form
-            if word in nouns and p >= noun_floor and word in eng.compressor.label_topics:
-                return word[:1].upper() + word[1:]
         return None
 
     def translate_batch(self, needed: list[int], head_src: str | None,
