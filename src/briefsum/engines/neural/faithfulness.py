@@ -3,9 +3,10 @@ and the source sentences that support a summary.
 
 Names are found in one of two ways. Where the parse layer (briefsum.text.parse) has a pipeline for the summary's
 language and it is installed, a name is what the pipeline says: a named entity (PER, ORG, LOC, MISC) or a run of
-proper nouns, reported whole ("George Floyd"); a capitalised word that starts a sentence ("Après", "Cela",
-"L'occasion") is not one unless the pipeline tags it so. Elsewhere (other languages, or without spaCy) a name is a
-capitalised word, less the common words that start sentences.
+proper nouns, reported whole ("George Floyd", "Kassym-Jomart Tokaïev"), or a capitalised word inside a sentence;
+a word starting a sentence outside any entity ("Après", "Cela", "L'occasion") is one only if it is a content word
+the rule below keeps. Elsewhere (other languages, or without spaCy) a name is a capitalised word, less the common
+words that start sentences.
 """
 
 from __future__ import annotations
