@@ -29,7 +29,7 @@ from train_scorer import DEFAULT_DATA, map_docs, read_rows  # noqa: E402
 _STATE: dict = {}
 
 
-def _setup() -> None:
+def setup() -> None:
     from briefsum.config import load_config
     from briefsum.engines.offline.learned import LearnedScorer
     from briefsum.evaluation.rouge import Rouge
@@ -146,7 +146,7 @@ def main() -> int:
 
     rows = read_rows(Path(DEFAULT_DATA) / "train.jsonl.gz")
     pool, held = split(rows)
-    _setup()
+    setup()
     start = int(_STATE["scorer"].meta["word_docs"])
     train = cached("train", [rows[i] for i in pool[start:start + args.train_docs]], args)
     test = cached("test", [rows[i] for i in held[:args.test_docs]], args)

@@ -79,7 +79,7 @@ def test_row(r: dict):
     if base is None or not base[6]:
         return None
     if "rerank" not in _STATE:
-        headline_rerank._setup()
+        headline_rerank.setup()
         real = choice.choose_headline
 
         def capture(cands, tw, ch):

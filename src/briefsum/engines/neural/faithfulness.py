@@ -61,6 +61,7 @@ def parsed_names(parsed: "parse_layer.Parsed") -> list[tuple[str, list[str], boo
     adjective)."""
     n = len(parsed)
     spans = [(a, b) for a, b, _ in parsed.entities()]
+    entity_starts = {a for a, _ in spans}
     named = {i for a, b in spans for i in range(a, b)}
     i = 0
     while i < n:
@@ -78,7 +79,6 @@ def parsed_names(parsed: "parse_layer.Parsed") -> list[tuple[str, list[str], boo
               and parsed.text[i][-1:] not in "'’"
               and (parsed.pos[i] in _OPEN_CLASS if i == first else parsed.pos[i] not in _NOT_WORDS)]
     spans = _glued(parsed, sorted(spans))
-    entity_starts = {a for a, _, _ in parsed.entities()}
     out = []
     for a, b in spans:
         lone = a == first and b == a + 1 and a not in entity_starts

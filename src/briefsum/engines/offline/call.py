@@ -336,12 +336,14 @@ class EngineCall:
                 break
             if word in used or word not in inside or word in STOP_WORDS or len(word) < 3 or not word.isalpha():
                 continue
-            if word in nouns and p >= noun_floor and word in topics and proper_noun_form(word, texts, used) is None:
-                return word[:1].upper() + word[1:]
+            form = proper_noun_form(word, texts, used)
+            if form is None:  # not a name: a common noun titles take as their topic, or nothing
+                if word in nouns and p >= noun_floor and word in topics:
+                    return word[:1].upper() + word[1:]
+                continue
             if entities is not None and word not in entities:
                 continue
-            form = proper_noun_form(word, texts, used)
-            if form and not within(inside, form):  # the name runs outside the brief: its own compound
+            if not within(inside, form):  # the name runs outside the brief: its own compound
                 form = proper_noun_form(word, texts, used, longest=1)
             if form:
                 return form
