@@ -15,7 +15,8 @@ from briefsum import summarise
 from briefsum.text import parse
 from briefsum.grading.rules import compress
 from briefsum.grading.compressor import LearnedCompressor, packaged_model_path
-from briefsum.grading.deletion import FEATURES, candidates, compress_parsed, deletion_labels, features, protected, realise
+from briefsum.grading.deletion import (FEATURES, candidates, compress_parsed, deletion_labels, features, protected,
+                                      quotations, realise)
 from briefsum.text.parse import Parsed
 from briefsum.text.segment import count_words, segment
 
@@ -257,3 +258,32 @@ def test_a_head_whose_label_does_not_fit_its_word_is_not_deleted():
     assert not any(3 in s or s == {5} for s in spans)
     p.finite[3], p.text[4] = False, "des"
     assert frozenset({5}) in {frozenset(c.tokens) for c in candidates(p)}  # "des [grands] salaires" may lose it
+
+
+def test_no_words_are_cut_out_of_the_middle_of_a_quotation():
+    # '"Nous payons, depuis 2010, trop cher", a dit le maire lundi.'
+    rows = [('"', "", "PUNCT", "punct", 2), ("Nous", " ", "PRON", "nsubj", 2), ("payons", "", "VERB", "ccomp", 12),
+            (",", " ", "PUNCT", "punct", 5), ("depuis", " ", "ADP", "case", 5), ("2010", "", "NOUN", "obl:mod", 2),
+            (",", " ", "PUNCT", "punct", 5), ("trop", " ", "ADV", "advmod", 8), ("cher", "", "ADV", "advmod", 2),
+            ('"', "", "PUNCT", "punct", 2), (",", " ", "PUNCT", "punct", 12), ("a", " ", "AUX", "aux:tense", 12),
+            ("dit", " ", "VERB", "ROOT", 12), ("le", " ", "DET", "det", 14), ("maire", " ", "NOUN", "nsubj", 12),
+            ("lundi", "", "NOUN", "obl:mod", 12), (".", "", "PUNCT", "punct", 12)]
+    p = _parsed(rows)
+    assert quotations(p) == [(0, 9)]
+    spans = {frozenset(c.tokens) for c in candidates(p)}
+    assert frozenset({15}) in spans  # "lundi", outside the quotation, may go
+    assert not any(s & {4, 5} for s in spans)  # "depuis 2010" is a modifier, but inside what was said
+    assert frozenset({6, 7, 8}) in spans  # its tail may go: what is kept is still one run of the quotation
+    assert realise(p, {6, 7, 8})[0] == '"Nous payons, depuis 2010", a dit le maire lundi.'
+    assert realise(p, {1})[0] == '"payons, depuis 2010, trop cher", a dit le maire lundi.'  # the marks' own spacing
+    p.text[0] = p.text[9] = "-"  # the same words between dashes: the modifier may go
+    p.ws[0] = " "
+    assert any(s & {4, 5} for s in {frozenset(c.tokens) for c in candidates(p)})
+
+
+def test_quotations_pair_their_marks_and_an_unclosed_one_runs_to_the_end():
+    p = _parsed([(t, " ", "PUNCT" if not t.isalpha() else "NOUN", "dep", 0) for t in
+                 ['"', "a", '"', "b", "«", "c", "“", "d", "”", "e", "»", "f", '"', "g"]])
+    assert sorted(quotations(p)) == [(0, 2), (4, 10), (6, 8), (12, 14)]
+    p = _parsed([(t, " ", "NOUN", "dep", 0) for t in ["a", "b", "»", "c"]])
+    assert quotations(p) == [(-1, 2)]  # a quotation begun in an earlier sentence

@@ -4,11 +4,11 @@ A sentence parsed by the parse layer (`briefsum.text.parse.Parsed`) offers *cand
 (adverbials, obliques, noun modifiers, relative and adverbial clauses, appositions, conjuncts, parentheticals...),
 each with the punctuation that sets it off, and, where the root is a verb of saying after the quoted clause, the
 attribution around that clause. A candidate whose deletion would remove the root, its subject, a finite verb
-of the main clause, a negation or a number the sentence is about, or would split a pair of quotes or brackets,
-is never offered. A tree model (trained by training/train_compressor.py on OrangeSum train: which subtrees the human
-title / abstract left out of the sentence it rewrites; LightGBM exported to numpy arrays) gives each candidate a
-probability of deletion; compression deletes the likeliest ones under the length and probability rules of its
-caller. The result is always a subsequence of the sentence's tokens (the first letter may be capitalised).
+of the main clause, a negation or a number the sentence is about, would split a pair of quotes or brackets, or
+would cut words out of a quotation, is never offered. A tree model (trained by training/train_compressor.py on
+OrangeSum train: which subtrees the human title / abstract left out of the sentence it rewrites; LightGBM exported
+to numpy arrays) gives each candidate a probability of deletion; compression deletes the likeliest ones under the
+length and probability rules of its caller. The result is always a subsequence of the sentence's tokens (the first letter may be capitalised).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ _SAY = frozenset("""déclarer dire affirmer expliquer indiquer assurer souligner
 ajouter confier reconnaître écrire raconter avertir prévenir lancer insister répondre commenter détailler juger
 noter observer rappeler regretter résumer révéler martèler marteler poursuivre conclure""".split())
 _PUNCT_OPEN = {"«": "»", "(": ")", "[": "]", "“": "”"}
+_QUOTES = {"«": "»", "“": "”"}
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 # French function words that never count as content when deletion labels and features are made.
 LABEL_STOP_WORDS = frozenset("""le la les l un une des du de d et ou mais donc or ni car que qu qui quoi dont où
@@ -96,6 +97,37 @@ def _balanced(p: Parsed, toks: set[int]) -> bool:
         if sum(p.text[i] == o for i in toks) != sum(p.text[i] == c for i in toks):
             return False
     return sum(p.text[i] == '"' for i in toks) % 2 == 0
+
+
+def quotations(p: Parsed) -> list[tuple[int, int]]:
+    """The quoted spans of a sentence, as the indices of their opening and closing marks: « », “ ” and straight
+    quotes paired in order. A quote opened and not closed in the sentence runs to its end; one closed and not
+    opened in it (a quotation begun in an earlier sentence) runs from its start."""
+    n = len(p)
+    spans: list[tuple[int, int]] = []
+    opened: list[tuple[str, int]] = []
+    straight: int | None = None
+    closers = {c: o for o, c in _QUOTES.items()}
+    for i, t in enumerate(p.text):
+        if t == '"':
+            if straight is None:
+                straight = i
+            else:
+                spans.append((straight, i))
+                straight = None
+        elif t in _QUOTES:
+            opened.append((t, i))
+        elif t in closers:
+            j = next((k for k in range(len(opened) - 1, -1, -1) if opened[k][0] == closers[t]), None)
+            if j is None:
+                spans.append((-1, i))
+            else:
+                spans.append((opened[j][1], i))
+                del opened[j:]
+    spans += [(i, n) for _, i in opened]
+    if straight is not None:
+        spans.append((straight, n))
+    return spans
 
 
 def _glued(p: Parsed, i: int) -> bool:
@@ -175,6 +207,7 @@ def candidates(p: Parsed) -> list[Candidate]:
     if not all(_trusted_root(p, kids, r) for r in roots):
         return []
     keep = protected(p)
+    quoted = quotations(p)
     out: dict[frozenset[int], Candidate] = {}
 
     def offer(toks: set[int], head: int, kind: str) -> None:
@@ -183,6 +216,10 @@ def candidates(p: Parsed) -> list[Candidate]:
         lo, hi = min(toks), max(toks)
         if len(toks) != hi - lo + 1:
             return  # not a contiguous span (a non-projective parse)
+        for a, b in quoted:
+            # never words cut out of the middle of a quotation: what is kept of it is one run of what was said
+            if (a < lo < b or a < hi < b) and lo != a + 1 and not all(_is_punct(p, i) for i in range(hi + 1, b)):
+                return
         if all(_is_punct(p, i) for i in toks):
             return
         # never part of a written word ("Kassym-Jomart", "l'agence"): no space between it and a kept word
@@ -236,6 +273,9 @@ def realise(p: Parsed, deleted: set[int]) -> tuple[str, list[int]]:
     """The sentence without the deleted tokens, its punctuation tidied (no doubled or leading comma, none
     before the full stop); the text and the indices of the tokens it keeps."""
     kept = [i for i in range(len(p)) if i not in deleted]
+    spans = quotations(p) if deleted else []
+    opens = {a for a, _ in spans if a >= 0}
+    closes = {b for _, b in spans if b < len(p)}
     out: list[int] = []
     for i in kept:
         t = p.text[i]
@@ -244,9 +284,11 @@ def realise(p: Parsed, deleted: set[int]) -> tuple[str, list[int]]:
             opener = next((j for j in range(i - 1, -1, -1) if p.text[j] in (",", ";", ":", "(", "«")), None)
             if opener is not None and opener in deleted and p.text[opener] == ",":
                 continue
-        if t in (",", ";", ":") and (not out or p.text[out[-1]] in (",", ";", ":", "(", "«", "–", "—")):
-            continue  # leading, or after another separator
-        if t in (".", "!", "?", ")", "»", ",", ";") and out and p.text[out[-1]] in (",", ";", ":", "–", "—"):
+        if t in (",", ";", ":") and (not out or p.text[out[-1]] in (",", ";", ":", "(", "«", "–", "—")
+                                     or out[-1] in opens):
+            continue  # leading, after another separator or after a quotation's opening mark
+        if (t in (".", "!", "?", ")", "»", ",", ";") or i in closes) and out and \
+                p.text[out[-1]] in (",", ";", ":", "–", "—"):
             out.pop()  # a separator left dangling before the end or a closing mark
         out.append(i)
     while out and p.text[out[-1]] in (",", ";", ":", "–", "—"):
@@ -261,6 +303,10 @@ def realise(p: Parsed, deleted: set[int]) -> tuple[str, list[int]]:
                 text += p.ws[i]
             elif p.text[nxt] in (",", ".", ")", "…"):
                 text += ""
+            elif nxt in closes:
+                text += p.ws[nxt - 1]  # the source's spacing before a quotation's closing mark
+            elif i in opens:
+                text += p.ws[i]  # and after its opening one
             else:
                 text += p.ws[i] or p.ws[nxt - 1] or " "
     text = text.strip()
