@@ -378,3 +378,21 @@ def test_a_trailing_clause_after_a_comma_still_goes_to_the_end():
     s = ("Le maire a inauguré la nouvelle médiathèque du quartier nord, après deux ans de travaux, en présence "
          "des habitants.")
     assert compress(s, "fr", 20, target_words=12) == "Le maire a inauguré la nouvelle médiathèque du quartier nord"
+
+
+@pytest.mark.parametrize("sentence,lang,expected", [
+    ("L'allocution du président, ce lundi 16 mars, a laissé planer beaucoup de doutes sur les nouvelles mesures "
+     "prises par le gouvernement.", "fr",
+     "L'allocution du président a laissé planer beaucoup de doutes sur les nouvelles mesures prises par le gouvernement"),
+    ("Le ministre a signé un accord historique avec les syndicats du secteur sur la retraite des cheminots et des "
+     "agents, lundi 16 mars.", "fr",
+     "Le ministre a signé un accord historique avec les syndicats du secteur sur la retraite des cheminots et des agents"),
+    ("Le ministre a annoncé lundi, avant de partir pour Bruxelles, que les syndicats du secteur signeront l'accord "
+     "des cheminots.", "fr",
+     "Le ministre a annoncé, avant de partir pour Bruxelles, que les syndicats du secteur signeront l'accord des "
+     "cheminots"),
+    ("The minister said, on Monday, that the unions of the sector had agreed to a deal on the pensions of railway "
+     "staff.", "en", "The minister said that the unions of the sector had agreed to a deal on the pensions of railway staff"),
+])
+def test_a_date_set_off_by_commas_goes_with_them(sentence, lang, expected):
+    assert compress(sentence, lang, 20, target_words=12) == expected

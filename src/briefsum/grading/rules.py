@@ -87,15 +87,17 @@ _LEADING_PHRASE = {
     ),
 }
 
-# A date inside the sentence ("jeudi 22 août", "ce mardi 6 novembre 2018"): headlines do without.
+# A date inside the sentence ("jeudi 22 août", "ce mardi 6 novembre 2018"): headlines do without. Set off by
+# commas (", ce lundi 16 mars,"), it goes with both of them, or with the one before it at the sentence's end.
 _MONTHS = r"(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)"
+_SET_OFF = r"(?(aside)(?:\s*,(?=\s)|(?=[.;:!?]|$))|(?=[\s,.;:]))"
 _DATE = {
-    "fr": re.compile(r"(?<!\sdu)(?<!\sde)(?<!\sau)(?<!\sle)(?<!\sce)"
+    "fr": re.compile(r"(?P<aside>,)?(?<!\sdu)(?<!\sde)(?<!\sau)(?<!\sle)(?<!\sce)"
                      r"\s(?:(?:ce|le|dès|depuis le)\s)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
                      r"(?:\s\d{1,2}(?:er)?\s" + _MONTHS + r"(?:\s\d{4})?|\s(?:soir|matin|après-midi|dernier))?"
-                     r"(?=[\s,.;:])", re.I),
-    "en": re.compile(r"\s(?:on|last|this)\s(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-                     r"(?:\s(?:morning|evening|night|afternoon))?(?=[\s,.;:])", re.I),
+                     + _SET_OFF, re.I),
+    "en": re.compile(r"(?P<aside>,)?\s(?:on|last|this)\s(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+                     r"(?:\s(?:morning|evening|night|afternoon))?" + _SET_OFF, re.I),
 }
 
 # A relative clause closing the sentence ("... du centre-ville qui a fait quatre morts").
