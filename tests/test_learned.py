@@ -396,3 +396,27 @@ def test_a_trailing_clause_after_a_comma_still_goes_to_the_end():
 ])
 def test_a_date_set_off_by_commas_goes_with_them(sentence, lang, expected):
     assert compress(sentence, lang, 20, target_words=12) == expected
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # a leading date with its demonstrative goes whole, not leaving "Ce, le ministre"
+    ("Ce mercredi, le ministre de l'Economie s'est penché sur la question des soldes, qui doivent débuter le 24 juin.",
+     "Le ministre de l'Economie s'est penché sur la question des soldes"),
+    # a first name ending like a participle ("François") is a name, not a participle phrase to drop
+    ("Jean-François Lefebvre, maire de la commune, raconte au Parisien avoir été agressé par un administré.",
+     "Jean-François Lefebvre, maire de la commune, raconte au Parisien avoir été agressé par un administré"),
+    # a relative clause followed by an attribution set off by commas: both go, not one comma of the second
+    ("Le groupe, qui annonçait 15 millions d'euros de chiffre d'affaires en 2016, selon le journaliste, a fondé son "
+     "succès sur l'achat de vidéos d'amateurs.", "Le groupe a fondé son succès sur l'achat de vidéos d'amateurs"),
+    # a comma followed by another relative pronoun does not close the first relative clause
+    ("Le chiffre baisse encore, indique la direction de la santé, qui précise que le nombre de malades en "
+     "réanimation, qui reflète la pression sur les hôpitaux, reste élevé.",
+     "Le chiffre baisse encore, indique la direction de la santé"),
+    # an attribution followed by an apposition stays: without it the apposition would open the headline
+    ("Pour Tom Loney, professeur de santé publique à l'université, la crise a été une opportunité pour Dubaï.",
+     "Pour Tom Loney, professeur de santé publique à l'université, la crise a été une opportunité pour Dubaï"),
+    ("Selon le ministère, 300 personnes ont été évacuées dans la nuit de samedi à dimanche près de Lyon.",
+     "300 personnes ont été évacuées dans la nuit de samedi à dimanche près de Lyon"),
+])
+def test_the_rules_leave_no_stray_comma_or_orphan_word(sentence, expected):
+    assert compress(sentence, "fr", 20, target_words=12) == expected

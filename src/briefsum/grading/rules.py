@@ -15,17 +15,27 @@ from ..text.segment import count_words
 _PARENS = re.compile(r"\s*\([^()]{0,200}\)")
 _DASH_ASIDE = re.compile(r"\s+[–—]\s+[^–—]{1,160}?\s+[–—](?=[\s,.;:])")
 
+# What may open the main clause after a leading attribution ("Selon le ministère, 300 personnes ..."): a
+# determiner, a pronoun, a number, a name or a quote, but not an apposition ("Pour X, professeur de ..., la ...").
+_CLAUSE_START = (r"(?:(?:l'|d'|c'|j'|n'|qu')|(?:le|la|les|un|une|des|du|de|il|elle|ils|elles|on|ce|cet|cette|ces|ceux|"
+                 r"celui|celle|son|sa|ses|leur|leurs|mon|ma|mes|notre|nos|votre|vos|nous|vous|je|tout|tous|toute|"
+                 r"toutes|plusieurs|certains|certaines|aucun|aucune|chaque|près|plus|moins|environ|seul|seule|seuls|"
+                 r"seules|quelques|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|cent|mille|rien|personne|y|en|ne|"
+                 r"cela|ça|ceci|désormais|déjà)\b|(?-i:[A-ZÀ-Ý0-9«\"“]))")
+
 _LEADING = {
     "fr": re.compile(
         r"^(?:(?:mais|et|or|donc|ainsi|alors|pourtant|cependant|toutefois|néanmoins|en effet|de fait|"
         r"par ailleurs|en outre|de plus|d'ailleurs|en revanche|autrement dit|en d'autres termes|"
         r"dans le même temps|au final|finalement|enfin|aussi|bref|certes|surtout|"
-        r"(?:selon|d'après|pour) [^,]{1,60}|"
+        r"(?:selon|d'après|pour) [^,]{1,60}(?=\s*,\s*" + _CLAUSE_START + r")|"
+        r"(?:(?:ce|le) (?=(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b))?"
         r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd'hui|ce matin|ce soir)(?: \d{1,2}(?: \w+)?)?|"
         r"le (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} \w+|"
         r"(?!(?:au|du|plus|puis|sous|tous|nous|vous|jadis|depuis|avant|devant|pourtant|cependant|maintenant|"
         r"durant|pendant|tant|quant|lui|qui|mais|très|après)\b)"
-        r"[A-ZÀ-Ý][\wéèêàâîôûç'-]*(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|ant|u|ue|us|ues) [^,:;]{1,80}(?<! et)(?<! ou))"
+        r"[A-ZÀ-Ý][\wéèêàâîôûç'-]*(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|ant|u|ue|us|ues) (?-i:(?![A-ZÀ-Ý]))"
+        r"[^,:;]{1,80}(?<! et)(?<! ou))"
         r"\s*,\s*|(?:mais|et|or|donc|pourtant)\s+)",
         re.I,
     ),
@@ -52,8 +62,10 @@ _TRAILING = {
 }
 
 _RELATIVE = {
-    "fr": re.compile(r",\s+(?:qui|que|qu'|dont|où|lequel|laquelle|lesquels|lesquelles)\b[^,;:]{1,120},", re.I),
-    "en": re.compile(r",\s+(?:who|which|whose|whom|where)\b[^,;:]{1,120},", re.I),
+    "fr": re.compile(r",\s+(?:qui|que|qu'|dont|où|lequel|laquelle|lesquels|lesquelles)\b[^,;:]{1,120},"
+                     r"(?:\s*(?:selon|d'après)\s[^,;:]{1,60},)?(?!\s*(?:qui|que|qu'|dont|où|lequel|laquelle)\b)", re.I),
+    "en": re.compile(r",\s+(?:who|which|whose|whom|where)\b[^,;:]{1,120},(?:\s*according to\s[^,;:]{1,60},)?"
+                     r"(?!\s*(?:who|which|whose|whom|where)\b)", re.I),
 }
 
 # A short subject and an apposition before the only comma that precedes a trailing attribution.
@@ -76,7 +88,7 @@ _LEADING_PHRASE = {
         r"contrairement à|en|à|au|aux|sur|sous|avec|sans|dès|jusqu'|durant|pendant|parmi|par|entre|comme|alors que|"
         r"tandis que|si|quand|lorsqu'|lorsque|puisque|puisqu'|bien qu'|bien que|afin d[e']|vendredi|samedi|dimanche|"
         r"lundi|mardi|mercredi|jeudi|cette année|cette semaine|l'an dernier|l'année dernière|ce jour-là)"
-        r"\b[^,;:\"()]{0,90},\s+(?!(?:et|ou|mais|a|ont|est|sont|qui|que|qu'|dont|où|y|en)\b)",
+        r"\b[^,;:\"()]{0,90},\s+(?!(?:et|ou|mais|a|ont|est|sont|qui|que|qu'|dont|où|y|en)\b)(?=" + _CLAUSE_START + ")",
         re.I,
     ),
     "en": re.compile(
@@ -92,7 +104,8 @@ _LEADING_PHRASE = {
 _MONTHS = r"(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)"
 _SET_OFF = r"(?(aside)(?:\s*,(?=\s)|(?=[.;:!?]|$))|(?=[\s,.;:]))"
 _DATE = {
-    "fr": re.compile(r"(?P<aside>,)?(?<!\sdu)(?<!\sde)(?<!\sau)(?<!\sle)(?<!\sce)"
+    "fr": re.compile(r"(?P<aside>,)?(?<!\bdu)(?<!\bde)(?<!\bau)(?<!\ble)(?<!\bce)(?<!\bà)(?<!\bet)(?<!\bou)"
+                     r"(?<!\bpour)(?<!\bavant)(?<!\baprès)(?<!\bdepuis)(?<!\bentre)(?<!\bici)"
                      r"\s(?:(?:ce|le|dès|depuis le)\s)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
                      r"(?:\s\d{1,2}(?:er)?\s" + _MONTHS + r"(?:\s\d{4})?|\s(?:soir|matin|après-midi|dernier))?"
                      + _SET_OFF, re.I),
