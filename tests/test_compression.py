@@ -287,3 +287,21 @@ def test_quotations_pair_their_marks_and_an_unclosed_one_runs_to_the_end():
     assert sorted(quotations(p)) == [(0, 2), (4, 10), (6, 8), (12, 14)]
     p = _parsed([(t, " ", "NOUN", "dep", 0) for t in ["a", "b", "»", "c"]])
     assert quotations(p) == [(-1, 2)]  # a quotation begun in an earlier sentence
+
+
+def test_a_name_goes_whole_or_stays_and_a_demonstrative_keeps_its_complement():
+    # "Il parlait au micro de France Inter, comme celui interrogé lundi."
+    rows = [("Il", " ", "PRON", "nsubj", 1), ("parlait", " ", "VERB", "ROOT", 1), ("au", " ", "ADP", "case", 3),
+            ("micro", " ", "NOUN", "obl:mod", 1), ("de", " ", "ADP", "case", 5), ("France", " ", "PROPN", "nmod", 3),
+            ("Inter", "", "VERB", "acl", 5), (",", " ", "PUNCT", "punct", 9), ("comme", " ", "ADP", "case", 9),
+            ("celui", " ", "PRON", "obl:mod", 1), ("interrogé", " ", "VERB", "acl", 9), ("lundi", "", "NOUN", "obl:mod", 10),
+            (".", "", "PUNCT", "punct", 1)]
+    p = _parsed(rows)
+    spans = {frozenset(c.tokens) for c in candidates(p)}
+    assert frozenset({6}) in spans and frozenset({11}) in spans  # before the entity is known: "Inter" may go
+    assert frozenset({10, 11}) not in spans  # never "celui" without what it stands for
+    assert frozenset({7, 8, 9, 10, 11}) in spans  # the pronoun and its complement may go together
+    p.ent[5] = p.ent[6] = "ORG"
+    spans = {frozenset(c.tokens) for c in candidates(p)}
+    assert frozenset({6}) not in spans  # "France Inter" is one name
+    assert frozenset({4, 5, 6}) in spans  # and may go whole

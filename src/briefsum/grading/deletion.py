@@ -36,6 +36,8 @@ ajouter confier reconnaître écrire raconter avertir prévenir lancer insister 
 noter observer rappeler regretter résumer révéler martèler marteler poursuivre conclure""".split())
 _PUNCT_OPEN = {"«": "»", "(": ")", "[": "]", "“": "”"}
 _QUOTES = {"«": "»", "“": "”"}
+# Pronouns that cannot stand without their complement ("similaires à celui [retrouvé chez M. Soros]").
+_NEEDS_COMPLEMENT = frozenset({"celui", "celle", "ceux", "celles"})
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 # French function words that never count as content when deletion labels and features are made.
 LABEL_STOP_WORDS = frozenset("""le la les l un une des du de d et ou mais donc or ni car que qu qui quoi dont où
@@ -208,6 +210,7 @@ def candidates(p: Parsed) -> list[Candidate]:
         return []
     keep = protected(p)
     quoted = quotations(p)
+    names = p.entities()
     out: dict[frozenset[int], Candidate] = {}
 
     def offer(toks: set[int], head: int, kind: str) -> None:
@@ -216,6 +219,8 @@ def candidates(p: Parsed) -> list[Candidate]:
         lo, hi = min(toks), max(toks)
         if len(toks) != hi - lo + 1:
             return  # not a contiguous span (a non-projective parse)
+        if any(s < e and lo < e and hi >= s and not (lo <= s and hi >= e - 1) for s, e, _ in names):
+            return  # never part of a name ("France [Inter]"): a named entity goes whole or stays whole
         for a, b in quoted:
             # never words cut out of the middle of a quotation: what is kept of it is one run of what was said
             if (a < lo < b or a < hi < b) and lo != a + 1 and not all(_is_punct(p, i) for i in range(hi + 1, b)):
@@ -248,7 +253,8 @@ def candidates(p: Parsed) -> list[Candidate]:
             continue
         dep = p.dep[i]
         if dep in DELETABLE and not (dep == "nummod" and p.number[i] and i in keep) and \
-                not _bare_nominal(p, kids, i) and not _misread_label(p, i):
+                not _bare_nominal(p, kids, i) and not _misread_label(p, i) and \
+                p.lemma[p.head[i]].lower() not in _NEEDS_COMPLEMENT:
             offer(_subtree(kids, i), i, dep)
     # A verb of saying as the root, after the clause it reports ("Le pays a signé l'accord, a rapporté X"): the
     # attribution goes, the reported clause stays.
