@@ -305,3 +305,34 @@ def test_a_name_goes_whole_or_stays_and_a_demonstrative_keeps_its_complement():
     spans = {frozenset(c.tokens) for c in candidates(p)}
     assert frozenset({6}) not in spans  # "France Inter" is one name
     assert frozenset({4, 5, 6}) in spans  # and may go whole
+
+
+
+def test_a_lone_straight_quote_glued_to_the_word_before_closes_a_quotation():
+    words = ["Les", "salaires", "ont", "baissé", '"', ",", "a", "dit", "le", "maire", "."]
+    ws = [" ", " ", " ", "", "", " ", " ", " ", " ", "", ""]
+    p = _parsed([(t, w, "PUNCT" if not t.isalpha() else "NOUN", "dep", 0) for t, w in zip(words, ws)])
+    assert quotations(p) == [(-1, 4)]  # begun in an earlier sentence
+    p.ws[3] = " "  # 'baissé " a dit': not glued to the word before it, so it opens one
+    assert quotations(p) == [(4, 11)]
+    p.ws[3], p.ws[4] = "", " "
+    p.text[5] = "Il"  # 'baissé" Il ...': followed by a word and a space, still closing
+    assert quotations(p) == [(-1, 4)]
+
+
+@needs_spacy
+def test_with_real_parses_a_quotation_keeps_its_words_and_its_marks_their_neighbours():
+    from briefsum.text.parse import parse
+
+    sentences = ["Le gouvernement veut une « réforme » rapide du système.",
+                 "Il a parlé de « réforme », puis il est parti.",
+                 'Les salaires, depuis 2010, ont nettement baissé", a dit le maire de Lyon lundi.']
+    seen = []
+    for p in parse(sentences, "fr"):
+        for c in candidates(p):
+            text = realise(p, set(c.tokens))[0]
+            seen.append(text)
+            assert "« »" not in text and "«»" not in text  # never a quotation emptied of its words
+            if "salaires" in text:  # what was said stays whole, and nothing is glued to the closing mark
+                assert "depuis 2010" in text and 'baissé"a' not in text
+    assert 'Les salaires, depuis 2010, ont nettement baissé", a dit le maire.' in seen

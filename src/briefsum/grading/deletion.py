@@ -104,7 +104,8 @@ def _balanced(p: Parsed, toks: set[int]) -> bool:
 def quotations(p: Parsed) -> list[tuple[int, int]]:
     """The quoted spans of a sentence, as the indices of their opening and closing marks: « », “ ” and straight
     quotes paired in order. A quote opened and not closed in the sentence runs to its end; one closed and not
-    opened in it (a quotation begun in an earlier sentence) runs from its start."""
+    opened in it (a quotation begun in an earlier sentence) runs from its start; so does a lone straight quote
+    glued to the word before it and not to the one after ('baissé", a dit')."""
     n = len(p)
     spans: list[tuple[int, int]] = []
     opened: list[tuple[str, int]] = []
@@ -112,7 +113,9 @@ def quotations(p: Parsed) -> list[tuple[int, int]]:
     closers = {c: o for o, c in _QUOTES.items()}
     for i, t in enumerate(p.text):
         if t == '"':
-            if straight is None:
+            if straight is None and i > 0 and not p.ws[i - 1] and (i + 1 == n or p.ws[i] or _is_punct(p, i + 1)):
+                spans.append((-1, i))  # glued to the word before it and not to the one after: a closing mark
+            elif straight is None:
                 straight = i
             else:
                 spans.append((straight, i))
@@ -225,6 +228,10 @@ def candidates(p: Parsed) -> list[Candidate]:
             # never words cut out of the middle of a quotation: what is kept of it is one run of what was said
             if (a < lo < b or a < hi < b) and lo != a + 1 and not all(_is_punct(p, i) for i in range(hi + 1, b)):
                 return
+            # nor all of it, leaving its marks around nothing ("une « » rapide")
+            inside = [i for i in range(a + 1, b) if not _is_punct(p, i)]
+            if inside and all(i in toks for i in inside) and not (a in toks or b in toks):
+                return
         if all(_is_punct(p, i) for i in toks):
             return
         # never part of a written word ("Kassym-Jomart", "l'agence"): no space between it and a kept word
@@ -291,8 +298,8 @@ def realise(p: Parsed, deleted: set[int]) -> tuple[str, list[int]]:
             if opener is not None and opener in deleted and p.text[opener] == ",":
                 continue
         if t in (",", ";", ":") and (not out or p.text[out[-1]] in (",", ";", ":", "(", "«", "–", "—")
-                                     or out[-1] in opens):
-            continue  # leading, after another separator or after a quotation's opening mark
+                                     or (out[-1] in opens and (i - 1) in deleted)):
+            continue  # leading, after another separator or where deleted words followed a quotation's opening
         if (t in (".", "!", "?", ")", "»", ",", ";") or i in closes) and out and \
                 p.text[out[-1]] in (",", ";", ":", "–", "—"):
             out.pop()  # a separator left dangling before the end or a closing mark
