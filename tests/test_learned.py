@@ -417,6 +417,16 @@ def test_a_date_set_off_by_commas_goes_with_them(sentence, lang, expected):
      "Pour Tom Loney, professeur de santé publique à l'université, la crise a été une opportunité pour Dubaï"),
     ("Selon le ministère, 300 personnes ont été évacuées dans la nuit de samedi à dimanche près de Lyon.",
      "300 personnes ont été évacuées dans la nuit de samedi à dimanche près de Lyon"),
+    ("Selon la police, vingt personnes ont été interpellées samedi lors de la manifestation contre la réforme.",
+     "Vingt personnes ont été interpellées lors de la manifestation contre la réforme"),
+    ("Selon le ministère, l’usine fermera ses portes en mars prochain après des années de pertes.",
+     "L’usine fermera ses portes en mars prochain après des années de pertes"),
+    # a subject that ends like a participle ("Paris") and its verb are the main clause, not a phrase to drop
+    ("Paris a remporté le match contre Lyon au Parc des Princes, grâce à un but de Mbappé en fin de rencontre.",
+     "Paris a remporté le match contre Lyon au Parc des Princes"),
+    # a name and a bare title before the verb: "a annoncé" is the main verb, not a trailing attribution
+    ("François de Rugy, ministre de la Transition écologique, a annoncé sa démission après des révélations.",
+     "François de Rugy, ministre de la Transition écologique, a annoncé sa démission après des révélations"),
 ])
 def test_the_rules_leave_no_stray_comma_or_orphan_word(sentence, expected):
     assert compress(sentence, "fr", 20, target_words=12) == expected

@@ -17,10 +17,11 @@ _DASH_ASIDE = re.compile(r"\s+[–—]\s+[^–—]{1,160}?\s+[–—](?=[\s,.;:]
 
 # What may open the main clause after a leading attribution ("Selon le ministère, 300 personnes ..."): a
 # determiner, a pronoun, a number, a name or a quote, but not an apposition ("Pour X, professeur de ..., la ...").
-_CLAUSE_START = (r"(?:(?:l'|d'|c'|j'|n'|qu')|(?:le|la|les|un|une|des|du|de|il|elle|ils|elles|on|ce|cet|cette|ces|ceux|"
+_CLAUSE_START = (r"(?:(?:l|d|c|j|n|qu)['’]|(?:le|la|les|un|une|des|du|de|il|elle|ils|elles|on|ce|cet|cette|ces|ceux|"
                  r"celui|celle|son|sa|ses|leur|leurs|mon|ma|mes|notre|nos|votre|vos|nous|vous|je|tout|tous|toute|"
                  r"toutes|plusieurs|certains|certaines|aucun|aucune|chaque|près|plus|moins|environ|seul|seule|seuls|"
-                 r"seules|quelques|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|cent|mille|rien|personne|y|en|ne|"
+                 r"seules|quelques|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
+                 r"vingt|trente|quarante|cinquante|soixante|cent|mille|rien|personne|y|en|ne|"
                  r"cela|ça|ceci|désormais|déjà)\b|(?-i:[A-ZÀ-Ý0-9«\"“]))")
 
 _LEADING = {
@@ -35,6 +36,9 @@ _LEADING = {
         r"(?!(?:au|du|plus|puis|sous|tous|nous|vous|jadis|depuis|avant|devant|pourtant|cependant|maintenant|"
         r"durant|pendant|tant|quant|lui|qui|mais|très|après)\b)"
         r"[A-ZÀ-Ý][\wéèêàâîôûç'-]*(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|ant|u|ue|us|ues) (?-i:(?![A-ZÀ-Ý]))"
+        # not a subject and its verb ("Paris a remporté ...") nor a name ("François de Rugy, ministre ...")
+        r"(?!(?:a|ont|est|sont|était|étaient|avait|avaient|va|vont|sera|seront|fait|font|doit|peut|veut|se|s'|ne|n'|"
+        r"y|en|lui|leur)\b|de (?-i:[A-ZÀ-Ý]))"
         r"[^,:;]{1,80}(?<! et)(?<! ou))"
         r"\s*,\s*|(?:mais|et|or|donc|pourtant)\s+)",
         re.I,
@@ -63,14 +67,17 @@ _TRAILING = {
 
 _RELATIVE = {
     "fr": re.compile(r",\s+(?:qui|que|qu'|dont|où|lequel|laquelle|lesquels|lesquelles)\b[^,;:]{1,120},"
-                     r"(?:\s*(?:selon|d'après)\s[^,;:]{1,60},)?(?!\s*(?:qui|que|qu'|dont|où|lequel|laquelle)\b)", re.I),
+                     r"(?:\s*(?:selon|d'après)\s[^,;:]{1,60},)?(?!\s*(?:qui|que|qu'|dont|où|lequel|laquelle|lesquels|lesquelles)\b)", re.I),
     "en": re.compile(r",\s+(?:who|which|whose|whom|where)\b[^,;:]{1,120},(?:\s*according to\s[^,;:]{1,60},)?"
                      r"(?!\s*(?:who|which|whose|whom|where)\b)", re.I),
 }
 
 # A short subject and an apposition before the only comma that precedes a trailing attribution.
-_SUBJECT_COMMA = re.compile(r"^[^,]{1,40},\s+(?:le|la|les|l'|un|une|son|sa|ses|leur|ancien|ancienne|the|an|his|her|"
-                            r"their|its|former)\b[^,]*$", re.I)
+_SUBJECT_COMMA = re.compile(r"^[^,]{1,40},\s+(?:le|la|les|l'|un|une|son|sa|ses|leur|ancien|ancienne|ex|nouveau|"
+                            r"nouvelle|actuel|actuelle|ministre|président|présidente|directeur|directrice|secrétaire|"
+                            r"porte-parole|chef|cheffe|patron|patronne|député|députée|sénateur|sénatrice|maire|"
+                            r"candidat|candidate|fondateur|fondatrice|membre|élu|élue|the|an|his|her|their|its|former)"
+                            r"\b[^,]*$", re.I)
 _OPEN_APPOSITION = re.compile(r"(?:,\s+(?:qui|que|qu'|dont|où|who|which|whose)\b[^,]*)$", re.I)
 
 _TRAILING_PP = {
