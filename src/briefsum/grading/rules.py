@@ -38,7 +38,7 @@ _LEADING = {
         r"[A-ZÀ-Ý][\wéèêàâîôûç'-]*(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|ant|u|ue|us|ues) (?-i:(?![A-ZÀ-Ý]))"
         # not a subject and its verb ("Paris a remporté ...") nor a name ("François de Rugy, ministre ...")
         r"(?!(?:a|ont|est|sont|était|étaient|avait|avaient|va|vont|sera|seront|fait|font|doit|peut|veut|se|s'|ne|n'|"
-        r"y|en|lui|leur)\b|de (?-i:[A-ZÀ-Ý]))"
+        r"lui|leur)\b|de (?-i:[A-ZÀ-Ý]))"
         r"[^,:;]{1,80}(?<! et)(?<! ou))"
         r"\s*,\s*|(?:mais|et|or|donc|pourtant)\s+)",
         re.I,
