@@ -8,7 +8,8 @@ of the main clause, a negation or a number the sentence is about, would split a 
 would cut words out of a quotation, is never offered. A tree model (trained by training/train_compressor.py on
 OrangeSum train: which subtrees the human title / abstract left out of the sentence it rewrites; LightGBM exported
 to numpy arrays) gives each candidate a probability of deletion; compression deletes the likeliest ones under the
-length and probability rules of its caller. The result is always a subsequence of the sentence's tokens (the first letter may be capitalised).
+length and probability rules of its caller. The result is always a subsequence of the sentence's tokens (the first
+letter may be capitalised).
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ _DASH_ASIDE = re.compile(r"\s+[–—]\s+[^–—]{1,160}?\s+[–—](?=[\s,.;:]
 _CLAUSE_START = (r"(?:(?:l|d|c|j|n|qu)['’]|(?:le|la|les|un|une|des|du|de|il|elle|ils|elles|on|ce|cet|cette|ces|ceux|"
                  r"celui|celle|son|sa|ses|leur|leurs|mon|ma|mes|notre|nos|votre|vos|nous|vous|je|tout|tous|toute|"
                  r"toutes|plusieurs|certains|certaines|aucun|aucune|chaque|près|plus|moins|environ|seul|seule|seuls|"
-                 r"seules|quelques|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|"
-                 r"vingt|trente|quarante|cinquante|soixante|cent|mille|rien|personne|y|en|ne|"
+                 r"seules|quelques|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|"
+                 r"seize|vingt|trente|quarante|cinquante|soixante|cent|mille|rien|personne|y|en|ne|"
                  r"cela|ça|ceci|désormais|déjà)\b|(?-i:[A-ZÀ-Ý0-9«\"“]))")
 
 _LEADING = {
@@ -67,7 +67,8 @@ _TRAILING = {
 
 _RELATIVE = {
     "fr": re.compile(r",\s+(?:qui|que|qu'|dont|où|lequel|laquelle|lesquels|lesquelles)\b[^,;:]{1,120},"
-                     r"(?:\s*(?:selon|d'après)\s[^,;:]{1,60},)?(?!\s*(?:qui|que|qu'|dont|où|lequel|laquelle|lesquels|lesquelles)\b)", re.I),
+                     r"(?:\s*(?:selon|d'après)\s[^,;:]{1,60},)?"
+                     r"(?!\s*(?:qui|que|qu'|dont|où|lequel|laquelle|lesquels|lesquelles)\b)", re.I),
     "en": re.compile(r",\s+(?:who|which|whose|whom|where)\b[^,;:]{1,120},(?:\s*according to\s[^,;:]{1,60},)?"
                      r"(?!\s*(?:who|which|whose|whom|where)\b)", re.I),
 }
