@@ -307,7 +307,6 @@ def test_a_name_goes_whole_or_stays_and_a_demonstrative_keeps_its_complement():
     assert frozenset({4, 5, 6}) in spans  # and may go whole
 
 
-
 def test_a_lone_straight_quote_glued_to_the_word_before_closes_a_quotation():
     words = ["Les", "salaires", "ont", "baissé", '"', ",", "a", "dit", "le", "maire", "."]
     ws = [" ", " ", " ", "", "", " ", " ", " ", " ", "", ""]

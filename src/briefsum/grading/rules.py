@@ -65,12 +65,15 @@ _TRAILING = {
     ),
 }
 
+# A relative clause set off by commas; it ends at a comma not followed by another relative pronoun, and takes an
+# attribution set off after it along.
+_PRONOUNS = {"fr": r"(?:qui|que|qu'|dont|où|lequel|laquelle|lesquels|lesquelles)",
+             "en": r"(?:who|which|whose|whom|where)"}
 _RELATIVE = {
-    "fr": re.compile(r",\s+(?:qui|que|qu'|dont|où|lequel|laquelle|lesquels|lesquelles)\b[^,;:]{1,120},"
-                     r"(?:\s*(?:selon|d'après)\s[^,;:]{1,60},)?"
-                     r"(?!\s*(?:qui|que|qu'|dont|où|lequel|laquelle|lesquels|lesquelles)\b)", re.I),
-    "en": re.compile(r",\s+(?:who|which|whose|whom|where)\b[^,;:]{1,120},(?:\s*according to\s[^,;:]{1,60},)?"
-                     r"(?!\s*(?:who|which|whose|whom|where)\b)", re.I),
+    "fr": re.compile(r",\s+" + _PRONOUNS["fr"] + r"\b[^,;:]{1,120},(?:\s*(?:selon|d'après)\s[^,;:]{1,60},)?"
+                     r"(?!\s*" + _PRONOUNS["fr"] + r"\b)", re.I),
+    "en": re.compile(r",\s+" + _PRONOUNS["en"] + r"\b[^,;:]{1,120},(?:\s*according to\s[^,;:]{1,60},)?"
+                     r"(?!\s*" + _PRONOUNS["en"] + r"\b)", re.I),
 }
 
 # A short subject and an apposition before the only comma that precedes a trailing attribution.
