@@ -8,7 +8,8 @@ of the main clause, a negation or a number the sentence is about, would split a 
 would cut words out of a quotation, is never offered. A tree model (trained by training/train_compressor.py on
 OrangeSum train: which subtrees the human title / abstract left out of the sentence it rewrites; LightGBM exported
 to numpy arrays) gives each candidate a probability of deletion; compression deletes the likeliest ones under the
-length and probability rules of its caller. The result is always a subsequence of the sentence's tokens (the first
+length and probability rules of its caller, never leaving neighbours French would spell otherwise
+(`briefsum.grading.wellformed`). The result is always a subsequence of the sentence's tokens (the first
 letter may be capitalised).
 """
 
@@ -24,6 +25,7 @@ import numpy as np
 
 from ..text.parse import Parsed
 from ..text.words import WORD
+from .wellformed import joins_well
 
 # Dependency labels whose subtree may go.
 DELETABLE: tuple[str, ...] = ("advmod", "advcl", "obl:mod", "obl:agent", "nmod", "acl", "acl:relcl", "appos", "amod",
@@ -163,9 +165,11 @@ _NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "DET"})
 def _misread_label(p: Parsed, i: int) -> bool:
     """A head whose label does not fit its word, a sign the parser misread the sentence around it: a finite
     verb as anything but a clause ("les syndicats ... promettent" read as `amod`), a noun or a verb as an
-    adverbial modifier (`advmod`), a noun as an adjectival one (`amod`); or an adjective right after the
-    partitive "de", which needs it ("à de hauts postes")."""
+    adverbial modifier (`advmod`), a noun as an adjectival one (`amod`), a determiner as any modifier; or an
+    adjective right after the partitive "de", which needs it ("à de hauts postes")."""
     dep, pos = p.dep[i], p.pos[i]
+    if pos == "DET":  # a determiner heading a modifier ("l'une des grandes inconnues [de ce] déconfinement")
+        return True
     if p.finite[i] and dep not in _CLAUSE_HEADS:
         return True
     if (dep == "advmod" and pos in _NOMINAL | {"VERB", "AUX"}) or (dep == "amod" and pos in _NOMINAL):
@@ -423,7 +427,7 @@ def compress_parsed(p: Parsed, probs: np.ndarray, cands: Sequence[Candidate], th
             continue
         trial = deleted | c.tokens
         n = count_words(realise(p, trial)[0])
-        if n < min_words:
+        if n < min_words or not joins_well(p, trial):
             continue
         deleted, words_now = trial, n
     return realise(p, deleted)
@@ -445,7 +449,7 @@ def deletion_path(p: Parsed, probs: np.ndarray, cands: Sequence[Candidate], floo
             continue
         trial = deleted | cands[k].tokens
         text = realise(p, trial)[0]
-        if count_words(text) >= min_words:
+        if count_words(text) >= min_words and joins_well(p, trial):
             deleted = trial
             out.append(text)
     return out

@@ -18,6 +18,8 @@ from typing import Sequence
 MODELS = {"fr": "fr_core_news_sm"}
 # Components the compressor and the topic label do not read (the sentence is segmented already).
 _EXCLUDE = ("senter",)
+_NE = frozenset({"ne", "n'", "n’"})
+_AFTER_NE = frozenset({"plus", "guère", "point"})
 _NEGATION = frozenset("ne n' n’ pas jamais rien aucun aucune aucuns aucunes guère nullement non ni personne".split())
 
 
@@ -50,8 +52,12 @@ class Parsed:
         return len(self.text)
 
     def negation(self, i: int) -> bool:
-        """Whether token i marks a negation ("ne", "pas", "jamais", "aucun"...)."""
-        return self.text[i].lower() in _NEGATION or self.lemma[i].lower() in _NEGATION
+        """Whether token i marks a negation ("ne", "pas", "jamais", "aucun"..., and "plus", "guère" or "point"
+        a few words after "ne": "ne se sont plus revus")."""
+        word = self.text[i].lower()
+        if word in _NEGATION or self.lemma[i].lower() in _NEGATION:
+            return True
+        return word in _AFTER_NE and any(t.lower() in _NE for t in self.text[max(0, i - 4):i])
 
     def entities(self) -> list[tuple[int, int, str]]:
         """Named-entity spans (start, end exclusive, type), from consecutive tokens of one type."""
