@@ -231,3 +231,13 @@ def test_a_common_noun_titles_take_as_topic_labels_the_headline_from_the_compres
         assert " : " not in head.text, head.text
     else:
         assert head.text.startswith(f"{label} : "), head.text
+
+
+def test_a_name_run_into_a_heading_never_labels_and_such_a_sentence_never_heads():
+    glued = ("Le salaire de Carlos Ghosn est moqué par Non Stop ZappingSur Twitter les salariés réclament un vote. "
+             "Le conseil d'administration de Renault se réunit jeudi pour fixer le salaire de son patron.")
+    res = _run(glued, title_words={"zappingsur": 0.9, "ghosn": 0.5})
+    head = res.grades["headline"]
+    assert head.source_indices == [1]  # the sentence with the run-in heading is passed over, though it scores best
+    assert head.text.startswith("Carlos Ghosn : ")  # the likelier "Stop ZappingSur Twitter" never labels it
+    assert 0 in res.grades["brief"].source_indices

@@ -78,3 +78,18 @@ def test_orangesum_glued_sentences_are_split(data_root):
 
 def test_count_words_ignores_punctuation_tokens():
     assert count_words("Bonjour , le monde « ! » 3,5 %") == 4
+
+
+@pytest.mark.parametrize("text,run_in", [
+    ("Les César: un exercice périlleuxLa cérémonie a été un carton.", True),
+    ("Faut-il interdire les fêtes de famille?par BFMTVAlors", True),
+    ("Brigitte Macron, femme engagéeSur les conseils de Bernadette Chirac", True),
+    ("la SNCFLe train partira", True),
+    ("La PlayStation et WhatsApp chez LaREM.", False),
+    ("Le McDonald de la rue et un iPhone.", False),
+    ("Que faire? Rien.", False),
+])
+def test_a_heading_run_into_its_sentence_is_recognised(text, run_in):
+    from briefsum.text.segment import runs_in
+
+    assert runs_in(text) is run_in

@@ -147,6 +147,12 @@ def _sentencex_split(lang: str, text: str) -> list[str]:
 
 # "avocats.Enjeu": a full stop glued to the next sentence's capital (frequent in scraped news).
 _GLUED = re.compile(r"(?<=[a-zà-öø-ÿ0-9%)»\"']{2}[.!?])(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])")
+# "un exercice périlleuxLa cérémonie", "par BFMTVAlors", "de famille?par": a heading or a caption run into the next
+# sentence with no space at all. Only a capitalised word that opens French sentences counts ("PlayStation",
+# "WhatsApp" and "LaREM" are written that way).
+_RUN_IN = re.compile(r"(?:[a-zà-öø-ÿ]{3}|[A-ZÀ-ÖØ-Þ]{3})(?:La|Le|Les|Un|Une|Des|Il|Ils|Elle|Elles|On|Si|Sur|Selon|"
+                     r"Alors|Dans|Pour|En|Au|Aux|Ce|Cette|Ces|Mais|Et|Après|Depuis|Avec|Lors|Quand|Son|Sa|Ses)"
+                     r"(?![\w'’-])|[a-zà-öø-ÿ][?!][a-zà-öø-ÿ]")
 # Inside a long quotation sentencex does not split; such spans are re-split on sentence ends.
 _LONG_SENTENCE_WORDS = 80
 _INNER_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"']?\s?[A-ZÀ-ÖØ-Þ])")
@@ -209,6 +215,12 @@ def _unglue(text: str) -> str:
     if "." not in text and "!" not in text and "?" not in text:
         return text
     return _TOKEN.sub(lambda m: m.group(0) if _urlish(m.group(0)) else _GLUED.sub(" ", m.group(0)), text)
+
+
+def runs_in(text: str) -> bool:
+    """Whether a sentence holds two run together without a space ("un exercice périlleuxLa cérémonie"): a
+    source's heading glued to its text, which reads badly as a headline."""
+    return bool(_RUN_IN.search(text))
 
 
 def _split_unspaced(sentences: list[str]) -> list[str]:

@@ -14,7 +14,7 @@ from ...grading.choice import choose_brief, choose_headline, expected_f1
 from ...grading.budgets import GradeSpec, effective_budgets, fill_nested, truncate_to_words
 from ...grading.deletion import doc_counts
 from ...grading.rules import compress, no_stop
-from ...text.segment import Document, count_words
+from ...text.segment import Document, count_words, runs_in
 from ...text.words import STOP_WORDS, WORD, lower_tokens
 from ..base import EngineResult, Translator
 from .labels import LABEL_WORDS, TOPIC_FORM, proper_noun_form
@@ -127,6 +127,8 @@ class EngineCall:
         if spec is not None:
             room = min([b for g, b in zip(self.grades, self.budgets) if g is not spec] or [10**9])
             pool = [i for i in self.cands if self.sents[i].words <= room] or self.cands
+            # a sentence holding a heading run into it ("un exercice périlleuxLa cérémonie") heads nothing
+            pool = [i for i in pool if not runs_in(self.sents[i].text)] or pool
             ranked = sorted(pool, key=lambda i: (-self.scores.headline[i], i))
             self.head_idx = ranked[0]
             # The margin is in the learned scorer's units (its headline ranker); other scorers ignore it.
@@ -345,7 +347,7 @@ class EngineCall:
                 continue
             if not within(inside, form):  # the name runs outside the brief: its own compound
                 form = proper_noun_form(word, texts, used, longest=1)
-            if form:
+            if form and not runs_in(form):  # never a name run into a heading ("Stop ZappingSur Twitter")
                 return form
         return None
 
