@@ -206,6 +206,34 @@ def test_the_deletion_path_shortens_one_deletion_at_a_time_down_to_its_floor():
 
 
 
+def test_a_path_by_value_deletes_at_each_step_what_it_rates_best():
+    from briefsum.grading.deletion import deletion_path
+
+    p = _minister()
+    cands = candidates(p)
+    probs = np.linspace(0.95, 0.05, len(cands))
+    calls: list[str] = []
+
+    def keeps_paris(text: str) -> float:  # rates a text by whether "Paris" survives, then by shortness
+        calls.append(text)
+        return ("Paris" in text) * 100 - count_words(text)
+
+    path = deletion_path(p, probs, cands, floor=0.0, min_words=3, value=keeps_paris)
+    assert path and calls
+    assert all("Paris" in t for t in path[:-1])  # "Paris" goes only when nothing else is left to delete
+    lengths = [count_words(t) for t in path]
+    assert lengths == sorted(lengths, reverse=True) and len(set(lengths)) == len(lengths)
+    for longer, shorter in zip([realise(p, set())[0], *path], path):
+        it = iter(w.lower() for w in _WORD.findall(longer))
+        assert all(w.lower() in it for w in _WORD.findall(shorter))
+    # the same deletions as the likeliest-first path reaches, in another order; the floor still binds
+    assert path[-1] == deletion_path(p, probs, cands, floor=0.0, min_words=3)[-1]
+    high = deletion_path(p, probs, cands, floor=0.5, min_words=3, value=keeps_paris)
+    assert high and len(high) < len(path)
+    assert set(_WORD.findall(high[-1])) >= set(_WORD.findall(path[-1]))
+    assert deletion_path(p, probs, cands, floor=0.0, min_words=3, value=keeps_paris) == path  # deterministic
+
+
 def _parsed(rows) -> Parsed:
     """A hand-built parse from (text, ws, pos, dep, head) rows; the auxiliary "a"/"ont" is the finite verb."""
     return Parsed(text=[r[0] for r in rows], ws=[r[1] for r in rows], pos=[r[2] for r in rows],

@@ -59,7 +59,7 @@ def test_the_brief_choice_shortens_a_sentence_only_when_the_brief_is_expected_to
 
 @pytest.mark.parametrize("meta", [{"bogus": 1}, {"sentences": 0}, {"sentences": 2.5}, {"length": 0},
                                   {"gap": -1}, {"bigram": "4"}, {"floor": float("nan")}, {"sentences": True}, [5],
-                                  {"length": 10 ** 400}])
+                                  {"length": 10 ** 400}, {"search": 1}, {"search": "on"}])
 def test_malformed_choice_settings_are_refused(meta):
     with pytest.raises(ValueError, match="headline choice"):
         HeadlineChoice.from_meta(meta)
@@ -117,9 +117,9 @@ def _brief(path: str, text: str = ARTICLE):
 
 
 @needs_spacy
-@pytest.mark.parametrize("sentences", [1, 3])
-def test_the_chosen_headline_is_a_top_sentence_compressed_and_the_grades_still_nest(tmp_path, sentences):
-    b = _brief(_with_choice(tmp_path, {"sentences": sentences}))
+@pytest.mark.parametrize("sentences,search", [(1, False), (3, False), (3, True)])
+def test_the_chosen_headline_is_a_top_sentence_compressed_and_the_grades_still_nest(tmp_path, sentences, search):
+    b = _brief(_with_choice(tmp_path, {"sentences": sentences, "search": search}))
     h = b.grades["headline"]
     doc = segment(ARTICLE, "fr")
     scores = LearnedScorer.load().score(doc)
@@ -167,7 +167,8 @@ Le conseil municipal votera le budget du plan le mois prochain, lors d'une séan
 @needs_spacy
 @pytest.mark.parametrize("brief_choice", [{"length": 35.0, "bigram": 2.0}, {"length": 10.0, "bigram": 0.0},
                                           {"length": 35.0, "bigram": 2.0, "refill": True},
-                                          {"length": 200.0, "bigram": 0.0, "refill": True}])
+                                          {"length": 200.0, "bigram": 0.0, "refill": True},
+                                          {"length": 10.0, "bigram": 2.0, "search": True}])
 def test_the_brief_prints_chosen_forms_within_its_budget_and_the_grades_still_nest(tmp_path, brief_choice):
     path = _with_choice(tmp_path, {"sentences": 5}, brief_choice=brief_choice, brief_threshold=None)
     b = _brief(path, LONG_ARTICLE)

@@ -111,10 +111,12 @@ def tune_brief(abstracts, comp, specs, offline, rouge, args, record, results):
         if res["r1"] + res["r2"] + res["rl"] > best_s:
             best, best_s = ((thr, refill), None), res["r1"] + res["r2"] + res["rl"]
     comp.brief_threshold, comp.brief_refill = None, False
-    for length, bigram, refill in itertools.product(args.brief_lengths, args.brief_bigrams, (False, True)):
-        comp.brief_choice = BriefChoice(length, bigram, args.brief_floor, refill)
+    for length, bigram, refill, search in itertools.product(args.brief_lengths, args.brief_bigrams, (False, True),
+                                                            args.brief_search):
+        comp.brief_choice = BriefChoice(length, bigram, args.brief_floor, refill, search == "on")
         res = run_variant(abstracts, comp, specs, offline, rouge, "brief")
-        record(f"brief by expected ROUGE: length {length}, bigram {bigram}, refill {refill}", res)
+        record(f"brief by expected ROUGE: length {length}, bigram {bigram}, refill {refill}"
+               + (", search" if search == "on" else ""), res)
         if res["r1"] + res["r2"] + res["rl"] > best_s:
             best, best_s = ((None, False), comp.brief_choice), res["r1"] + res["r2"] + res["rl"]
     comp.brief_choice = None
@@ -147,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--choice-bigrams", type=float, nargs="+", default=[4.0])
     p.add_argument("--choice-gaps", type=float, nargs="+", default=[0.1])
     p.add_argument("--choice-floor", type=float, default=0.15)
+    p.add_argument("--choice-search", choices=("off", "on"), nargs="+", default=["off"],
+                   help="headline by expected ROUGE: also the deletion path chosen by expected F1 (both: tried)")
+    p.add_argument("--brief-search", choices=("off", "on"), nargs="+", default=["off"],
+                   help="brief by expected ROUGE: also each sentence's deletion path chosen by expected F1")
     p.add_argument("--label-nouns", type=float, nargs="*", default=[0.2, 0.3],
                    help="the topic label from common nouns of the brief too, from these title probabilities")
     args = p.parse_args(argv)
@@ -190,11 +196,12 @@ def main(argv: list[str] | None = None) -> int:
     comp.head_floor, comp.head_threshold, comp.head_offset = best_h
     comp.cache_size = 10**6  # every variant reads the same parses
     best_choice = None
-    for k, length, bigram, gap in itertools.product(args.choice_sentences, args.choice_lengths, args.choice_bigrams,
-                                                    args.choice_gaps):
-        comp.choice = HeadlineChoice(k, length, bigram, gap, args.choice_floor)
+    for k, length, bigram, gap, search in itertools.product(args.choice_sentences, args.choice_lengths,
+                                                            args.choice_bigrams, args.choice_gaps, args.choice_search):
+        comp.choice = HeadlineChoice(k, length, bigram, gap, args.choice_floor, search == "on")
         res = run_variant(titles, comp, specs, offline, rouge, "headline")
-        record(f"headline by expected ROUGE: {k} sentences, length {length}, bigram {bigram}, gap {gap}", res)
+        record(f"headline by expected ROUGE: {k} sentences, length {length}, bigram {bigram}, gap {gap}"
+               + (", search" if search == "on" else ""), res)
         if res["r1"] + res["r2"] + res["rl"] > best_hs:
             best_choice, best_hs = comp.choice, res["r1"] + res["r2"] + res["rl"]
     comp.choice = best_choice

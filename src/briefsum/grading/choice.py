@@ -10,10 +10,11 @@ abstract) uses it. From these a text's expected F1 against the reference is esti
 expected overlap); `bigram` weighs adjacent pairs (ROUGE-2 and ROUGE-L reward words kept together).
 
 - Headline: the candidates are the best few sentences by headline score, each whole, as the rules shorten it,
-  and at every step of the learned deletion path (`deletion.deletion_path`); a sentence ranked lower by the
-  headline head pays `gap` per unit of its score below the best one.
+  and at every step of the learned deletion path (`deletion.deletion_path`); with `search`, also at every step
+  of a second path over the same deletions that takes, each time, the one leaving the best expected F1. A
+  sentence ranked lower by the headline head pays `gap` per unit of its score below the best one.
 - Brief: its sentences are chosen as before; each then prints whole or at a step of its deletion path under the
-  abstract model, the steps chosen together (a few rounds of one sentence at a time) for the brief's expected F1.
+  abstract model (with `search`, or of the path by expected F1, the sentence's alone), the steps chosen together (a few rounds of one sentence at a time) for the brief's expected F1.
   With `refill`, a further sentence joins while one raises that expectation and fits (the engine checks the
   budgets).
 
@@ -67,6 +68,7 @@ class HeadlineChoice(_FromMeta):
     bigram: float = 4.0     # the weight of adjacent word pairs
     gap: float = 0.1        # the cost of a unit of headline score below the best sentence's
     floor: float = 0.15     # the deletion path stops at deletions the title model makes with less probability
+    search: bool = False    # also the path that deletes, each step, what leaves the best expected F1
     what: ClassVar[str] = "headline choice"
 
     def valid(self) -> bool:
@@ -82,6 +84,7 @@ class BriefChoice(_FromMeta):
     bigram: float = 2.0
     floor: float = 0.3      # the deletion path stops at deletions the abstract model makes with less probability
     refill: bool = False    # add sentences to the room the shorter forms leave while that is expected to gain
+    search: bool = False    # also each sentence's path that deletes, each step, what leaves its best expected F1
     what: ClassVar[str] = "brief choice"
 
     def valid(self) -> bool:

@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -169,15 +169,17 @@ class LearnedCompressor:
         return no_stop(out) or None
 
     def deletion_forms(self, text: str, lang: str, use: str, doc_tf: Counter | None = None,
-                       keywords: frozenset[str] = frozenset(), floor: float = 0.15, min_words: int = 4) -> list[str]:
-        """The sentence shortened one learned deletion at a time, longest first, down to the deletions the
+                       keywords: frozenset[str] = frozenset(), floor: float = 0.15, min_words: int = 4,
+                       value: Callable[[str], float] | None = None) -> list[str]:
+        """The sentence shortened one learned deletion at a time, longest first, among the deletions the
         model for `use` ("title": headline forms, without their final full stop; "abstract": brief forms)
-        makes with at least `floor` probability; [] when lang is not covered."""
+        makes with at least `floor` probability: the likeliest first, or with `value`, at each step the one
+        whose result it rates highest (`deletion.deletion_path`); [] when lang is not covered."""
         p = self.parsed(text, lang)
         if p is None:
             return []
         cands, probs = self._probs(self.title if use == "title" else self.abstract, p, doc_tf, keywords)
-        out = deletion_path(p, probs, cands, floor, min_words=min_words)
+        out = deletion_path(p, probs, cands, floor, min_words=min_words, value=value)
         return [t for t in map(no_stop, out) if t] if use == "title" else out
 
     def sentences(self, texts: Sequence[str], lang: str, doc_tf: Counter | None = None,

@@ -19,7 +19,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -434,25 +434,41 @@ def compress_parsed(p: Parsed, probs: np.ndarray, cands: Sequence[Candidate], th
 
 
 def deletion_path(p: Parsed, probs: np.ndarray, cands: Sequence[Candidate], floor: float,
-                  min_words: int = 4) -> list[str]:
-    """The sentence shortened one deletion at a time, likeliest candidate first, down to those reaching `floor`
-    (never below `min_words` words): the text after each deletion, longest first. Each is a subsequence of the
-    sentence, and each holds the next one's words."""
+                  min_words: int = 4, value: Callable[[str], float] | None = None) -> list[str]:
+    """The sentence shortened one deletion at a time among the candidates reaching `floor` (never below
+    `min_words` words): the text after each deletion, longest first. Each step deletes the likeliest candidate
+    left, or, with `value`, the one whose result `value` rates highest (the earlier candidate on ties). Each text
+    is a subsequence of the sentence, and each holds the next one's words."""
     from ..text.segment import count_words
 
     deleted: set[int] = set()
     out: list[str] = []
-    for k in _likeliest_first(probs, cands):
-        if probs[k] < floor:
-            break
-        if cands[k].tokens <= deleted:
-            continue
-        trial = deleted | cands[k].tokens
-        text = realise(p, trial)[0]
-        if count_words(text) >= min_words and joins_well(p, trial):
-            deleted = trial
-            out.append(text)
-    return out
+    order = [k for k in _likeliest_first(probs, cands) if probs[k] >= floor]
+    if value is None:
+        for k in order:
+            if cands[k].tokens <= deleted:
+                continue
+            trial = deleted | cands[k].tokens
+            text = realise(p, trial)[0]
+            if count_words(text) >= min_words and joins_well(p, trial):
+                deleted = trial
+                out.append(text)
+        return out
+    while True:
+        best: tuple[float, set[int], str] | None = None
+        for k in order:
+            if cands[k].tokens <= deleted:
+                continue
+            trial = deleted | cands[k].tokens
+            text = realise(p, trial)[0]
+            if count_words(text) >= min_words and joins_well(p, trial):
+                v = value(text)
+                if best is None or v > best[0]:
+                    best = (v, trial, text)
+        if best is None:
+            return out
+        deleted = best[1]
+        out.append(best[2])
 
 
 def doc_counts(texts: Sequence[str]) -> tuple[Counter, frozenset[str]]:

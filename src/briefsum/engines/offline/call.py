@@ -152,6 +152,10 @@ class EngineCall:
         if choice is None or not self.scores.title_words:
             return False
         title_words = self.title_probabilities()
+
+        def rate(text: str) -> float:
+            return expected_f1(lower_tokens(text), title_words, choice.length, choice.bigram)
+
         top = float(self.scores.headline[ranked[0]])
         cands: list[tuple[int, str, float]] = []
         for i in ranked[:choice.sentences]:
@@ -160,6 +164,9 @@ class EngineCall:
             forms = [no_stop(sentence), compress(sentence, self.src, spec.max_words,
                                                  target_words=self.engine.headline_target), base]
             forms += comp.deletion_forms(base, self.src, "title", self.doc_tf, self.keywords, choice.floor)
+            if choice.search:
+                forms += comp.deletion_forms(base, self.src, "title", self.doc_tf, self.keywords, choice.floor,
+                                             value=rate)
             cands += [(i, f, gap) for f in dict.fromkeys(forms) if f and count_words(f) <= spec.max_words]
         best = choose_headline(cands, title_words, choice)
         if best is None:
@@ -252,11 +259,18 @@ class EngineCall:
         words = self.abstract_words
         forms: dict[int, list[str]] = {}
 
+        def rate(text: str) -> float:
+            return expected_f1(lower_tokens(text), words, choice.length, choice.bigram)
+
         def forms_of(i: int) -> list[str]:
             if i not in forms:
                 text = self.sents[i].text
                 forms[i] = [text, *comp.deletion_forms(text, self.src, "abstract", self.doc_tf, self.keywords,
                                                        choice.floor, min_words=6)]
+                if choice.search:
+                    found = comp.deletion_forms(text, self.src, "abstract", self.doc_tf, self.keywords, choice.floor,
+                                                min_words=6, value=rate)
+                    forms[i] += [f for f in found if f not in forms[i]]
             return forms[i]
 
         def chosen(idxs: list[int]) -> tuple[float, list[str]]:
