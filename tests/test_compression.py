@@ -414,3 +414,40 @@ def test_plus_after_ne_is_a_negation_and_stays():
     p = _row_parse("Ils ne se sont plus revus", "PRON ADV PRON AUX ADV VERB")
     assert p.negation(4) and p.negation(1)
     assert not _row_parse("Il mange plus de pain", "PRON VERB ADV ADP NOUN").negation(2)
+
+
+def test_no_deletion_leaves_the_main_verb_first_without_its_subject():
+    from briefsum.grading.wellformed import joins_well
+
+    # 'Depuis plusieurs jours des rumeurs indiquaient que ...' with the subject misread inside the phrase before
+    rows = [("Depuis", " ", "ADP", "case", 2), ("plusieurs", " ", "DET", "det", 2), ("jours", " ", "NOUN", "obl:mod", 5),
+            ("des", " ", "DET", "det", 4), ("rumeurs", " ", "NOUN", "nmod", 2), ("indiquaient", " ", "VERB", "ROOT", 5),
+            ("que", " ", "SCONJ", "mark", 7), ("ça", " ", "PRON", "nsubj", 8), ("allait", "", "VERB", "ccomp", 5),
+            (".", "", "PUNCT", "punct", 5)]
+    p = Parsed(text=[r[0] for r in rows], ws=[r[1] for r in rows], pos=[r[2] for r in rows],
+               dep=[r[3] for r in rows], head=[r[4] for r in rows], lemma=[r[0].lower() for r in rows],
+               finite=[r[0] in ("indiquaient", "allait") for r in rows])
+    assert not joins_well(p, {0, 1, 2, 3, 4})
+    assert joins_well(p, {3, 4})  # "Depuis plusieurs jours indiquaient ...": odd, but the verb is not first
+    cands = candidates(p)
+    out, _ = compress_parsed(p, np.ones(len(cands)), cands, threshold=0.5, min_words=2)
+    assert not out.startswith("Indiquaient")
+
+
+@pytest.mark.parametrize("text,open_end", [
+    ("Le projet est", True), ("Les travaux de la", True), ("Il faut partir et", True), ("Le «", True),
+    ("Un pont s'est effondré sur une autoroute", False), ("Il dit « oui »", False), ("Il y en a", False),
+    ("Le sondage place Marine Le Pen en tête.", False),
+])
+def test_a_form_left_hanging_on_a_function_word_is_recognised(text, open_end):
+    from briefsum.grading.wellformed import ends_open
+
+    assert ends_open(text) is open_end
+
+
+def test_the_rules_drop_a_conjunction_a_cut_left_alone():
+    s = ("Il y a des personnes qui savent faire ce type d'opération, courantes pour les services de sécurité, et "
+         "qui après se reconvertissent dans le privé.")
+    assert compress(s, "fr", 20) == ("Il y a des personnes qui savent faire ce type d'opération, courantes pour "
+                                     "les services de sécurité")
+    assert compress("Le vote aura lieu lundi ou mardi.", "fr", 20) == "Le vote aura lieu lundi ou mardi"

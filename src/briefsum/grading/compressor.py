@@ -32,6 +32,7 @@ from .choice import BriefChoice, HeadlineChoice
 from .deletion import FEATURES, candidates, compress_parsed, deletion_path, features
 from .prior import WordPrior
 from .rules import no_stop
+from .wellformed import ends_open
 
 MODEL_FORMAT = "briefsum-compressor"
 MODEL_VERSION = 1
@@ -174,12 +175,13 @@ class LearnedCompressor:
         """The sentence shortened one learned deletion at a time, longest first, among the deletions the
         model for `use` ("title": headline forms, without their final full stop; "abstract": brief forms)
         makes with at least `floor` probability: the likeliest first, or with `value`, at each step the one
-        whose result it rates highest (`deletion.deletion_path`); [] when lang is not covered."""
+        whose result it rates highest (`deletion.deletion_path`); never one ending on a word that needs another
+        after it (`wellformed.ends_open`); [] when lang is not covered."""
         p = self.parsed(text, lang)
         if p is None:
             return []
         cands, probs = self._probs(self.title if use == "title" else self.abstract, p, doc_tf, keywords)
-        out = deletion_path(p, probs, cands, floor, min_words=min_words, value=value)
+        out = [t for t in deletion_path(p, probs, cands, floor, min_words=min_words, value=value) if not ends_open(t)]
         return [t for t in map(no_stop, out) if t] if use == "title" else out
 
     def sentences(self, texts: Sequence[str], lang: str, doc_tf: Counter | None = None,

@@ -183,9 +183,14 @@ def _trailing_clause(text: str, key: str, min_words: int) -> str:
     return _apply(_TRAILING_CLAUSE[key], text, "", min_words)
 
 
+# A conjunction a cut left with nothing to join ("..., courantes pour les services, et [qui ...]").
+_DANGLING_CONJUNCTION = re.compile(r"(?:,?\s+(?:et|ou|mais|ni|car|and|or|but))+[\s,;:]*$", re.I)
+
+
 def _tidy(text: str) -> str:
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     text = re.sub(r"\s{2,}", " ", text).strip()
+    text = _DANGLING_CONJUNCTION.sub("", text)
     text = text.strip(" ,;:–—")
     if text and text[0].islower():
         text = text[0].upper() + text[1:]

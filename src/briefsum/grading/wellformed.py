@@ -9,8 +9,10 @@ and French spells some neighbours together. `joins_well` refuses a deletion that
 - a word that elides before a vowel: "Le [dernier] accident" would read "Le accident" (L'accident), "de
   [très] importants" "de importants" (d'importants); the words are le, la, de, ne, que, je, me, te, se, ce and
   the conjunctions in -que;
-- a preposition, a determiner or a conjunction with nothing after it but punctuation: "Dès [samedi], les
-  Français..." would read "Dès, les Français...".
+- a preposition, a determiner, a conjunction or an auxiliary with nothing after it but punctuation: "Dès
+  [samedi], les Français..." would read "Dès, les Français...";
+- the main clause's finite verb first, with what stood before it gone: "[Depuis plusieurs jours des rumeurs]
+  indiquaient que ..." (the subject read as part of the phrase before it).
 
 Only pairs the deletion creates are judged; what the source already wrote side by side is left as it is.
 """
@@ -26,7 +28,13 @@ _CONTRACTS = {"à": frozenset({"le", "les"}), "de": frozenset({"le", "les"})}
 _ELIDES = frozenset("le la de ne que je me te se ce jusque lorsque puisque quoique".split())
 # A vowel sound to start a word ("h" left out: "le héros" and "l'homme" both exist).
 _VOWELS = frozenset("aeiouàâäéèêëîïôöûüùœæ")
-_NEEDS_FOLLOWER = frozenset({"ADP", "DET", "CCONJ", "SCONJ"})
+_NEEDS_FOLLOWER = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "AUX"})
+# Words a French text cannot end on: articles, prepositions, conjunctions, relative pronouns, possessives, the
+# auxiliary "être" ("Le projet est ...").
+_OPEN_END = frozenset("""le la les l un une des du de d à au aux en et ou mais ni car que qu qui dont où sur sous
+dans par pour avec sans chez vers entre ce cet cette ces son sa ses leur leurs mon ma mes ton ta tes notre nos
+votre vos est sont était étaient sera seront""".split())
+_OPENING_MARKS = ("«", "“", "(", "[")
 
 
 def _word(t: str) -> bool:
@@ -39,6 +47,9 @@ def joins_well(p: Parsed, deleted: Collection[int]) -> bool:
     if not deleted:
         return True
     kept = [i for i in range(len(p)) if i not in deleted]
+    first = next((i for i in kept if _word(p.text[i])), None)
+    if first is not None and first in deleted_before_verb(p, deleted):
+        return False
     for a, b in zip(kept, [*kept[1:], None]):
         if b == a + 1 or not _word(p.text[a]):
             continue
@@ -52,3 +63,26 @@ def joins_well(p: Parsed, deleted: Collection[int]) -> bool:
         if left in _ELIDES and right[:1] in _VOWELS:
             return False
     return True
+
+
+def deleted_before_verb(p: Parsed, deleted: Collection[int]) -> set[int]:
+    """The main clause's finite verbs (and auxiliaries) that some deleted word stood before and no kept word
+    does: a text that would open on one of them has lost its subject."""
+    roots = {i for i in range(len(p)) if p.head[i] == i}
+    verbs = {i for i in range(len(p)) if p.finite[i] and (i in roots or p.head[i] in roots)}
+    out = set()
+    for v in verbs:
+        before = [i for i in range(v) if _word(p.text[i])]
+        if before and all(i in deleted for i in before):
+            out.add(v)
+    return out
+
+
+def ends_open(text: str) -> bool:
+    """Whether a French text ends on a word that needs another after it ("... le conseil de", "... et"), or on
+    an opening quote or bracket."""
+    stripped = text.rstrip(" .,;:!?…")
+    if stripped.endswith(_OPENING_MARKS):
+        return True
+    words = WORD.findall(stripped)
+    return bool(words) and words[-1].lower() in _OPEN_END and not stripped.endswith(("»", "”", '"', ")", "]"))

@@ -14,6 +14,7 @@ from ...grading.choice import choose_brief, choose_headline, expected_f1
 from ...grading.budgets import GradeSpec, effective_budgets, fill_nested, truncate_to_words
 from ...grading.deletion import doc_counts
 from ...grading.rules import compress, no_stop
+from ...grading.wellformed import ends_open
 from ...text.segment import Document, count_words, runs_in
 from ...text.words import STOP_WORDS, WORD, lower_tokens
 from ..base import EngineResult, Translator
@@ -167,7 +168,9 @@ class EngineCall:
             if choice.search:
                 forms += comp.deletion_forms(base, self.src, "title", self.doc_tf, self.keywords, choice.floor,
                                              value=rate)
-            cands += [(i, f, gap) for f in dict.fromkeys(forms) if f and count_words(f) <= spec.max_words]
+            fit = [f for f in dict.fromkeys(forms) if f and count_words(f) <= spec.max_words]
+            # never a form left hanging on "de", "et", "est"... where the sentence offers another
+            cands += [(i, f, gap) for f in ([f for f in fit if not ends_open(f)] or fit)]
         best = choose_headline(cands, title_words, choice)
         if best is None:
             return False
