@@ -451,3 +451,63 @@ def test_the_rules_drop_a_conjunction_a_cut_left_alone():
     assert compress(s, "fr", 20) == ("Il y a des personnes qui savent faire ce type d'opération, courantes pour "
                                      "les services de sécurité")
     assert compress("Le vote aura lieu lundi ou mardi.", "fr", 20) == "Le vote aura lieu lundi ou mardi"
+
+
+def test_a_quotation_keeps_its_first_words():
+    # '"Un homicide involontaire", a dit le juge.': the head of what was said never goes, its tail may
+    rows = [('"', "", "PUNCT", "punct", 2), ("Un", " ", "DET", "det", 2), ("homicide", " ", "NOUN", "ccomp", 7),
+            ("involontaire", "", "ADJ", "amod", 2), ('"', "", "PUNCT", "punct", 2), (",", " ", "PUNCT", "punct", 7),
+            ("a", " ", "AUX", "aux:tense", 7), ("dit", " ", "VERB", "ROOT", 7), ("le", " ", "DET", "det", 9),
+            ("juge", "", "NOUN", "nsubj", 7), (".", "", "PUNCT", "punct", 7)]
+    p = _parsed(rows)
+    p.dep[1], p.head[1] = "advmod", 2  # as if "Un" could go alone
+    p.pos[1] = "ADV"
+    spans = {frozenset(c.tokens) for c in candidates(p)}
+    assert frozenset({3}) in spans  # the tail
+    assert frozenset({1}) not in spans  # never the head: '"homicide involontaire"' is not what was said
+
+
+def _tree(rows, finite=()) -> Parsed:
+    p = _parsed(rows)
+    p.finite = [r[0] in finite for r in rows]
+    return p
+
+
+def test_modifiers_the_french_needs_though_the_tree_allows_them_are_not_offered():
+    # 'Le téléphone avec lequel il aurait été localisé.': the relative pronoun opens the clause that stays
+    p = _tree([("Le", " ", "DET", "det", 1), ("téléphone", " ", "NOUN", "ROOT", 1), ("avec", " ", "ADP", "case", 3),
+               ("lequel", " ", "PRON", "obl:mod", 7), ("il", " ", "PRON", "nsubj:pass", 7),
+               ("aurait", " ", "AUX", "aux:tense", 7), ("été", " ", "AUX", "aux:pass", 7),
+               ("localisé", "", "VERB", "acl:relcl", 1), (".", "", "PUNCT", "punct", 1)], finite=("aurait",))
+    spans = {frozenset(c.tokens) for c in candidates(p)}
+    assert frozenset({2, 3}) not in spans and frozenset(range(2, 8)) in spans  # the clause may go whole
+    # 'Lui et ses collègues ont interpellé le suspect.': a conjunct of the subject carries the verb's agreement
+    p = _tree([("Lui", " ", "PRON", "nsubj", 5), ("et", " ", "CCONJ", "cc", 3), ("ses", " ", "DET", "det", 3),
+               ("collègues", " ", "NOUN", "conj", 0), ("ont", " ", "AUX", "aux:tense", 5),
+               ("interpellé", " ", "VERB", "ROOT", 5), ("le", " ", "DET", "det", 7), ("suspect", "", "NOUN", "obj", 5),
+               (".", "", "PUNCT", "punct", 5)], finite=("ont",))
+    assert not any(3 in c.tokens for c in candidates(p))
+    # 'Il parle dans sa prochaine loi.': an adjective with its own preposition and determiner is a misread noun
+    p = _tree([("Il", " ", "PRON", "nsubj", 1), ("parle", " ", "VERB", "ROOT", 1), ("dans", " ", "ADP", "case", 4),
+               ("sa", " ", "DET", "det", 4), ("prochaine", " ", "ADJ", "amod", 5), ("loi", "", "NOUN", "obl:mod", 1),
+               (".", "", "PUNCT", "punct", 1)], finite=("parle",))
+    spans = {frozenset(c.tokens) for c in candidates(p)}
+    assert frozenset({2, 3, 4}) not in spans and frozenset({2, 3, 4, 5}) in spans
+    # 'Un pont a cédé en pleine journée.' with "pleine" read as an adjective: its noun stays
+    p = _tree([("Un", " ", "DET", "det", 1), ("pont", " ", "NOUN", "nsubj", 3), ("a", " ", "AUX", "aux:tense", 3),
+               ("cédé", " ", "VERB", "ROOT", 3), ("en", " ", "ADP", "case", 5), ("pleine", " ", "ADJ", "obl:mod", 3),
+               ("journée", "", "NOUN", "nmod", 5), (".", "", "PUNCT", "punct", 3)], finite=("a",))
+    spans = {frozenset(c.tokens) for c in candidates(p)}
+    assert frozenset({6}) not in spans and frozenset({4, 5, 6}) in spans
+
+
+def test_a_span_that_holds_the_main_verb_the_parser_hung_under_it_is_not_offered():
+    # 'Le nord, où vit Mme Ghali, concentre les pauvres du port.' with "concentre" read as an adverbial clause of "vit"
+    p = _tree([("Le", " ", "DET", "det", 1), ("nord", "", "NOUN", "ROOT", 1), (",", " ", "PUNCT", "punct", 4),
+               ("où", " ", "ADV", "advmod", 4), ("vit", " ", "VERB", "acl:relcl", 1), ("Mme", " ", "NOUN", "nsubj", 4),
+               ("Ghali", "", "PROPN", "flat:name", 5), (",", " ", "PUNCT", "punct", 8),
+               ("concentre", " ", "VERB", "advcl", 4), ("les", " ", "DET", "det", 10),
+               ("pauvres", " ", "NOUN", "obj", 8), ("du", " ", "ADP", "case", 12), ("port", "", "NOUN", "nmod", 10),
+               (".", "", "PUNCT", "punct", 1)], finite=("vit", "concentre"))
+    spans = {frozenset(c.tokens) for c in candidates(p)}
+    assert frozenset({11, 12}) in spans and not any(8 in s for s in spans)

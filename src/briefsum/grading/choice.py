@@ -14,7 +14,8 @@ expected overlap); `bigram` weighs adjacent pairs (ROUGE-2 and ROUGE-L reward wo
   of a second path over the same deletions that takes, each time, the one leaving the best expected F1. A
   sentence ranked lower by the headline head pays `gap` per unit of its score below the best one.
 - Brief: its sentences are chosen as before; each then prints whole or at a step of its deletion path under the
-  abstract model (with `search`, or of the path by expected F1, the sentence's alone), the steps chosen together (a few rounds of one sentence at a time) for the brief's expected F1.
+  abstract model (with `search`, or of the path by expected F1, the sentence's alone), the steps chosen
+  together (a few rounds of one sentence at a time) for the brief's expected F1.
   With `refill`, a further sentence joins while one raises that expectation and fits (the engine checks the
   budgets).
 

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..text.parse import Parsed
 from ..text.words import WORD
+from .misparse import bare_nominal, hides_a_main_verb, misread_label, misread_modifier, trusted_root
 from .wellformed import joins_well
 
 # Dependency labels whose subtree may go.
@@ -65,24 +66,6 @@ class Candidate:
     kind: str  # a dependency label of DELETABLE
 
 
-def _children(p: Parsed) -> list[list[int]]:
-    kids: list[list[int]] = [[] for _ in range(len(p))]
-    for i, h in enumerate(p.head):
-        if h != i and 0 <= h < len(p):
-            kids[h].append(i)
-    return kids
-
-
-def _subtree(kids: list[list[int]], i: int) -> set[int]:
-    out, stack = set(), [i]
-    while stack:
-        k = stack.pop()
-        if k not in out:
-            out.add(k)
-            stack.extend(kids[k])
-    return out
-
-
 def _depth(p: Parsed, i: int) -> int:
     d, seen = 0, set()
     while p.head[i] != i and i not in seen:
@@ -90,10 +73,6 @@ def _depth(p: Parsed, i: int) -> int:
         i = p.head[i]
         d += 1
     return d
-
-
-def _is_punct(p: Parsed, i: int) -> bool:
-    return p.pos[i] == "PUNCT" or not WORD.search(p.text[i])
 
 
 def _balanced(p: Parsed, toks: set[int]) -> bool:
@@ -116,7 +95,7 @@ def quotations(p: Parsed) -> list[tuple[int, int]]:
     closers = {c: o for o, c in _QUOTES.items()}
     for i, t in enumerate(p.text):
         if t == '"':
-            if straight is None and i > 0 and not p.ws[i - 1] and (i + 1 == n or p.ws[i] or _is_punct(p, i + 1)):
+            if straight is None and i > 0 and not p.ws[i - 1] and (i + 1 == n or p.ws[i] or p.is_punct(i + 1)):
                 spans.append((-1, i))  # glued to the word before it and not to the one after: a closing mark
             elif straight is None:
                 straight = i
@@ -146,47 +125,6 @@ def _glued(p: Parsed, i: int) -> bool:
     return not p.ws[i] and wordish(p.text[i]) and wordish(p.text[i + 1])
 
 
-def _trusted_root(p: Parsed, kids: list[list[int]], r: int) -> bool:
-    """Whether a root gives the sentence enough structure to delete from: a verb, a noun (a verbless sentence,
-    "Au menu : un plan ..."), or anything with the auxiliary "être" as its copula. A root read as anything
-    else (an adjective, an adverb...), or with a verb as its copula, is most often the small parser's
-    misreading ("L'occasion pour le Kazakhstan ... d'user de son soft power diplomatique", rooted on
-    "diplomatique" with "power" as its copula)."""
-    cops = [k for k in kids[r] if p.dep[k] == "cop"]
-    if any(p.pos[k] != "AUX" for k in cops):
-        return False
-    return p.pos[r] in ("VERB", "AUX", "NOUN", "PROPN") or bool(cops)
-
-
-_CLAUSE_HEADS = frozenset({"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis", "conj", "xcomp"})
-_NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "DET"})
-
-
-def _misread_label(p: Parsed, i: int) -> bool:
-    """A head whose label does not fit its word, a sign the parser misread the sentence around it: a finite
-    verb as anything but a clause ("les syndicats ... promettent" read as `amod`), a noun or a verb as an
-    adverbial modifier (`advmod`), a noun as an adjectival one (`amod`), a determiner as any modifier; or an
-    adjective right after the partitive "de", which needs it ("à de hauts postes")."""
-    dep, pos = p.dep[i], p.pos[i]
-    if pos == "DET":  # a determiner heading a modifier ("l'une des grandes inconnues [de ce] déconfinement")
-        return True
-    if p.finite[i] and dep not in _CLAUSE_HEADS:
-        return True
-    if (dep == "advmod" and pos in _NOMINAL | {"VERB", "AUX"}) or (dep == "amod" and pos in _NOMINAL):
-        return True
-    return dep == "amod" and i > 0 and p.pos[i - 1] == "DET" and p.text[i - 1].lower() in ("de", "d'", "d’")
-
-
-def _bare_nominal(p: Parsed, kids: list[list[int]], i: int) -> bool:
-    """A noun phrase with its determiner but no preposition read as a modifier (`nmod`, `obl`): most often an
-    object or a subject the parser misread ("ont entamé un « recalibrage »"), so never deleted."""
-    if p.pos[i] not in ("NOUN", "PROPN") or p.dep[i] not in ("nmod", "obl", "obl:mod"):
-        return False
-    span = sorted(_subtree(kids, i))
-    first = next((j for j in span if not _is_punct(p, j)), i)
-    return p.pos[first] == "DET" and not any(p.dep[k] in ("case", "mark") for k in kids[i])
-
-
 def protected(p: Parsed) -> set[int]:
     """Tokens no deletion may remove: the roots, their subjects, the finite verbs and auxiliaries of the main
     clause, negations, and numbers the sentence is about (on the root or one of its core arguments)."""
@@ -210,11 +148,11 @@ def candidates(p: Parsed) -> list[Candidate]:
     n = len(p)
     if n == 0:
         return []
-    kids = _children(p)
+    kids = p.children()
     roots = [i for i in range(n) if p.head[i] == i]
     if any(p.dep[k] == "mark" for r in roots for k in kids[r]):
         return []  # a root under a subordinating conjunction: a misparse, or what is left would be a fragment
-    if not all(_trusted_root(p, kids, r) for r in roots):
+    if not all(trusted_root(p, kids, r) for r in roots):
         return []
     keep = protected(p)
     quoted = quotations(p)
@@ -230,14 +168,14 @@ def candidates(p: Parsed) -> list[Candidate]:
         if any(s < e and lo < e and hi >= s and not (lo <= s and hi >= e - 1) for s, e, _ in names):
             return  # never part of a name ("France [Inter]"): a named entity goes whole or stays whole
         for a, b in quoted:
-            # never words cut out of the middle of a quotation: what is kept of it is one run of what was said
-            if (a < lo < b or a < hi < b) and lo != a + 1 and not all(_is_punct(p, i) for i in range(hi + 1, b)):
+            # never words cut out of a quotation but its tail: what is kept of it is what was said, from its start
+            if (a < lo < b or a < hi < b) and not all(p.is_punct(i) for i in range(hi + 1, b)):
                 return
             # nor all of it, leaving its marks around nothing ("une « » rapide")
-            inside = [i for i in range(a + 1, b) if not _is_punct(p, i)]
+            inside = [i for i in range(a + 1, b) if not p.is_punct(i)]
             if inside and all(i in toks for i in inside) and not (a in toks or b in toks):
                 return
-        if all(_is_punct(p, i) for i in toks):
+        if all(p.is_punct(i) for i in toks) or hides_a_main_verb(p, kids, toks):
             return
         # never part of a written word ("Kassym-Jomart", "l'agence"): no space between it and a kept word
         if (lo > 0 and _glued(p, lo - 1)) or (hi + 1 < n and _glued(p, hi)):
@@ -257,7 +195,7 @@ def candidates(p: Parsed) -> list[Candidate]:
                 toks.add(after)
         elif before < 0 and after < n and p.text[after] == ",":
             toks.add(after)
-        if any(not _is_punct(p, i) for i in range(n) if i not in toks):
+        if any(not p.is_punct(i) for i in range(n) if i not in toks):
             out.setdefault(frozenset(toks), Candidate(frozenset(toks), head, kind))
 
     for i in range(n):
@@ -265,9 +203,9 @@ def candidates(p: Parsed) -> list[Candidate]:
             continue
         dep = p.dep[i]
         if dep in DELETABLE and not (dep == "nummod" and p.number[i] and i in keep) and \
-                not _bare_nominal(p, kids, i) and not _misread_label(p, i) and \
+                not bare_nominal(p, kids, i) and not misread_label(p, i) and not misread_modifier(p, kids, i) and \
                 p.lemma[p.head[i]].lower() not in _NEEDS_COMPLEMENT:
-            offer(_subtree(kids, i), i, dep)
+            offer(Parsed.subtree(kids, i), i, dep)
     # A verb of saying as the root, after the clause it reports ("Le pays a signé l'accord, a rapporté X"): the
     # attribution goes, the reported clause stays.
     for r in (i for i in range(n) if p.head[i] == i):
@@ -275,11 +213,11 @@ def candidates(p: Parsed) -> list[Candidate]:
             continue
         for c in kids[r]:
             if p.dep[c] in _CLAUSE and c < r:
-                clause = _subtree(kids, c)
+                clause = Parsed.subtree(kids, c)
                 if not any(p.finite[i] for i in clause) or len(clause) < 4:
                     continue
                 rest = set(range(n)) - clause
-                rest = {i for i in rest if not (i == n - 1 and _is_punct(p, i))}  # the final full stop stays
+                rest = {i for i in rest if not (i == n - 1 and p.is_punct(i))}  # the final full stop stays
                 if rest and not any(p.negation(i) for i in rest) and _balanced(p, rest):
                     toks = rest
                     if min(rest) > max(clause) and _balanced(p, toks):

@@ -11,6 +11,7 @@ and French spells some neighbours together. `joins_well` refuses a deletion that
   the conjunctions in -que;
 - a preposition, a determiner, a conjunction or an auxiliary with nothing after it but punctuation: "Dès
   [samedi], les Français..." would read "Dès, les Français...";
+- "en plein(e)" without the noun it needs ("sur une autoroute en pleine [journée]");
 - the main clause's finite verb first, with what stood before it gone: "[Depuis plusieurs jours des rumeurs]
   indiquaient que ..." (the subject read as part of the phrase before it).
 
@@ -55,6 +56,9 @@ def joins_well(p: Parsed, deleted: Collection[int]) -> bool:
             continue
         if p.pos[a] in _NEEDS_FOLLOWER and (b is None or not _word(p.text[b])):
             return False
+        if p.text[a].lower() in ("plein", "pleine") and a > 0 and p.text[a - 1].lower() == "en" and \
+                a - 1 not in deleted:
+            return False  # "en pleine [journée]": the noun is what the phrase is about
         if b is None or not _word(p.text[b]):
             continue
         left, right = p.text[a].lower(), p.text[b].lower()

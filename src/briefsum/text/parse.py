@@ -14,6 +14,8 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from .words import WORD
+
 # The pipeline package per language; only French has one installed with the project.
 MODELS = {"fr": "fr_core_news_sm"}
 # Components the compressor and the topic label do not read (the sentence is segmented already).
@@ -50,6 +52,29 @@ class Parsed:
 
     def __len__(self) -> int:
         return len(self.text)
+
+    def children(self) -> list[list[int]]:
+        """Each token's dependents, in order."""
+        kids: list[list[int]] = [[] for _ in range(len(self))]
+        for i, h in enumerate(self.head):
+            if h != i and 0 <= h < len(self):
+                kids[h].append(i)
+        return kids
+
+    @staticmethod
+    def subtree(kids: list[list[int]], i: int) -> set[int]:
+        """Token i and everything under it (kids: `children()`)."""
+        out, stack = set(), [i]
+        while stack:
+            k = stack.pop()
+            if k not in out:
+                out.add(k)
+                stack.extend(kids[k])
+        return out
+
+    def is_punct(self, i: int) -> bool:
+        """Whether token i is punctuation (or holds no word character)."""
+        return self.pos[i] == "PUNCT" or not WORD.search(self.text[i])
 
     def negation(self, i: int) -> bool:
         """Whether token i marks a negation ("ne", "pas", "jamais", "aucun"..., and "plus", "guère" or "point"

@@ -1,0 +1,82 @@
+"""Signs that the small parser misread a sentence, where deleting along its tree would break the French.
+
+Each sign was found in learned outputs (the seed article, held-out OrangeSum headlines) and has a test on a
+hand-built parse (`tests/test_compression.py`). `briefsum.grading.deletion` offers no candidate where one holds.
+"""
+
+from __future__ import annotations
+
+from ..text.parse import Parsed
+
+_CLAUSE_HEADS = frozenset({"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis", "conj", "xcomp"})
+_NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "DET"})
+_SUBJECTS = frozenset({"nsubj", "nsubj:pass", "expl:subj"})
+_RELATIVE = frozenset("""qui que qu' qu’ dont où lequel laquelle lesquels lesquelles auquel auxquels auxquelles
+duquel desquels desquelles""".split())
+
+
+def trusted_root(p: Parsed, kids: list[list[int]], r: int) -> bool:
+    """Whether a root gives the sentence enough structure to delete from: a verb, a noun (a verbless sentence,
+    "Au menu : un plan ..."), or anything with the auxiliary "être" as its copula. A root read as anything
+    else (an adjective, an adverb...), or with a verb as its copula, is most often the small parser's
+    misreading ("L'occasion pour le Kazakhstan ... d'user de son soft power diplomatique", rooted on
+    "diplomatique" with "power" as its copula)."""
+    cops = [k for k in kids[r] if p.dep[k] == "cop"]
+    if any(p.pos[k] != "AUX" for k in cops):
+        return False
+    return p.pos[r] in ("VERB", "AUX", "NOUN", "PROPN") or bool(cops)
+
+
+def hides_a_main_verb(p: Parsed, kids: list[list[int]], toks: set[int]) -> bool:
+    """Whether a span holds a finite verb read as an adverbial clause with no subordinating word: most often a
+    main verb the parser hung under a modifier ("A Marseille, le nord de la ville, où a été élue Mme Ghali,
+    concentre les populations ...", with "concentre" under the relative clause), which the span would take."""
+    return any(p.finite[j] and p.pos[j] == "VERB" and p.dep[j] in ("advcl", "parataxis") and
+               not any(p.dep[k] == "mark" for k in kids[j]) for j in toks)
+
+
+def misread_label(p: Parsed, i: int) -> bool:
+    """A head whose label does not fit its word, a sign the parser misread the sentence around it: a finite
+    verb as anything but a clause ("les syndicats ... promettent" read as `amod`), a noun or a verb as an
+    adverbial modifier (`advmod`), a noun as an adjectival one (`amod`), a determiner as any modifier; or an
+    adjective right after the partitive "de", which needs it ("à de hauts postes")."""
+    dep, pos = p.dep[i], p.pos[i]
+    if pos == "DET":  # a determiner heading a modifier ("l'une des grandes inconnues [de ce] déconfinement")
+        return True
+    if p.finite[i] and dep not in _CLAUSE_HEADS:
+        return True
+    if (dep == "advmod" and pos in _NOMINAL | {"VERB", "AUX"}) or (dep == "amod" and pos in _NOMINAL):
+        return True
+    return dep == "amod" and i > 0 and p.pos[i - 1] == "DET" and p.text[i - 1].lower() in ("de", "d'", "d’")
+
+
+def misread_modifier(p: Parsed, kids: list[list[int]], i: int) -> bool:
+    """A modifier whose deletion the tree allows but the French does not:
+
+    - one headed by a relative pronoun or a subordinating conjunction, the clause it opens left behind ("Le
+      téléphone [avec lequel] l'appel ... aurait été localisé");
+    - an adjective with a preposition or a determiner of its own, which makes it a noun's place the parser
+      misread ("dans [sa prochaine] « loi ... »");
+    - a dependent of an adjective that has a preposition, the adjective standing for a noun ("en pleine
+      [journée]", "En pleine [fronde] des « gilets jaunes »");
+    - a conjunct of a subject, which would leave the verb agreeing with the words gone ("Lui [et ses
+      collègues] ont interpellé").
+    """
+    dep, g = p.dep[i], p.head[i]
+    if p.text[i].lower() in _RELATIVE and p.pos[i] in ("PRON", "SCONJ", "ADV") or dep == "mark":
+        return True
+    if dep == "amod" and any(p.dep[k] in ("case", "det") for k in kids[i]):
+        return True
+    if p.pos[g] == "ADJ" and any(p.dep[k] == "case" for k in kids[g]):
+        return True
+    return dep == "conj" and p.dep[g] in _SUBJECTS
+
+
+def bare_nominal(p: Parsed, kids: list[list[int]], i: int) -> bool:
+    """A noun phrase with its determiner but no preposition read as a modifier (`nmod`, `obl`): most often an
+    object or a subject the parser misread ("ont entamé un « recalibrage »"), so never deleted."""
+    if p.pos[i] not in ("NOUN", "PROPN") or p.dep[i] not in ("nmod", "obl", "obl:mod"):
+        return False
+    span = sorted(Parsed.subtree(kids, i))
+    first = next((j for j in span if not p.is_punct(j)), i)
+    return p.pos[first] == "DET" and not any(p.dep[k] in ("case", "mark") for k in kids[i])
