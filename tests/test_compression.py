@@ -451,6 +451,26 @@ def test_the_rules_drop_a_conjunction_a_cut_left_alone():
     assert compress(s, "fr", 20) == ("Il y a des personnes qui savent faire ce type d'opération, courantes pour "
                                      "les services de sécurité")
     assert compress("Le vote aura lieu lundi ou mardi.", "fr", 20) == "Le vote aura lieu lundi ou mardi"
+    # "but", "or" and "car" are French nouns as well as conjunctions elsewhere: they stay
+    assert compress("Mbappé a marqué un superbe but, à la 90e minute.", "fr", 6) == "Mbappé a marqué un superbe but"
+    assert compress("Il a reçu une médaille en or, lors des Jeux de Tokyo.", "fr", 7).endswith("médaille en or")
+
+
+def test_an_ending_the_source_itself_has_is_never_called_open():
+    from briefsum.grading.wellformed import ends_open
+
+    source = "De violents orages ont frappé les communes rurales dans l'Est."
+    assert not ends_open("De violents orages ont frappé les communes dans l'Est.", source)
+    assert ends_open("De violents orages ont frappé les communes dans", source)
+    assert not ends_open("Voici ce qu'il en est.", "Voici ce qu'il en est.")
+
+
+def test_a_sentence_without_a_final_stop_is_not_judged_as_if_a_deletion_ended_it():
+    from briefsum.grading.wellformed import joins_well
+
+    assert joins_well(_row_parse("Voici vraiment ce qu il en est", "ADV ADV PRON SCONJ PRON PRON AUX"), {1})
+    assert joins_well(_row_parse("Il marche vite en plein", "PRON VERB ADV ADP ADJ"), {2})
+    assert not joins_well(_row_parse("Il marche vite en plein", "PRON VERB ADV ADP ADJ"), {4})
 
 
 def test_a_quotation_keeps_its_first_words():

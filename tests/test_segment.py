@@ -88,6 +88,8 @@ def test_count_words_ignores_punctuation_tokens():
     ("La PlayStation et WhatsApp chez LaREM.", False),
     ("Le McDonald de la rue et un iPhone.", False),
     ("Que faire? Rien.", False),
+    ("La vidéo youtube.com/watch?v=abc et index.php?id=4 ici.", False),
+    ("LightOn lève des fonds.", False),
 ])
 def test_a_heading_run_into_its_sentence_is_recognised(text, run_in):
     from briefsum.text.segment import runs_in

@@ -181,7 +181,8 @@ class LearnedCompressor:
         if p is None:
             return []
         cands, probs = self._probs(self.title if use == "title" else self.abstract, p, doc_tf, keywords)
-        out = [t for t in deletion_path(p, probs, cands, floor, min_words=min_words, value=value) if not ends_open(t)]
+        out = [t for t in deletion_path(p, probs, cands, floor, min_words=min_words, value=value)
+               if not ends_open(t, text)]
         return [t for t in map(no_stop, out) if t] if use == "title" else out
 
     def sentences(self, texts: Sequence[str], lang: str, doc_tf: Counter | None = None,

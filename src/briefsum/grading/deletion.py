@@ -371,42 +371,40 @@ def compress_parsed(p: Parsed, probs: np.ndarray, cands: Sequence[Candidate], th
     return realise(p, deleted)
 
 
+def _step(p: Parsed, cand: Candidate, deleted: set[int], min_words: int) -> tuple[set[int], str] | None:
+    """Deleting cand as well: the tokens then deleted and the text, or None when it adds nothing, leaves fewer
+    than min_words words or joins words badly."""
+    from ..text.segment import count_words
+
+    if cand.tokens <= deleted:
+        return None
+    trial = deleted | cand.tokens
+    text = realise(p, trial)[0]
+    return (trial, text) if count_words(text) >= min_words and joins_well(p, trial) else None
+
+
 def deletion_path(p: Parsed, probs: np.ndarray, cands: Sequence[Candidate], floor: float,
                   min_words: int = 4, value: Callable[[str], float] | None = None) -> list[str]:
     """The sentence shortened one deletion at a time among the candidates reaching `floor` (never below
     `min_words` words): the text after each deletion, longest first. Each step deletes the likeliest candidate
-    left, or, with `value`, the one whose result `value` rates highest (the earlier candidate on ties). Each text
-    is a subsequence of the sentence, and each holds the next one's words."""
-    from ..text.segment import count_words
-
+    left, or, with `value`, the one whose result `value` rates highest (the likelier candidate on ties). Each
+    text is a subsequence of the sentence, and each holds the next one's words."""
     deleted: set[int] = set()
     out: list[str] = []
     order = [k for k in _likeliest_first(probs, cands) if probs[k] >= floor]
     if value is None:
         for k in order:
-            if cands[k].tokens <= deleted:
-                continue
-            trial = deleted | cands[k].tokens
-            text = realise(p, trial)[0]
-            if count_words(text) >= min_words and joins_well(p, trial):
-                deleted = trial
+            step = _step(p, cands[k], deleted, min_words)
+            if step is not None:
+                deleted, text = step
                 out.append(text)
         return out
     while True:
-        best: tuple[float, set[int], str] | None = None
-        for k in order:
-            if cands[k].tokens <= deleted:
-                continue
-            trial = deleted | cands[k].tokens
-            text = realise(p, trial)[0]
-            if count_words(text) >= min_words and joins_well(p, trial):
-                v = value(text)
-                if best is None or v > best[0]:
-                    best = (v, trial, text)
-        if best is None:
+        steps = [st for st in (_step(p, cands[k], deleted, min_words) for k in order) if st is not None]
+        if not steps:
             return out
-        deleted = best[1]
-        out.append(best[2])
+        deleted, text = max(steps, key=lambda st: value(st[1]))  # the first of the best
+        out.append(text)
 
 
 def doc_counts(texts: Sequence[str]) -> tuple[Counter, frozenset[str]]:

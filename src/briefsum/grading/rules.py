@@ -183,8 +183,9 @@ def _trailing_clause(text: str, key: str, min_words: int) -> str:
     return _apply(_TRAILING_CLAUSE[key], text, "", min_words)
 
 
-# A conjunction a cut left with nothing to join ("..., courantes pour les services, et [qui ...]").
-_DANGLING_CONJUNCTION = re.compile(r"(?:,?\s+(?:et|ou|mais|ni|car|and|or|but))+[\s,;:]*$", re.I)
+# A conjunction a cut left with nothing to join ("..., courantes pour les services, et [qui ...]"). Not "car",
+# "or" and "but", which are French nouns too ("un superbe but").
+_DANGLING_CONJUNCTION = re.compile(r"(?:,?\s+(?:et|ou|mais|ni|and))+[\s,;:]*$", re.I)
 
 
 def _tidy(text: str) -> str:

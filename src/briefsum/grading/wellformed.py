@@ -52,8 +52,8 @@ def joins_well(p: Parsed, deleted: Collection[int]) -> bool:
     if first is not None and first in deleted_before_verb(p, deleted):
         return False
     for a, b in zip(kept, [*kept[1:], None]):
-        if b == a + 1 or not _word(p.text[a]):
-            continue
+        if b == a + 1 or (b is None and a == len(p) - 1) or not _word(p.text[a]):
+            continue  # nothing deleted right after a
         if p.pos[a] in _NEEDS_FOLLOWER and (b is None or not _word(p.text[b])):
             return False
         if p.text[a].lower() in ("plein", "pleine") and a > 0 and p.text[a - 1].lower() == "en" and \
@@ -82,11 +82,16 @@ def deleted_before_verb(p: Parsed, deleted: Collection[int]) -> set[int]:
     return out
 
 
-def ends_open(text: str) -> bool:
+def ends_open(text: str, source: str | None = None) -> bool:
     """Whether a French text ends on a word that needs another after it ("... le conseil de", "... et"), or on
-    an opening quote or bracket."""
+    an opening quote or bracket; with its source, only where the text's last word is not the source's own
+    ("... dans l'Est" ends well, whatever "est" may be elsewhere)."""
     stripped = text.rstrip(" .,;:!?…")
+    words = WORD.findall(stripped)
+    if source is not None and words:
+        own = WORD.findall(source)
+        if own and own[-1] == words[-1] and source.rstrip(" .,;:!?…").endswith(stripped[-len(words[-1]):]):
+            return False
     if stripped.endswith(_OPENING_MARKS):
         return True
-    words = WORD.findall(stripped)
     return bool(words) and words[-1].lower() in _OPEN_END and not stripped.endswith(("»", "”", '"', ")", "]"))

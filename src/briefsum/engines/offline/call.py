@@ -170,7 +170,7 @@ class EngineCall:
                                              value=rate)
             fit = [f for f in dict.fromkeys(forms) if f and count_words(f) <= spec.max_words]
             # never a form left hanging on "de", "et", "est"... where the sentence offers another
-            cands += [(i, f, gap) for f in ([f for f in fit if not ends_open(f)] or fit)]
+            cands += [(i, f, gap) for f in ([f for f in fit if not ends_open(f, sentence)] or fit)]
         best = choose_headline(cands, title_words, choice)
         if best is None:
             return False
