@@ -218,7 +218,9 @@ class _Pipeline:
         try:
             stdin = subprocess.PIPE
             for mode, argv in stages:
-                p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=errs[mode], env=env)
+                # a session of its own, so that stopping it stops what it started (the script's own stages)
+                p = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=errs[mode], env=env,
+                                     start_new_session=True)
                 if pipe.procs:
                     pipe.procs[-1].stdout.close()  # the next stage owns the pipe now
                 pipe.procs.append(p)
@@ -232,10 +234,16 @@ class _Pipeline:
         return all(p.poll() is None for p in self.procs)
 
     def stop(self) -> None:
-        """Kill what still runs, close the files, remove the temporary folder (safe to call twice)."""
+        """Kill what still runs (each process with what it started), close the files, remove the temporary
+        folder (safe to call twice)."""
+        import signal
+
         for p in self.procs:
-            if p.poll() is None:
-                p.kill()
+            if p.poll() is None:  # not reaped yet, so its process group is still ours
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    p.kill()
         for p in self.procs:
             p.wait()
             for f in (p.stdin, p.stdout):
@@ -247,7 +255,13 @@ class _Pipeline:
         for e in self.errs.values():
             e.close()
         if self.tmpdir is not None:
-            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            import time
+
+            for _ in range(20):  # a killed stage may still be closing a file in it
+                shutil.rmtree(self.tmpdir, ignore_errors=True)
+                if not os.path.exists(self.tmpdir):
+                    break
+                time.sleep(0.01)
             self.tmpdir = None
 
     def run(self, payload: str, timeout: float) -> str:
@@ -330,14 +344,6 @@ class _BashPipeline(_Pipeline):
         return pipe
 
     def stop(self) -> None:
-        import signal
-
-        for p in self.procs:
-            if p.poll() is None:  # not reaped yet, so its process group is still ours
-                try:
-                    os.killpg(p.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    p.kill()
         super().stop()
         if self.status is not None:
             self.status.close()
