@@ -49,8 +49,8 @@ def joins_well(p: Parsed, deleted: Collection[int]) -> bool:
         return True
     kept = [i for i in range(len(p)) if i not in deleted]
     first = next((i for i in kept if _word(p.text[i])), None)
-    if first is not None and first in deleted_before_verb(p, deleted):
-        return False
+    if first is not None and _main_finite(p, first) and any(_word(p.text[i]) for i in range(first)):
+        return False  # every word before the main verb gone: its subject with them
     for a, b in zip(kept, [*kept[1:], None]):
         if b == a + 1 or (b is None and a == len(p) - 1) or not _word(p.text[a]):
             continue  # nothing deleted right after a
@@ -69,17 +69,9 @@ def joins_well(p: Parsed, deleted: Collection[int]) -> bool:
     return True
 
 
-def deleted_before_verb(p: Parsed, deleted: Collection[int]) -> set[int]:
-    """The main clause's finite verbs (and auxiliaries) that some deleted word stood before and no kept word
-    does: a text that would open on one of them has lost its subject."""
-    roots = {i for i in range(len(p)) if p.head[i] == i}
-    verbs = {i for i in range(len(p)) if p.finite[i] and (i in roots or p.head[i] in roots)}
-    out = set()
-    for v in verbs:
-        before = [i for i in range(v) if _word(p.text[i])]
-        if before and all(i in deleted for i in before):
-            out.add(v)
-    return out
+def _main_finite(p: Parsed, i: int) -> bool:
+    """Whether token i is a finite verb or auxiliary of the main clause (a root or a root's dependent)."""
+    return p.finite[i] and (p.head[i] == i or p.head[p.head[i]] == p.head[i])
 
 
 def ends_open(text: str, source: str | None = None) -> bool:
@@ -88,10 +80,8 @@ def ends_open(text: str, source: str | None = None) -> bool:
     ("... dans l'Est" ends well, whatever "est" may be elsewhere)."""
     stripped = text.rstrip(" .,;:!?…")
     words = WORD.findall(stripped)
-    if source is not None and words:
-        own = WORD.findall(source)
-        if own and own[-1] == words[-1] and source.rstrip(" .,;:!?…").endswith(stripped[-len(words[-1]):]):
-            return False
+    if source is not None and words and WORD.findall(source)[-1:] == words[-1:]:
+        return False
     if stripped.endswith(_OPENING_MARKS):
         return True
     return bool(words) and words[-1].lower() in _OPEN_END and not stripped.endswith(("»", "”", '"', ")", "]"))

@@ -21,7 +21,7 @@ MODELS = {"fr": "fr_core_news_sm"}
 # Components the compressor and the topic label do not read (the sentence is segmented already).
 _EXCLUDE = ("senter",)
 _NE = frozenset({"ne", "n'", "n’"})
-_AFTER_NE = frozenset({"plus", "guère", "point"})
+_AFTER_NE = frozenset({"plus", "point"})  # ("guère" is a negation wherever it stands)
 _NEGATION = frozenset("ne n' n’ pas jamais rien aucun aucune aucuns aucunes guère nullement non ni personne".split())
 
 
@@ -77,7 +77,7 @@ class Parsed:
         return self.pos[i] == "PUNCT" or not WORD.search(self.text[i])
 
     def negation(self, i: int) -> bool:
-        """Whether token i marks a negation ("ne", "pas", "jamais", "aucun"..., and "plus", "guère" or "point"
+        """Whether token i marks a negation ("ne", "pas", "jamais", "aucun"..., and "plus" or "point"
         a few words after "ne": "ne se sont plus revus")."""
         word = self.text[i].lower()
         if word in _NEGATION or self.lemma[i].lower() in _NEGATION:
