@@ -386,6 +386,8 @@ def _row_parse(words: str, pos: str) -> Parsed:
     ("Il part avec lui .", "PRON VERB ADP PRON PUNCT", {3}, False),               # a preposition at the end
     ("Il part avec lui .", "PRON VERB ADP PRON PUNCT", {2, 3}, True),
     ("à le voir partir", "ADP PRON VERB VERB", set(), True),                      # what the source wrote stays
+    ("fermé jusqu'au 15 avril 2020", "VERB ADP NUM NOUN NUM", {3}, False),        # a day keeps its month
+    ("fermé jusqu'au 15 avril 2020", "VERB ADP NUM NOUN NUM", {4}, True),
 ])
 def test_a_deletion_never_leaves_neighbours_french_spells_otherwise(words, pos, gap, ok):
     from briefsum.grading.wellformed import joins_well
@@ -531,3 +533,14 @@ def test_a_span_that_holds_the_main_verb_the_parser_hung_under_it_is_not_offered
                (".", "", "PUNCT", "punct", 1)], finite=("vit", "concentre"))
     spans = {frozenset(c.tokens) for c in candidates(p)}
     assert frozenset({11, 12}) in spans and not any(8 in s for s in spans)
+
+
+
+def test_nothing_modifying_the_pronoun_l_un_goes_alone():
+    # "L'un des plus grands pays a voté.": "des plus grands pays" is what "l'un" is one of
+    rows = [("L'", "", "DET", "det", 1), ("un", " ", "PRON", "nsubj", 7), ("des", " ", "ADP", "case", 5),
+            ("plus", " ", "ADV", "advmod", 4), ("grands", " ", "ADJ", "amod", 5), ("pays", " ", "NOUN", "nmod", 1),
+            ("a", " ", "AUX", "aux:tense", 7), ("voté", "", "VERB", "ROOT", 7), (".", "", "PUNCT", "punct", 7)]
+    p = _parsed(rows)
+    spans = {frozenset(c.tokens) for c in candidates(p)}
+    assert frozenset({2, 3, 4, 5}) not in spans and frozenset({3, 4}) in spans  # its own modifiers may go

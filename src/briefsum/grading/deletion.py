@@ -40,8 +40,10 @@ ajouter confier reconnaître écrire raconter avertir prévenir lancer insister 
 noter observer rappeler regretter résumer révéler martèler marteler poursuivre conclure""".split())
 _PUNCT_OPEN = {"«": "»", "(": ")", "[": "]", "“": "”"}
 _QUOTES = {"«": "»", "“": "”"}
-# Pronouns that cannot stand without their complement ("similaires à celui [retrouvé chez M. Soros]").
+# Pronouns that cannot stand without their complement ("similaires à celui [retrouvé chez M. Soros]", "l'un [des
+# plus grandes universités]").
 _NEEDS_COMPLEMENT = frozenset({"celui", "celle", "ceux", "celles"})
+_ONE = frozenset({"un", "une"})  # ...when a pronoun
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 # French function words that never count as content when deletion labels and features are made.
 LABEL_STOP_WORDS = frozenset("""le la les l un une des du de d et ou mais donc or ni car que qu qui quoi dont où
@@ -125,6 +127,11 @@ def _glued(p: Parsed, i: int) -> bool:
     return not p.ws[i] and wordish(p.text[i]) and wordish(p.text[i + 1])
 
 
+def _needs_its_complement(p: Parsed, h: int) -> bool:
+    lemma = p.lemma[h].lower()
+    return lemma in _NEEDS_COMPLEMENT or (lemma in _ONE and p.pos[h] == "PRON")
+
+
 def protected(p: Parsed) -> set[int]:
     """Tokens no deletion may remove: the roots, their subjects, the finite verbs and auxiliaries of the main
     clause, negations, and numbers the sentence is about (on the root or one of its core arguments)."""
@@ -204,7 +211,7 @@ def candidates(p: Parsed) -> list[Candidate]:
         dep = p.dep[i]
         if dep in DELETABLE and not (dep == "nummod" and p.number[i] and i in keep) and \
                 not bare_nominal(p, kids, i) and not misread_label(p, i) and not misread_modifier(p, kids, i) and \
-                p.lemma[p.head[i]].lower() not in _NEEDS_COMPLEMENT:
+                not _needs_its_complement(p, p.head[i]):
             offer(Parsed.subtree(kids, i), i, dep)
     # A verb of saying as the root, after the clause it reports ("Le pays a signé l'accord, a rapporté X"): the
     # attribution goes, the reported clause stays.

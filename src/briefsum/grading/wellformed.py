@@ -11,7 +11,8 @@ and French spells some neighbours together. `joins_well` refuses a deletion that
   the conjunctions in -que;
 - a preposition, a determiner, a conjunction or an auxiliary with nothing after it but punctuation: "Dès
   [samedi], les Français..." would read "Dès, les Français...";
-- "en plein(e)" without the noun it needs ("sur une autoroute en pleine [journée]");
+- "en plein(e)" without the noun it needs ("sur une autoroute en pleine [journée]"), a day without its month
+  ("jusqu'au 15 [avril]");
 - the main clause's finite verb first, with what stood before it gone: "[Depuis plusieurs jours des rumeurs]
   indiquaient que ..." (the subject read as part of the phrase before it).
 
@@ -20,6 +21,7 @@ Only pairs the deletion creates are judged; what the source already wrote side b
 
 from __future__ import annotations
 
+import re
 from typing import Collection
 
 from ..text.parse import Parsed
@@ -36,6 +38,8 @@ _OPEN_END = frozenset("""le la les l un une des du de d à au aux en et ou mais 
 dans par pour avec sans chez vers entre ce cet cette ces son sa ses leur leurs mon ma mes ton ta tes notre nos
 votre vos est sont était étaient sera seront""".split())
 _OPENING_MARKS = ("«", "“", "(", "[")
+_DAY = re.compile(r"\d{1,2}(?:er)?")
+_MONTHS = frozenset("janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split())
 
 
 def _word(t: str) -> bool:
@@ -56,6 +60,8 @@ def joins_well(p: Parsed, deleted: Collection[int]) -> bool:
             continue  # nothing deleted right after a
         if p.pos[a] in _NEEDS_FOLLOWER and (b is None or not _word(p.text[b])):
             return False
+        if _DAY.fullmatch(p.text[a]) and p.text[a + 1].lower() in _MONTHS:
+            return False  # "jusqu'au 15 [avril]": the day keeps its month
         if p.text[a].lower() in ("plein", "pleine") and a > 0 and p.text[a - 1].lower() == "en" and \
                 a - 1 not in deleted:
             return False  # "en pleine [journée]": the noun is what the phrase is about
