@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from typing import ClassVar, Mapping, Sequence
+from typing import Callable, ClassVar, Mapping, Sequence
 
 from ..text.words import lower_tokens
 
@@ -100,6 +100,11 @@ def expected_f1(toks: Sequence[str], probs: Mapping[str, float], length: float, 
     unigram = math.fsum(probs.get(w, 0.0) for w in dict.fromkeys(toks))
     pairs = math.fsum(a * b for a, b in zip(p, p[1:]))
     return 2.0 * (unigram + bigram * pairs) / (len(toks) + length)
+
+
+def rater(probs: Mapping[str, float], choice: "HeadlineChoice | BriefChoice") -> Callable[[str], float]:
+    """A text's expected F1 under a choice's settings (for a deletion path chosen by it)."""
+    return lambda text: expected_f1(lower_tokens(text), probs, choice.length, choice.bigram)
 
 
 def choose_headline(candidates: Sequence[tuple[int, str, float]], title_words: Mapping[str, float],

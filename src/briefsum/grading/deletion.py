@@ -25,14 +25,13 @@ import numpy as np
 
 from ..text.parse import Parsed
 from ..text.words import WORD
-from .misparse import bare_nominal, hides_a_main_verb, misread_label, misread_modifier, trusted_root
+from .misparse import SUBJECTS, bare_nominal, hides_a_main_verb, misread_label, misread_modifier, trusted_root
 from .wellformed import joins_well
 
 # Dependency labels whose subtree may go.
 DELETABLE: tuple[str, ...] = ("advmod", "advcl", "obl:mod", "obl:agent", "nmod", "acl", "acl:relcl", "appos", "amod",
                               "parataxis", "conj", "vocative", "dep", "attrib")
 _POS: tuple[str, ...] = ("NOUN", "PROPN", "VERB", "ADJ", "ADV", "ADP", "NUM", "PRON", "AUX", "DET")
-_SUBJ = frozenset({"nsubj", "nsubj:pass", "expl:subj"})
 _CORE = frozenset({"nsubj", "nsubj:pass", "obj", "iobj", "ROOT", "obl:arg", "xcomp", "ccomp"})
 _CLAUSE = frozenset({"ccomp", "parataxis", "advcl", "xcomp", "conj"})
 _SAY = frozenset("""déclarer dire affirmer expliquer indiquer assurer souligner estimer préciser annoncer rapporter
@@ -140,7 +139,7 @@ def protected(p: Parsed) -> set[int]:
     keep.update(roots)
     for i in range(len(p)):
         h = p.head[i]
-        if h in roots and (p.dep[i] in _SUBJ or p.dep[i].startswith("aux") or p.dep[i] == "cop"
+        if h in roots and (p.dep[i] in SUBJECTS or p.dep[i].startswith("aux") or p.dep[i] == "cop"
                            or p.finite[i]):
             keep.add(i)
         if p.negation(i):
@@ -321,7 +320,7 @@ def features(p: Parsed, cands: Sequence[Candidate], lexicon: dict[str, dict[str,
         gr, gs = rate("gov", p.lemma[g])
         hr, hs = rate("head", p.lemma[h])
         row[b:] = (
-            g in roots, p.dep[g] in _SUBJ, p.dep[g] in _CORE, _depth(p, h), len(toks), w, math.log1p(w), w / total,
+            g in roots, p.dep[g] in SUBJECTS, p.dep[g] in _CORE, _depth(p, h), len(toks), w, math.log1p(w), w / total,
             lo / n, hi / n, lo == 0, hi >= n - 2, lo > 0 and p.text[lo - 1] == ",",
             hi + 1 < n and p.text[hi + 1] == ",", p.text[lo] == "," or (lo > 0 and p.text[lo - 1] == ","),
             len(ents), "PER" in ents, "ORG" in ents, "LOC" in ents, "MISC" in ents,

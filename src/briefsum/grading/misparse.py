@@ -10,7 +10,7 @@ from ..text.parse import Parsed
 
 _CLAUSE_HEADS = frozenset({"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis", "conj", "xcomp"})
 _NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "DET"})
-_SUBJECTS = frozenset({"nsubj", "nsubj:pass", "expl:subj"})
+SUBJECTS = frozenset({"nsubj", "nsubj:pass", "expl:subj"})  # the labels of a subject
 _RELATIVE = frozenset("""qui que qu' qu’ dont où lequel laquelle lesquels lesquelles auquel auxquels auxquelles
 duquel desquels desquelles""".split())
 
@@ -69,7 +69,7 @@ def misread_modifier(p: Parsed, kids: list[list[int]], i: int) -> bool:
         return True
     if p.pos[g] == "ADJ" and any(p.dep[k] == "case" for k in kids[g]):
         return True
-    return dep == "conj" and p.dep[g] in _SUBJECTS
+    return dep == "conj" and p.dep[g] in SUBJECTS
 
 
 def bare_nominal(p: Parsed, kids: list[list[int]], i: int) -> bool:

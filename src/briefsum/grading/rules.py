@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..text.segment import count_words
+from ..text.words import MONTHS_FR
 
 _PARENS = re.compile(r"\s*\([^()]{0,200}\)")
 _DASH_ASIDE = re.compile(r"\s+[–—]\s+[^–—]{1,160}?\s+[–—](?=[\s,.;:])")
@@ -112,7 +113,7 @@ _LEADING_PHRASE = {
 
 # A date inside the sentence ("jeudi 22 août", "ce mardi 6 novembre 2018"): headlines do without. Set off by
 # commas (", ce lundi 16 mars,"), it goes with both of them, or with the one before it at the sentence's end.
-_MONTHS = r"(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)"
+_MONTHS = "(?:" + "|".join(MONTHS_FR) + ")"
 _SET_OFF = r"(?(aside)(?:\s*,(?=\s)|(?=[.;:!?]|$))|(?=[\s,.;:]))"
 _DATE = {
     "fr": re.compile(r"(?P<aside>,)?(?<!\bdu)(?<!\bde)(?<!\bau)(?<!\ble)(?<!\bce)(?<!\bà)(?<!\bet)(?<!\bou)"

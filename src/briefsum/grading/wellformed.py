@@ -25,7 +25,7 @@ import re
 from typing import Collection
 
 from ..text.parse import Parsed
-from ..text.words import WORD
+from ..text.words import MONTHS_FR, WORD
 
 _CONTRACTS = {"à": frozenset({"le", "les"}), "de": frozenset({"le", "les"})}
 _ELIDES = frozenset("le la de ne que je me te se ce jusque lorsque puisque quoique".split())
@@ -39,7 +39,7 @@ dans par pour avec sans chez vers entre ce cet cette ces son sa ses leur leurs m
 votre vos est sont était étaient sera seront""".split())
 _OPENING_MARKS = ("«", "“", "(", "[")
 _DAY = re.compile(r"\d{1,2}(?:er)?")
-_MONTHS = frozenset("janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split())
+_MONTHS = frozenset(MONTHS_FR)
 
 
 def _word(t: str) -> bool:

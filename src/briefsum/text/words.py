@@ -7,6 +7,9 @@ import re
 import unicodedata
 
 WORD = re.compile(r"\w+", re.UNICODE)
+# French month names, lower case, in order.
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+             "novembre", "décembre")
 STOP_WORDS = frozenset("""
 le la les l un une des du de d et ou mais donc or ni car que qu qui quoi dont où à au aux en dans par pour sur
 sous avec sans ce cet cette ces son sa ses leur leurs se s il elle ils elles on nous vous je tu me te lui y ne pas

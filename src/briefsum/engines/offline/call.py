@@ -10,7 +10,7 @@ import numpy as np
 
 from ...brief import AlignedSentence, GradeResult, Translation
 from ...errors import BackendError
-from ...grading.choice import choose_brief, choose_headline, expected_f1
+from ...grading.choice import choose_brief, choose_headline, expected_f1, rater
 from ...grading.budgets import GradeSpec, effective_budgets, fill_nested, truncate_to_words
 from ...grading.deletion import doc_counts
 from ...grading.rules import compress, no_stop
@@ -153,10 +153,6 @@ class EngineCall:
         if choice is None or not self.scores.title_words:
             return False
         title_words = self.title_probabilities()
-
-        def rate(text: str) -> float:
-            return expected_f1(lower_tokens(text), title_words, choice.length, choice.bigram)
-
         top = float(self.scores.headline[ranked[0]])
         cands: list[tuple[int, str, float]] = []
         for i in ranked[:choice.sentences]:
@@ -167,7 +163,7 @@ class EngineCall:
             forms += comp.deletion_forms(base, self.src, "title", self.doc_tf, self.keywords, choice.floor)
             if choice.search:
                 forms += comp.deletion_forms(base, self.src, "title", self.doc_tf, self.keywords, choice.floor,
-                                             value=rate)
+                                             value=rater(title_words, choice))
             fit = [f for f in dict.fromkeys(forms) if f and count_words(f) <= spec.max_words]
             # never a form left hanging on "de", "et", "est"... where the sentence offers another
             cands += [(i, f, gap) for f in ([f for f in fit if not ends_open(f, sentence)] or fit)]
@@ -261,9 +257,7 @@ class EngineCall:
             self.abstract_words = comp.word_probabilities(self.scores.abstract_words, "abstract", self.src)
         words = self.abstract_words
         forms: dict[int, list[str]] = {}
-
-        def rate(text: str) -> float:
-            return expected_f1(lower_tokens(text), words, choice.length, choice.bigram)
+        rate = rater(words, choice)
 
         def forms_of(i: int) -> list[str]:
             if i not in forms:
