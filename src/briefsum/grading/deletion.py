@@ -25,8 +25,9 @@ import numpy as np
 
 from ..text.parse import Parsed
 from ..text.words import WORD
-from .misparse import SUBJECTS, bare_nominal, hides_a_main_verb, misread_label, misread_modifier, trusted_root
-from .wellformed import joins_well
+from .misparse import (SUBJECTS, bare_nominal, hides_a_main_verb, misread_label, misread_modifier, strands_a_neighbour,
+                       takes_the_subject, trusted_root)
+from .wellformed import joins_well, required
 
 # Dependency labels whose subtree may go.
 DELETABLE: tuple[str, ...] = ("advmod", "advcl", "obl:mod", "obl:agent", "nmod", "acl", "acl:relcl", "appos", "amod",
@@ -81,7 +82,7 @@ def _balanced(p: Parsed, toks: set[int]) -> bool:
     for o, c in _PUNCT_OPEN.items():
         if sum(p.text[i] == o for i in toks) != sum(p.text[i] == c for i in toks):
             return False
-    return sum(p.text[i] == '"' for i in toks) % 2 == 0
+    return sum(p.text[i].count('"') for i in toks) % 2 == 0  # a mark may be glued into a word: l'"invraisemblable
 
 
 def quotations(p: Parsed) -> list[tuple[int, int]]:
@@ -95,7 +96,15 @@ def quotations(p: Parsed) -> list[tuple[int, int]]:
     straight: int | None = None
     closers = {c: o for o, c in _QUOTES.items()}
     for i, t in enumerate(p.text):
-        if t == '"':
+        if t != '"' and '"' in t:  # a straight quote glued into a word (l'"invraisemblable, vérité")
+            if t.endswith('"') and straight is None:
+                spans.append((-1, i))
+            elif straight is None:
+                straight = i
+            else:
+                spans.append((straight, i))
+                straight = None
+        elif t == '"':
             if straight is None and i > 0 and not p.ws[i - 1] and (i + 1 == n or p.ws[i] or p.is_punct(i + 1)):
                 spans.append((-1, i))  # glued to the word before it and not to the one after: a closing mark
             elif straight is None:
@@ -149,6 +158,27 @@ def protected(p: Parsed) -> set[int]:
     return keep
 
 
+def _with_its_commas(p: Parsed, toks: set[int], keep: set[int]) -> set[int]:
+    """A contiguous span with the punctuation that sets it off: the commas (or dashes) on both sides of it; the
+    one before it alone before the sentence's end, a closing mark or a conjunction, or when the span holds its own
+    closing comma; the one after it at the sentence's start."""
+    n = len(p)
+    toks = set(toks)
+    lo, hi = min(toks), max(toks)
+    before, after = lo - 1, hi + 1
+    if before >= 0 and p.text[before] in (",", "–", "—") and before not in keep:
+        if after < n and p.text[after] == p.text[before] and after not in keep:
+            toks.update((before, after))
+        elif after >= n or p.text[hi] == p.text[before] or p.pos[after] == "CCONJ" or \
+                (p.is_punct(after) and p.text[after] not in (",", "–", "—", "(", "«", "“")):
+            toks.add(before)  # ... or a list's member before its last ("tué, [démembré] et brûlé")
+        # else the comma sets off more than the span ("Le ministre, [visiblement] ému, a signé") or closes what came
+        # before it ("Dans l'hypothèse où ..., [alors] Jean-Luc Mélenchon arriverait"): it stays
+    elif before < 0 and after < n and p.text[after] == ",":
+        toks.add(after)
+    return toks
+
+
 def candidates(p: Parsed) -> list[Candidate]:
     """The deletable subtrees of a sentence (see the module's docstring), each once."""
     n = len(p)
@@ -161,6 +191,7 @@ def candidates(p: Parsed) -> list[Candidate]:
     if not all(trusted_root(p, kids, r) for r in roots):
         return []
     keep = protected(p)
+    first_root = roots[0]
     quoted = quotations(p)
     names = p.entities()
     out: dict[frozenset[int], Candidate] = {}
@@ -181,7 +212,8 @@ def candidates(p: Parsed) -> list[Candidate]:
             inside = [i for i in range(a + 1, b) if not p.is_punct(i)]
             if inside and all(i in toks for i in inside) and not (a in toks or b in toks):
                 return
-        if all(p.is_punct(i) for i in toks) or hides_a_main_verb(p, kids, toks):
+        if all(p.is_punct(i) for i in toks) or hides_a_main_verb(p, kids, toks) or strands_a_neighbour(p, toks) or \
+                takes_the_subject(p, kids, toks, first_root):
             return
         # never part of a written word ("Kassym-Jomart", "l'agence"): no space between it and a kept word
         if (lo > 0 and _glued(p, lo - 1)) or (hi + 1 < n and _glued(p, hi)):
@@ -190,17 +222,7 @@ def candidates(p: Parsed) -> list[Candidate]:
         # dangling ("plusieurs [pays d'Asie] ont entamé")
         if lo > 0 and p.pos[lo - 1] == "DET" and p.head[lo - 1] <= hi:
             return
-        toks = set(toks)
-        # the punctuation that sets the span off: the commas (or dashes) on both sides of it, the one before it
-        # at the sentence's end, the one after it at the sentence's start
-        before = lo - 1
-        after = hi + 1
-        if before >= 0 and p.text[before] in (",", "–", "—") and before not in keep:
-            toks.add(before)
-            if after < n and p.text[after] == p.text[before] and after not in keep:
-                toks.add(after)
-        elif before < 0 and after < n and p.text[after] == ",":
-            toks.add(after)
+        toks = _with_its_commas(p, toks, keep)
         if any(not p.is_punct(i) for i in range(n) if i not in toks):
             out.setdefault(frozenset(toks), Candidate(frozenset(toks), head, kind))
 
@@ -210,7 +232,7 @@ def candidates(p: Parsed) -> list[Candidate]:
         dep = p.dep[i]
         if dep in DELETABLE and not (dep == "nummod" and p.number[i] and i in keep) and \
                 not bare_nominal(p, kids, i) and not misread_label(p, i) and not misread_modifier(p, kids, i) and \
-                not _needs_its_complement(p, p.head[i]):
+                not _needs_its_complement(p, p.head[i]) and not required(p, kids, i):
             offer(Parsed.subtree(kids, i), i, dep)
     # A verb of saying as the root, after the clause it reports ("Le pays a signé l'accord, a rapporté X"): the
     # attribution goes, the reported clause stays.
@@ -243,9 +265,11 @@ def realise(p: Parsed, deleted: set[int]) -> tuple[str, list[int]]:
         t = p.text[i]
         if t == "," and i > 0 and (i - 1) in deleted:
             # "X, [deleted], Y": the comma that opened the aside went with it; this one closes nothing now
-            opener = next((j for j in range(i - 1, -1, -1) if p.text[j] in (",", ";", ":", "(", "«")), None)
-            if opener is not None and opener in deleted and p.text[opener] == ",":
-                continue
+            j = i - 1
+            while j >= 0 and j in deleted and p.text[j] != ",":
+                j -= 1
+            if j >= 0 and j in deleted:
+                continue  # the deleted run next to it began with a comma
         if t in (",", ";", ":") and (not out or p.text[out[-1]] in (",", ";", ":", "(", "«", "–", "—")
                                      or (out[-1] in opens and (i - 1) in deleted)):
             continue  # leading, after another separator or where deleted words followed a quotation's opening

@@ -11,6 +11,7 @@ from ..text.parse import Parsed
 _CLAUSE_HEADS = frozenset({"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis", "conj", "xcomp"})
 _NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "DET"})
 SUBJECTS = frozenset({"nsubj", "nsubj:pass", "expl:subj"})  # the labels of a subject
+_QUOTE_MARKS = frozenset('"«»“”')
 _RELATIVE = frozenset("""qui que qu' qu’ dont où lequel laquelle lesquels lesquelles auquel auxquels auxquelles
 duquel desquels desquelles""".split())
 
@@ -35,19 +36,33 @@ def hides_a_main_verb(p: Parsed, kids: list[list[int]], toks: set[int]) -> bool:
                not any(p.dep[k] == "mark" for k in kids[j]) for j in toks)
 
 
+def takes_the_subject(p: Parsed, kids: list[list[int]], toks: set[int], root: int) -> bool:
+    """Whether a span holds the sentence's subject the parser hung under a participle while the main verb has none
+    ("[Le ministre, visiblement ému,] a signé", "ministre" the subject of "ému")."""
+    if any(p.dep[k] in SUBJECTS for k in kids[root]):
+        return False
+    return any(p.dep[j] in SUBJECTS and not (p.finite[p.head[j]] or any(p.finite[k] for k in kids[p.head[j]]))
+               for j in toks)
+
+
 def misread_label(p: Parsed, i: int) -> bool:
     """A head whose label does not fit its word, a sign the parser misread the sentence around it: a finite
-    verb as anything but a clause ("les syndicats ... promettent" read as `amod`), a noun or a verb as an
-    adverbial modifier (`advmod`), a noun as an adjectival one (`amod`), a determiner as any modifier; or an
-    adjective right after the partitive "de", which needs it ("à de hauts postes")."""
+    verb as anything but a clause ("les syndicats ... promettent" read as `amod`), a noun, a verb or a
+    preposition as an adverbial modifier (`advmod`; "[de plus en plus] de jeunes"), a noun as an adjectival one
+    (`amod`), a determiner as any modifier; or an
+    adjective right after "de" and before its noun, which needs it ("à de hauts postes"), or a noun read as one
+    ("un millier de [chaises] vides")."""
     dep, pos = p.dep[i], p.pos[i]
     if pos == "DET":  # a determiner heading a modifier ("l'une des grandes inconnues [de ce] déconfinement")
         return True
     if p.finite[i] and dep not in _CLAUSE_HEADS:
         return True
-    if (dep == "advmod" and pos in _NOMINAL | {"VERB", "AUX"}) or (dep == "amod" and pos in _NOMINAL):
+    if dep in ("acl:relcl", "advcl") and pos in _NOMINAL and not p.finite[i]:
+        return True  # a clause without its verb ("l'hypothèse [où la primaire de la droite] investirait")
+    if (dep == "advmod" and pos in _NOMINAL | {"VERB", "AUX", "ADP"}) or (dep == "amod" and pos in _NOMINAL):
         return True
-    return dep == "amod" and i > 0 and p.pos[i - 1] == "DET" and p.text[i - 1].lower() in ("de", "d'", "d’")
+    # before its noun, right after "de": the noun's place ("un millier de [chaises] vides" read as an adjective)
+    return dep == "amod" and 0 < i < p.head[i] and p.text[i - 1].lower() in ("de", "d'", "d’")
 
 
 def misread_modifier(p: Parsed, kids: list[list[int]], i: int) -> bool:
@@ -70,6 +85,44 @@ def misread_modifier(p: Parsed, kids: list[list[int]], i: int) -> bool:
     if p.pos[g] == "ADJ" and any(p.dep[k] == "case" for k in kids[g]):
         return True
     return dep == "conj" and p.dep[g] in SUBJECTS
+
+
+def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
+    """Whether deleting a span would leave a word the parser attached elsewhere stranded by it, most often one
+    that belongs to the span's last word:
+
+    - an adjective right after the span's final noun but hung on a verb ("a écrit [pour réclamer l'arrêt]
+      « immédiat » des activités", "immédiat" read as the verb's complement);
+    - a noun phrase right after the span's final infinitive, its object hung elsewhere ("le costume
+      [d'hyperprésident et de fixer] le cap");
+    - after the comma that closes the span, an apposition or a nominal conjunct, which names what the span's
+      last words named ("de Cérès, [se focalisant sur Occator,] l'un de ses cratères");
+    - what follows "d'ici", the preposition it is ("des entreprises [d'ici] la fin du mois").
+    """
+    n = len(p)
+    lo, hi = min(toks), max(toks)
+    words = [i for i in sorted(toks) if not p.is_punct(i)]
+    if not words:
+        return False
+    last = words[-1]
+    nxt = hi + 1
+    while nxt < n and p.text[nxt] in _QUOTE_MARKS:
+        nxt += 1
+    if nxt >= n:
+        return False
+    if p.pos[last] in ("NOUN", "PROPN") and p.pos[nxt] == "ADJ" and p.dep[nxt] not in ("amod", "conj"):
+        return True
+    if nxt == hi + 1 and p.pos[last] == "VERB" and not p.finite[last] and p.pos[nxt] in ("DET", "NOUN", "PROPN", "NUM"):
+        return True
+    if p.text[last].lower() == "ici" and last > 0 and p.text[last - 1].lower() in ("d'", "d’") and not p.is_punct(nxt):
+        return True
+    set_off = p.text[lo] == "," or (lo > 0 and p.text[lo - 1] == ",")
+    if p.text[hi + 1] == "," and set_off and hi + 2 < n:
+        j = hi + 2
+        for x in (j, p.head[j]):
+            if x not in toks and p.dep[x] in ("appos", "conj") and p.pos[x] in ("NOUN", "PROPN", "PRON"):
+                return True
+    return False
 
 
 def bare_nominal(p: Parsed, kids: list[list[int]], i: int) -> bool:

@@ -36,7 +36,7 @@ _LEADING = {
         r"le (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} \w+|"
         r"(?!(?:au|du|plus|puis|sous|tous|nous|vous|jadis|depuis|avant|devant|pourtant|cependant|maintenant|"
         r"durant|pendant|tant|quant|lui|qui|mais|très|après)\b)"
-        r"[A-ZÀ-Ý][\wéèêàâîôûç'-]*(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|ant|u|ue|us|ues) (?-i:(?![A-ZÀ-Ý]))"
+        r"[A-ZÀ-Ý][\wéèêàâîôûç-]*(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|ant|u|ue|us|ues) (?-i:(?![A-ZÀ-Ý]))"
         # not a subject and its verb ("Paris a remporté ...") nor a name ("François de Rugy, ministre ...")
         r"(?!(?:a|ont|est|sont|était|étaient|avait|avaient|va|vont|sera|seront|fait|font|doit|peut|veut|se|s'|ne|n'|"
         r"lui|leur)\b|de (?-i:[A-ZÀ-Ý]))"
@@ -57,12 +57,16 @@ _TRAILING = {
         r",\s*(?:a|ont|avait|avaient|aurait|auraient)-t?-?(?:il|elle|ils|elles|on)\s+[\wéèêàûô'-]+(?:\s[^,.]{0,60})?\s*(?=[.!?]?\s*$)"
         r"|,\s*(?:selon|d'après|a (?:déclaré|indiqué|affirmé|expliqué|assuré|souligné|estimé|précisé|annoncé|rapporté|ajouté|confié|reconnu)|"
         r"(?:déclare|indique|affirme|explique|assure|souligne|estime|précise|annonce|rapporte|ajoute|confie|reconnaît)|"
-        r"(?:rapporte|indique|précise|écrit|explique) (?:le|la|les|l')) [^,.]{1,80}\s*(?=[.!?]?\s*$)",
+        r"(?:rapporte|indique|précise|écrit|explique) (?:le|la|les|l'))"
+        # not the main clause's own verb of saying with what it reports ("X, a déclaré que ...", "X, reconnaît
+        # qu'il ...")
+        r"(?!\s+(?:que|qu['’]|à [^,.]{1,40}\bqu))\s[^,.]{1,80}\s*(?=[.!?]?\s*$)",
         re.I,
     ),
     "en": re.compile(
         r",\s*(?:(?:he|she|they|it|officials|police) (?:said|says|told [^,.]{1,40}|added|explained|noted)"
-        r"|according to [^,.]{1,80}|said [^,.]{1,80}|[A-Z][^,.]{0,60} (?:said|says|told [^,.]{1,40}))\s*(?=[.!?]?\s*$)"
+        r"|according to [^,.]{1,80}|said (?!that\b)[^,.]{1,80}|[A-Z][^,.]{0,60} (?:said|says|told [^,.]{1,40}))"
+        r"(?!\s+that\b)\s*(?=[.!?]?\s*$)"
     ),
 }
 
@@ -211,7 +215,9 @@ def compress(sentence: str, lang: str, max_words: int, min_words: int = 4, targe
     """
     key = "fr" if lang == "fr" else "en"
     text = _tidy(sentence)
-    text = _apply(_PARENS, text, "", min_words)
+    # a parenthetical glued to the next word ("sa révérence (vidéo)par ...") leaves a space between them
+    text = _tidy(_PARENS.sub(lambda m: " " if m.end() < len(text) and text[m.end()].isalnum() else "", text, count=1)) \
+        if count_words(_PARENS.sub("", text, count=1)) >= min_words else text
     text = _apply(_DASH_ASIDE, text, "", min_words)
     for _ in range(2):
         text = _apply(_LEADING[key], text, "", min_words)

@@ -11,6 +11,7 @@ and French spells some neighbours together. `joins_well` refuses a deletion that
   the conjunctions in -que;
 - a preposition, a determiner, a conjunction or an auxiliary with nothing after it but punctuation: "Dès
   [samedi], les Français..." would read "Dès, les Français...";
+- brackets or quotation marks around nothing ("en 3e position [(14 %)]" read "en 3e position ()");
 - "en plein(e)" without the noun it needs ("sur une autoroute en pleine [journée]"), a day without its month
   ("jusqu'au 15 [avril]");
 - the main clause's finite verb first, with what stood before it gone: "[Depuis plusieurs jours des rumeurs]
@@ -33,11 +34,25 @@ _ELIDES = frozenset("le la de ne que je me te se ce jusque lorsque puisque quoiq
 _VOWELS = frozenset("aeiouàâäéèêëîïôöûüùœæ")
 _NEEDS_FOLLOWER = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "AUX"})
 # Words a French text cannot end on: articles, prepositions, conjunctions, relative pronouns, possessives, the
-# auxiliary "être" ("Le projet est ...").
+# auxiliary "être" ("Le projet est ..."), "à partir", a verb of saying that lost its inverted subject ("..., révèle").
 _OPEN_END = frozenset("""le la les l un une des du de d à au aux en et ou mais ni car que qu qui dont où sur sous
 dans par pour avec sans chez vers entre ce cet cette ces son sa ses leur leurs mon ma mes ton ta tes notre nos
-votre vos est sont était étaient sera seront""".split())
+votre vos est sont était étaient sera seront partir révèle indique précise affirme explique ajoute rapporte souligne
+annonce confie déclare raconte écrit""".split())
 _OPENING_MARKS = ("«", "“", "(", "[")
+_OPENS = {"«": "»", "“": "”", "(": ")", "[": "]"}
+# Nouns that make a preposition with "à" / "au" / "en" before them and "de" after: their complement stays.
+_LOCUTIONS = frozenset("""rencontre cours sein issue occasion faveur profit égard nom suite raison cause lendemain
+veille tête insu instar encontre dépit matière lieu image""".split())
+# Titles whose modifier is part of the name of the office.
+_TITLES = frozenset("""secrétaire directeur directrice procureur procureure avocat avocate inspecteur inspectrice
+commissaire délégué déléguée rapporteur rapporteuse consul conseil conseiller conseillère rédacteur rédactrice
+médecin ingénieur chef cheffe coup ministre""".split())
+_TITLE_PARTS = frozenset(["général", "générale", "généraux", "en chef", "d'état", "d'etat", "d' état", "d' etat"])
+# Nouns of quantity that say nothing without what they count.
+_QUANTITIES = frozenset("""millier centaine dizaine douzaine vingtaine trentaine quarantaine cinquantaine million
+milliard plupart majorité moitié tiers quart totalité nombre""".split())
+_SPANS_OF_TIME = frozenset("an année mois semaine jour heure minute seconde siècle décennie".split())
 _DAY = re.compile(r"\d{1,2}(?:er)?")
 _MONTHS = frozenset(MONTHS_FR)
 
@@ -56,6 +71,8 @@ def joins_well(p: Parsed, deleted: Collection[int]) -> bool:
     if first is not None and _main_finite(p, first) and any(_word(p.text[i]) for i in range(first)):
         return False  # every word before the main verb gone: its subject with them
     for a, b in zip(kept, [*kept[1:], None]):
+        if b is not None and b != a + 1 and p.text[a] in _OPENS and p.text[b] == _OPENS[p.text[a]]:
+            return False  # marks around nothing: "une « » rapide", "en 3e position ()"
         if b == a + 1 or (b is None and a == len(p) - 1) or not _word(p.text[a]):
             continue  # nothing deleted right after a
         if p.pos[a] in _NEEDS_FOLLOWER and (b is None or not _word(p.text[b])):
@@ -75,6 +92,35 @@ def joins_well(p: Parsed, deleted: Collection[int]) -> bool:
     return True
 
 
+def required(p: Parsed, kids: list[list[int]], i: int) -> bool:
+    """Whether the modifier token i heads is one French needs, though the tree calls it optional: "plus" or
+    "moins" of a superlative ("les cyclones les [plus] violents"), the complement of a locution ("à la
+    rencontre [des Français]", "au sein [du parti]"), what a span of time is counted from ("un an [après les
+    révélations]"), and what "à partir" starts from."""
+    g = p.head[i]
+    if p.lemma[i].lower() in ("plus", "moins") and i > 0 and p.pos[i - 1] == "DET":
+        return True
+    if p.text[i].lower() in ("près", "loin") and i > 0 and p.text[i - 1].lower() == "de":
+        return True  # "suivre de [près]"
+    if g == i:
+        return False
+    gov, words = p.lemma[g].lower(), " ".join(p.text[k].lower() for k in sorted(Parsed.subtree(kids, i)))
+    if gov in _TITLES and words.replace("’", "'") in _TITLE_PARTS or (gov, p.dep[i]) in (("fois", "amod"),
+                                                                                         ("partie", "amod")):
+        return True  # "le secrétaire [général]", "rédacteur [en chef]", "une [nouvelle] fois", "la [majeure] partie"
+    if p.dep[i] not in ("nmod", "obl", "obl:mod"):
+        return False
+    if gov in _QUANTITIES:
+        return True  # "des milliers [de morts]", "la plupart [des élèves]"
+    cases = [p.text[k].lower() for k in kids[i] if p.dep[k] in ("case", "fixed")]
+    if p.pos[g] == "NOUN" and p.lemma[g].lower() in _LOCUTIONS and \
+            any(p.dep[k] == "case" and p.text[k].lower() in ("à", "au", "aux", "en") for k in kids[g]):
+        return True
+    if p.lemma[g].lower() == "partir" and g > 0 and p.text[g - 1].lower() == "à":
+        return True  # "à partir [du 3 avril]"
+    return p.lemma[g].lower() in _SPANS_OF_TIME and bool({"après", "avant"} & set(cases))
+
+
 def _main_finite(p: Parsed, i: int) -> bool:
     """Whether token i is a finite verb or auxiliary of the main clause (a root or a root's dependent)."""
     return p.finite[i] and (p.head[i] == i or p.head[p.head[i]] == p.head[i])
@@ -85,9 +131,9 @@ def ends_open(text: str, source: str | None = None) -> bool:
     an opening quote or bracket; with its source, only where the text's last word is not the source's own
     ("... dans l'Est" ends well, whatever "est" may be elsewhere)."""
     stripped = text.rstrip(" .,;:!?…")
+    if stripped.endswith(_OPENING_MARKS):
+        return True
     words = WORD.findall(stripped)
     if source is not None and words and WORD.findall(source)[-1:] == words[-1:]:
         return False
-    if stripped.endswith(_OPENING_MARKS):
-        return True
     return bool(words) and words[-1].lower() in _OPEN_END and not stripped.endswith(("»", "”", '"', ")", "]"))

@@ -147,12 +147,13 @@ def _sentencex_split(lang: str, text: str) -> list[str]:
 
 # "avocats.Enjeu": a full stop glued to the next sentence's capital (frequent in scraped news).
 _GLUED = re.compile(r"(?<=[a-zà-öø-ÿ0-9%)»\"']{2}[.!?])(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ])")
-# "un exercice périlleuxLa cérémonie", "par BFMTVAlors", "de famille?par": a heading or a caption run into the next
-# sentence with no space at all. Only a capitalised word that opens French sentences counts ("PlayStation",
+# "un exercice périlleuxLa cérémonie", "par BFMTVAlors", "de famille?par", 'ses boissons"Les': a heading or a caption
+# run into the next sentence with no space at all. Only a capitalised word that opens French sentences counts ("PlayStation",
 # "WhatsApp" and "LaREM" are written that way; nor "On", for "LightOn"), or a "?" run into a lower-case word
 # and a space (not a URL's "?v=").
-_RUN_IN = re.compile(r"(?:[a-zà-öø-ÿ]{3}|[A-ZÀ-ÖØ-Þ]{3})(?:La|Le|Les|Un|Une|Des|Il|Ils|Elle|Elles|Si|Sur|Selon|"
-                     r"Alors|Dans|Pour|En|Au|Aux|Ce|Cette|Ces|Mais|Et|Après|Depuis|Avec|Lors|Quand|Son|Sa|Ses)"
+_RUN_IN = re.compile(r"(?:[a-zà-öø-ÿ]{3}|[A-ZÀ-ÖØ-Þ]{3})[\"»”)]?(?:La|Le|Les|Un|Une|Des|Il|Ils|Elle|Elles|Si|Sur|Selon|"
+                     r"Alors|Dans|Pour|En|Au|Aux|Ce|Cette|Ces|Mais|Et|Après|Depuis|Avec|Lors|Quand|Son|Sa|Ses|"
+                     r"Quelques|Plusieurs)"
                      r"(?![\w'’-])|[a-zà-öø-ÿ][?!][a-zà-öø-ÿ]{2,}\s")
 # Inside a long quotation sentencex does not split; such spans are re-split on sentence ends.
 _LONG_SENTENCE_WORDS = 80
