@@ -151,15 +151,18 @@ def test_a_straight_quote_glued_into_a_word_counts_as_a_mark():
 def test_a_noun_after_de_read_as_an_adjective_is_not_deleted():
     # "Ils ont posé un millier de chaises vides.", "chaises" read as an adjective of "vides"
     p = _parse([("Ils", "PRON", "nsubj", 2), ("ont", "AUX", "aux:tense", 2), ("posé", "VERB", "ROOT", 2),
-                ("un", "DET", "det", 4), ("lot", "NOUN", "obj", 2), ("de", "ADP", "case", 7),
+                ("un", "DET", "det", 4), ("millier", "NOUN", "obj", 2), ("de", "ADP", "case", 7),
                 ("chaises", "ADJ", "amod", 7), ("vides", "NOUN", "nmod", 4), (".", "PUNCT", "punct", 2)])
     assert frozenset({6}) not in _spans(p)
-    assert frozenset({5, 6, 7}) in _spans(p)
+    assert frozenset({5, 6, 7}) not in _spans(p)  # nor what the quantity counts
+    p.text[4] = p.lemma[4] = "projet"  # "un projet de [nouvelle] loi" may lose its adjective
+    assert {frozenset({6}), frozenset({5, 6, 7})} <= _spans(p)
 
 
 def test_a_heading_run_in_after_a_closing_quote_is_found():
     assert runs_in('"Faire oublier les risques liés à ses boissons"Les financements de Coca-Cola visent')
     assert not runs_in('Il a dit "Le monde" hier et "la vie" aujourd\'hui')
+    assert runs_in('La France Insoumise : Raquel Garrido sur le départ ?par 6MEDIAS"Sous pressions')
 
 
 def test_the_rules_keep_a_verb_of_saying_that_reports_what_follows_it():
@@ -242,3 +245,158 @@ def test_a_list_member_goes_with_the_comma_before_it():
                 (",", "PUNCT", "punct", 2), ("démembré", "VERB", "conj", 2), ("et", "CCONJ", "cc", 6),
                 ("brûlé", "VERB", "conj", 2), (".", "PUNCT", "punct", 2)])
     assert realise(p, next(c.tokens for c in candidates(p) if 4 in c.tokens))[0] == "Ils ont tué et brûlé."
+
+
+def test_joins_a_deletion_must_not_make():
+    from briefsum.grading.wellformed import joins_well
+    # "Ils ne sauront que fin mai s'ils rouvrent."
+    p = _parse([("Ils", "PRON", "nsubj", 3), ("ne", "ADV", "advmod", 3), ("sauront", "VERB", "ROOT", 3),
+                ("que", "ADV", "advmod", 4), ("fin", "NOUN", "obl:mod", 2), ("mai", "NOUN", "nmod", 4),
+                ("s'", "SCONJ", "mark", 8), ("ils", "PRON", "nsubj", 8), ("rouvrent", "VERB", "ccomp", 2),
+                (".", "PUNCT", "punct", 2)])
+    assert not joins_well(p, {5})
+    # "Je la trouve plus que déplacée." / "Cette dernière assure."
+    p = _parse([("Je", "PRON", "nsubj", 2), ("la", "PRON", "obj", 2), ("trouve", "VERB", "ROOT", 2),
+                ("plus", "ADV", "advmod", 5), ("que", "SCONJ", "mark", 5), ("déplacée", "ADJ", "xcomp", 2),
+                (".", "PUNCT", "punct", 2)])
+    assert not joins_well(p, {4, 5}) and joins_well(p, {3, 4, 5})
+    p = _parse([("Cette", "DET", "det", 1), ("dernière", "ADJ", "nsubj", 2), ("assure", "VERB", "ROOT", 2),
+                ("tout", "PRON", "obj", 2), (".", "PUNCT", "punct", 2)])
+    assert not joins_well(p, {1})
+
+
+def test_what_a_preposition_a_span_of_time_and_a_modal_need():
+    # "Il est indemne, contrairement à deux autres voitures, depuis ces derniers mois."
+    p = _parse([("Il", "PRON", "nsubj", 2), ("est", "AUX", "cop", 2), ("indemne", "ADJ", "ROOT", 2),
+                (",", "PUNCT", "punct", 4), ("contrairement", "ADV", "advmod", 7), ("à", "ADP", "case", 7),
+                ("deux", "NUM", "nummod", 7), ("voitures", "NOUN", "obl:mod", 2), (",", "PUNCT", "punct", 4),
+                ("depuis", "ADP", "case", 12), ("ces", "DET", "det", 12), ("derniers", "ADJ", "amod", 12),
+                ("mois", "NOUN", "obl:mod", 2), (".", "PUNCT", "punct", 2)], finite=("est",))
+    p.lemma[11] = "dernier"
+    spans = _spans(p)
+    assert not any(4 in s and 5 not in s for s in spans)
+    assert frozenset({11}) not in spans and any({9, 10, 11, 12} <= s for s in spans)
+    # "Ils devraient sans mal séduire des clients.", the infinitive read as an adjective
+    p = _parse([("Ils", "PRON", "nsubj", 1), ("devraient", "VERB", "ROOT", 1), ("sans", "ADP", "case", 3),
+                ("mal", "NOUN", "obl:mod", 1), ("séduire", "ADJ", "amod", 3), ("des", "DET", "det", 6),
+                ("clients", "NOUN", "obj", 1), (".", "PUNCT", "punct", 1)], finite=("devraient",))
+    p.lemma[1] = "devoir"
+    assert not any(4 in s for s in _spans(p))
+
+
+def test_a_quotation_loses_its_tail_only_where_two_words_of_it_stay():
+    # 'Ce gérant de "hedge funds" a gagné.' / 'Il a dit "nous partirons demain".'
+    p = _parse([("Ce", "DET", "det", 1), ("gérant", "NOUN", "nsubj", 8), ("de", "ADP", "case", 4),
+                ('"', "PUNCT", "punct", 4), ("hedge", "NOUN", "nmod", 1), ("funds", "ADJ", "amod", 4),
+                ('"', "PUNCT", "punct", 4), ("a", "AUX", "aux:tense", 8), ("gagné", "VERB", "ROOT", 8),
+                (".", "PUNCT", "punct", 8)])
+    p.ws[3] = p.ws[5] = ""
+    assert frozenset({5}) not in _spans(p)
+    p = _parse([("Il", "PRON", "nsubj", 2), ("a", "AUX", "aux:tense", 2), ("dit", "VERB", "ROOT", 2),
+                ('"', "PUNCT", "punct", 5), ("nous", "PRON", "nsubj", 5), ("partirons", "VERB", "ccomp", 2),
+                ("demain", "ADV", "advmod", 5), ('"', "PUNCT", "punct", 5), (".", "PUNCT", "punct", 2)],
+               finite=("a", "partirons"))
+    p.ws[3] = p.ws[6] = ""
+    assert frozenset({6}) in _spans(p)
+
+
+def test_a_name_the_ner_missed_is_not_split():
+    # "Il a vu Marine Le Pen à Paris.", no entity marked
+    p = _parse([("Il", "PRON", "nsubj", 2), ("a", "AUX", "aux:tense", 2), ("vu", "VERB", "ROOT", 2),
+                ("Marine", "PROPN", "nmod", 6), ("Le", "DET", "det", 5), ("Pen", "PROPN", "flat", 6),
+                ("Lucie", "PROPN", "obj", 2), ("à", "ADP", "case", 8), ("Paris", "PROPN", "obl:mod", 2),
+                (".", "PUNCT", "punct", 2)])
+    spans = _spans(p)
+    assert frozenset({3}) not in spans and frozenset({7, 8}) in spans
+
+
+def test_quant_a_goes_whole_or_stays():
+    # "Elle fut quant à elle alignée hier.", "à elle" read as a dependent of the verb
+    p = _parse([("Elle", "PRON", "nsubj", 5), ("fut", "AUX", "aux:pass", 5), ("quant", "ADV", "advmod", 5),
+                ("à", "ADP", "case", 4), ("elle", "PRON", "dep", 5), ("alignée", "VERB", "ROOT", 5),
+                ("hier", "ADV", "advmod", 5), (".", "PUNCT", "punct", 5)], finite=("fut",))
+    spans = _spans(p)
+    assert frozenset({6}) in spans
+    assert frozenset({2}) not in spans and frozenset({3, 4}) not in spans
+
+
+def test_what_a_review_of_the_guards_found():
+    from briefsum.grading.wellformed import ends_open, joins_well
+    # a relative clause whose verb is a copula is a clause ("qui est un ancien ministre")
+    p = _parse([("Le", "DET", "det", 1), ("président", "NOUN", "nsubj", 9), (",", "PUNCT", "punct", 6),
+                ("qui", "PRON", "nsubj", 6), ("est", "AUX", "cop", 6), ("un", "DET", "det", 6),
+                ("ministre", "NOUN", "acl:relcl", 1), (",", "PUNCT", "punct", 6), ("a", "AUX", "aux:tense", 9),
+                ("parlé", "VERB", "ROOT", 9), (".", "PUNCT", "punct", 9)])
+    assert frozenset({2, 3, 4, 5, 6, 7}) in _spans(p)
+    # two deletions between the commas of an aside take both commas
+    p = _parse([("Le", "DET", "det", 1), ("ministre", "NOUN", "nsubj", 8), (",", "PUNCT", "punct", 3),
+                ("hier", "ADV", "advmod", 8), ("à", "ADP", "case", 5), ("Paris", "PROPN", "obl:mod", 8),
+                (",", "PUNCT", "punct", 5), ("a", "AUX", "aux:tense", 8), ("signé", "VERB", "ROOT", 8),
+                (".", "PUNCT", "punct", 8)])
+    p.head[2] = 8
+    assert realise(p, {3, 4, 5})[0] == "Le ministre a signé."
+    # brackets around a kept separator only are around nothing
+    p = _parse([("Il", "PRON", "nsubj", 1), ("arrive", "VERB", "ROOT", 1), ("(", "PUNCT", "punct", 3),
+                ("14", "NUM", "obl:mod", 1), (";", "PUNCT", "punct", 5), ("hausse", "NOUN", "obl:mod", 1),
+                (")", "PUNCT", "punct", 3), (".", "PUNCT", "punct", 1)], finite=("arrive",))
+    assert not joins_well(p, {3, 5}) and joins_well(p, {3})
+    # "partir" ends a form only after "à"; a word of saying only after a comma
+    assert not ends_open("Il doit partir", "Il doit partir demain.")
+    assert not ends_open("Le livre qu'il a écrit", "Le livre qu'il a écrit hier.")
+    # the rules: "S'exprimant ..." is a participle phrase; "Quentin" is no "que"
+    assert compress("S'exprimant devant la presse, le ministre a annoncé sa démission.", "fr", 30) == \
+        "Le ministre a annoncé sa démission"
+    assert compress("Le pays a signé l'accord, a déclaré Quentin Dupont.", "fr", 30) == "Le pays a signé l'accord"
+    assert compress("Le pays a signé l'accord, a indiqué à l'AFP le porte-parole du quartier.", "fr", 30) == \
+        "Le pays a signé l'accord"
+
+
+def test_a_partir_goes_whole_or_stays():
+    # "À partir de lundi, les écoles ferment.", "lundi" hung on "À"
+    p = _parse([("À", "ADP", "advmod", 7), ("partir", "VERB", "fixed", 0), ("de", "ADP", "case", 3),
+                ("lundi", "NOUN", "dep", 0), (",", "PUNCT", "punct", 0), ("les", "DET", "det", 6),
+                ("écoles", "NOUN", "nsubj", 7), ("ferment", "VERB", "ROOT", 7), (".", "PUNCT", "punct", 7)],
+               finite=("ferment",))
+    spans = _spans(p)
+    assert frozenset({0, 1, 2, 3, 4}) in spans and frozenset({2, 3}) not in spans
+
+
+def test_a_de_complement_is_not_left_without_the_noun_before_it():
+    # "Ils posent des chaises au bord du canal mardi de bonne heure.", "du canal" hung on "chaises"
+    p = _parse([("Ils", "PRON", "nsubj", 1), ("posent", "VERB", "ROOT", 1), ("des", "DET", "det", 3),
+                ("chaises", "NOUN", "obj", 1), ("au", "ADP", "case", 5), ("bord", "NOUN", "obl:mod", 1),
+                ("du", "ADP", "case", 7), ("canal", "NOUN", "nmod", 3), ("mardi", "NOUN", "obl:mod", 1),
+                ("de", "ADP", "case", 11), ("bonne", "ADJ", "amod", 11), ("heure", "NOUN", "obl:mod", 1),
+                (".", "PUNCT", "punct", 1)], finite=("posent",))
+    spans = _spans(p)
+    assert frozenset({4, 5}) not in spans
+    assert frozenset({8}) in spans  # a day may go before "de"
+
+
+def test_an_attribution_keeps_its_subject_and_its_comma():
+    from briefsum.grading.wellformed import ends_open, joins_well
+    # "Ils partent après l'accident, rapporte France Info.", all misread
+    p = _parse([("Ils", "PRON", "nsubj", 1), ("partent", "VERB", "ROOT", 1), ("après", "ADP", "case", 4),
+                ("l'", "DET", "det", 4), ("accident", "NOUN", "obl:mod", 1), (",", "PUNCT", "punct", 4),
+                ("rapporte", "NOUN", "amod", 1), ("France", "PROPN", "nsubj", 6), (".", "PUNCT", "punct", 1)],
+               finite=("partent",))
+    assert not joins_well(p, {2, 3, 4, 5})
+    assert frozenset({7}) not in _spans(p)  # the subject of a verb that stays
+    assert ends_open("Ils partent, rapporte", "Ils partent, rapporte France Info.")
+    assert compress("Il n'aura lieu que mardi, en raison du pont.", "fr", 30) == \
+        "Il n'aura lieu que mardi, en raison du pont"
+
+
+def test_a_participle_does_not_leave_its_agent_behind():
+    # "L'étude relayée par les médias le montre.", "par les médias" hung on the verb
+    p = _parse([("L'", "DET", "det", 1), ("étude", "NOUN", "nsubj", 7), ("relayée", "VERB", "acl", 1),
+                ("par", "ADP", "case", 5), ("les", "DET", "det", 5), ("médias", "NOUN", "obl:agent", 7),
+                ("le", "PRON", "obj", 7), ("montre", "VERB", "ROOT", 7), (".", "PUNCT", "punct", 7)],
+               finite=("montre",))
+    spans = _spans(p)
+    assert frozenset({2}) not in spans and frozenset({3, 4, 5}) in spans
+
+
+def test_the_rules_keep_the_space_french_writes_before_a_colon():
+    assert compress("Au menu : un plan (turc) et un accord, selon X.", "fr", 30) == "Au menu : un plan et un accord"
+    assert compress("The plan (approved today): a new road.", "en", 30) == "The plan: a new road"

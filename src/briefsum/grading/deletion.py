@@ -208,6 +208,8 @@ def candidates(p: Parsed) -> list[Candidate]:
             # never words cut out of a quotation but its tail: what is kept of it is what was said, from its start
             if (a < lo < b or a < hi < b) and not all(p.is_punct(i) for i in range(hi + 1, b)):
                 return
+            if a < lo < b and sum(_LETTER.search(p.text[i]) is not None for i in range(a + 1, lo)) < 2:
+                return  # and a tail only where two words of it stay ('"hedge [funds]"')
             # nor all of it, leaving its marks around nothing ("une « » rapide")
             inside = [i for i in range(a + 1, b) if not p.is_punct(i)]
             if inside and all(i in toks for i in inside) and not (a in toks or b in toks):
@@ -270,6 +272,9 @@ def realise(p: Parsed, deleted: set[int]) -> tuple[str, list[int]]:
                 j -= 1
             if j >= 0 and j in deleted:
                 continue  # the deleted run next to it began with a comma
+            if out and out[-1] == j and p.text[j] == ",":
+                out.pop()  # an aside between two commas, gone in several deletions: both commas go
+                continue
         if t in (",", ";", ":") and (not out or p.text[out[-1]] in (",", ";", ":", "(", "«", "–", "—")
                                      or (out[-1] in opens and (i - 1) in deleted)):
             continue  # leading, after another separator or where deleted words followed a quotation's opening

@@ -11,6 +11,8 @@ from ..text.parse import Parsed
 _CLAUSE_HEADS = frozenset({"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis", "conj", "xcomp"})
 _NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "DET"})
 SUBJECTS = frozenset({"nsubj", "nsubj:pass", "expl:subj"})  # the labels of a subject
+_TIMES = frozenset("lundi mardi mercredi jeudi vendredi samedi dimanche matin soir midi veille".split())
+_MODALS = frozenset("devoir pouvoir vouloir falloir aller savoir".split())
 _QUOTE_MARKS = frozenset('"«»“”')
 _RELATIVE = frozenset("""qui que qu' qu’ dont où lequel laquelle lesquels lesquelles auquel auxquels auxquelles
 duquel desquels desquelles""".split())
@@ -37,8 +39,11 @@ def hides_a_main_verb(p: Parsed, kids: list[list[int]], toks: set[int]) -> bool:
 
 
 def takes_the_subject(p: Parsed, kids: list[list[int]], toks: set[int], root: int) -> bool:
-    """Whether a span holds the sentence's subject the parser hung under a participle while the main verb has none
-    ("[Le ministre, visiblement ému,] a signé", "ministre" the subject of "ému")."""
+    """Whether a span holds the subject of a verb it leaves ("..., rapporte [France Info]"), or the sentence's
+    subject the parser hung under a participle while the main verb has none ("[Le ministre, visiblement ému,] a
+    signé", "ministre" the subject of "ému")."""
+    if any(p.dep[j] in SUBJECTS and p.head[j] not in toks for j in toks):
+        return True
     if any(p.dep[k] in SUBJECTS for k in kids[root]):
         return False
     return any(p.dep[j] in SUBJECTS and not (p.finite[p.head[j]] or any(p.finite[k] for k in kids[p.head[j]]))
@@ -50,19 +55,20 @@ def misread_label(p: Parsed, i: int) -> bool:
     verb as anything but a clause ("les syndicats ... promettent" read as `amod`), a noun, a verb or a
     preposition as an adverbial modifier (`advmod`; "[de plus en plus] de jeunes"), a noun as an adjectival one
     (`amod`), a determiner as any modifier; or an
-    adjective right after "de" and before its noun, which needs it ("à de hauts postes"), or a noun read as one
-    ("un millier de [chaises] vides")."""
+    adjective right after the partitive "de", which needs it ("à de hauts postes")."""
     dep, pos = p.dep[i], p.pos[i]
     if pos == "DET":  # a determiner heading a modifier ("l'une des grandes inconnues [de ce] déconfinement")
         return True
     if p.finite[i] and dep not in _CLAUSE_HEADS:
         return True
-    if dep in ("acl:relcl", "advcl") and pos in _NOMINAL and not p.finite[i]:
+    if dep in ("acl:relcl", "advcl") and pos in _NOMINAL and not p.finite[i] and \
+            not any(p.head[k] == i and (p.finite[k] or p.dep[k] == "cop") for k in range(len(p))):
         return True  # a clause without its verb ("l'hypothèse [où la primaire de la droite] investirait")
-    if (dep == "advmod" and pos in _NOMINAL | {"VERB", "AUX", "ADP"}) or (dep == "amod" and pos in _NOMINAL):
+    if dep == "advmod" and pos == "ADP" and not (i + 1 < len(p) and p.text[i + 1].lower() == "partir"):
+        return True  # ("[à partir du 1er janvier]" may go whole)
+    if (dep == "advmod" and pos in _NOMINAL | {"VERB", "AUX"}) or (dep == "amod" and pos in _NOMINAL):
         return True
-    # before its noun, right after "de": the noun's place ("un millier de [chaises] vides" read as an adjective)
-    return dep == "amod" and 0 < i < p.head[i] and p.text[i - 1].lower() in ("de", "d'", "d’")
+    return dep == "amod" and i > 0 and p.pos[i - 1] == "DET" and p.text[i - 1].lower() in ("de", "d'", "d’")
 
 
 def misread_modifier(p: Parsed, kids: list[list[int]], i: int) -> bool:
@@ -87,6 +93,18 @@ def misread_modifier(p: Parsed, kids: list[list[int]], i: int) -> bool:
     return dep == "conj" and p.dep[g] in SUBJECTS
 
 
+def _capitalised(p: Parsed, i: int) -> bool:
+    return 0 <= i < len(p) and p.text[i][:1].isupper() and not p.is_punct(i)
+
+
+def _infinitive(p: Parsed, i: int) -> bool:
+    """Whether token i reads as an infinitive, whatever its tag ("séduire" read as an adjective): a verb's or an
+    adjective's form that ends as French infinitives do and is its own lemma (or the lemma and one letter)."""
+    t = p.text[i].lower()
+    return p.pos[i] in ("VERB", "ADJ") and not p.finite[i] and p.lemma[i].lower() in (t, t[:-1]) and \
+        t.endswith(("er", "ir", "re"))
+
+
 def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
     """Whether deleting a span would leave a word the parser attached elsewhere stranded by it, most often one
     that belongs to the span's last word:
@@ -97,7 +115,12 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
       [d'hyperprésident et de fixer] le cap");
     - after the comma that closes the span, an apposition or a nominal conjunct, which names what the span's
       last words named ("de Cérès, [se focalisant sur Occator,] l'un de ses cratères");
-    - what follows "d'ici", the preposition it is ("des entreprises [d'ici] la fin du mois").
+    - what follows "d'ici", the preposition it is ("des entreprises [d'ici] la fin du mois");
+    - a "de" complement right after the span's last noun, which is the noun's ("des chaises [au bord] du canal");
+    - the rest of a name the NER missed, a proper noun next to a capitalised word ("[Marine] Le Pen");
+    - a participle alone before the "par" of its agent ("l'étude [relayée] par plusieurs médias");
+    - and inside the span, the infinitive a modal verb before it needs ("qui devraient [sans mal séduire]
+      quelques clients", "séduire" read as an adjective).
     """
     n = len(p)
     lo, hi = min(toks), max(toks)
@@ -114,7 +137,18 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
         return True
     if nxt == hi + 1 and p.pos[last] == "VERB" and not p.finite[last] and p.pos[nxt] in ("DET", "NOUN", "PROPN", "NUM"):
         return True
-    if p.text[last].lower() == "ici" and last > 0 and p.text[last - 1].lower() in ("d'", "d’") and not p.is_punct(nxt):
+    if p.text[last].lower() == "ici" and last > 0 and p.text[last - 1].lower() in ("d'", "d’") and p.pos[nxt] == "DET":
+        return True
+    if p.pos[last] == "NOUN" and p.text[hi + 1].lower() in ("de", "du", "des", "d'", "d’") and \
+            p.lemma[last].lower() not in _TIMES:
+        return True  # "[au bord] du canal": the complement after a noun is the noun's
+    if len(words) == 1 and p.pos[last] == "VERB" and p.dep[last] == "acl" and p.text[hi + 1].lower() == "par":
+        return True  # a participle alone, its agent hung elsewhere ("l'étude [relayée] par plusieurs médias")
+    first = words[0]
+    if (p.pos[last] == "PROPN" and _capitalised(p, hi + 1)) or (p.pos[first] == "PROPN" and _capitalised(p, lo - 1)):
+        return True  # a name the NER missed, split ("[Marine] Le Pen")
+    modal = next((j for j in range(lo - 1, -1, -1) if p.finite[j]), None)
+    if modal is not None and p.lemma[modal].lower() in _MODALS and any(_infinitive(p, j) for j in words):
         return True
     set_off = p.text[lo] == "," or (lo > 0 and p.text[lo - 1] == ",")
     if p.text[hi + 1] == "," and set_off and hi + 2 < n:

@@ -36,7 +36,8 @@ _LEADING = {
         r"le (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} \w+|"
         r"(?!(?:au|du|plus|puis|sous|tous|nous|vous|jadis|depuis|avant|devant|pourtant|cependant|maintenant|"
         r"durant|pendant|tant|quant|lui|qui|mais|très|après)\b)"
-        r"[A-ZÀ-Ý][\wéèêàâîôûç-]*(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|ant|u|ue|us|ues) (?-i:(?![A-ZÀ-Ý]))"
+        r"(?:S['’])?[A-ZÀ-Ý][\wéèêàâîôûç-]*(?:é|ée|és|ées|is|ise|ises|it|ite|its|ites|ant|u|ue|us|ues)"
+        r" (?-i:(?![A-ZÀ-Ý]))"
         # not a subject and its verb ("Paris a remporté ...") nor a name ("François de Rugy, ministre ...")
         r"(?!(?:a|ont|est|sont|était|étaient|avait|avaient|va|vont|sera|seront|fait|font|doit|peut|veut|se|s'|ne|n'|"
         r"lui|leur)\b|de (?-i:[A-ZÀ-Ý]))"
@@ -60,13 +61,13 @@ _TRAILING = {
         r"(?:rapporte|indique|précise|écrit|explique) (?:le|la|les|l'))"
         # not the main clause's own verb of saying with what it reports ("X, a déclaré que ...", "X, reconnaît
         # qu'il ...")
-        r"(?!\s+(?:que|qu['’]|à [^,.]{1,40}\bqu))\s[^,.]{1,80}\s*(?=[.!?]?\s*$)",
+        r"(?!\s+(?:que\b|qu['’]|à [^,.]{1,40}\bqu(?:e\b|['’])))\s[^,.]{1,80}\s*(?=[.!?]?\s*$)",
         re.I,
     ),
     "en": re.compile(
         r",\s*(?:(?:he|she|they|it|officials|police) (?:said|says|told [^,.]{1,40}|added|explained|noted)"
         r"|according to [^,.]{1,80}|said (?!that\b)[^,.]{1,80}|[A-Z][^,.]{0,60} (?:said|says|told [^,.]{1,40}))"
-        r"(?!\s+that\b)\s*(?=[.!?]?\s*$)"
+        r"\s*(?=[.!?]?\s*$)"
     ),
 }
 
@@ -121,7 +122,7 @@ _MONTHS = "(?:" + "|".join(MONTHS_FR) + ")"
 _SET_OFF = r"(?(aside)(?:\s*,(?=\s)|(?=[.;:!?]|$))|(?=[\s,.;:]))"
 _DATE = {
     "fr": re.compile(r"(?P<aside>,)?(?<!\bdu)(?<!\bde)(?<!\bau)(?<!\ble)(?<!\bce)(?<!\bà)(?<!\bet)(?<!\bou)"
-                     r"(?<!\bpour)(?<!\bavant)(?<!\baprès)(?<!\bdepuis)(?<!\bentre)(?<!\bici)"
+                     r"(?<!\bpour)(?<!\bavant)(?<!\baprès)(?<!\bdepuis)(?<!\bentre)(?<!\bici)(?<!\bque)"
                      r"\s(?:(?:ce|le|dès|depuis le)\s)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
                      r"(?:\s\d{1,2}(?:er)?\s" + _MONTHS + r"(?:\s\d{4})?|\s(?:soir|matin|après-midi|dernier))?"
                      + _SET_OFF, re.I),
@@ -194,7 +195,8 @@ _DANGLING_CONJUNCTION = re.compile(r"(?:,?\s+(?:et|ou|mais|ni|and))+[\s,;:]*$", 
 
 
 def _tidy(text: str) -> str:
-    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    # no space before a comma or a full stop; before ; : ! ? the source's own spacing stays (French writes one)
+    text = re.sub(r"\s+([,.])", r"\1", text)
     text = re.sub(r"\s{2,}", " ", text).strip()
     text = _DANGLING_CONJUNCTION.sub("", text)
     text = text.strip(" ,;:–—")

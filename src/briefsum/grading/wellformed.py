@@ -13,7 +13,8 @@ and French spells some neighbours together. `joins_well` refuses a deletion that
   [samedi], les Français..." would read "Dès, les Français...";
 - brackets or quotation marks around nothing ("en 3e position [(14 %)]" read "en 3e position ()");
 - "en plein(e)" without the noun it needs ("sur une autoroute en pleine [journée]"), a day without its month
-  ("jusqu'au 15 [avril]");
+  ("jusqu'au 15 [avril]", "fin [mai]"), a comparative without what it compares with ("plus [que déplacée]"), a
+  determiner with no noun after it ("Cette [dernière] assure");
 - the main clause's finite verb first, with what stood before it gone: "[Depuis plusieurs jours des rumeurs]
   indiquaient que ..." (the subject read as part of the phrase before it).
 
@@ -34,25 +35,31 @@ _ELIDES = frozenset("le la de ne que je me te se ce jusque lorsque puisque quoiq
 _VOWELS = frozenset("aeiouàâäéèêëîïôöûüùœæ")
 _NEEDS_FOLLOWER = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "AUX"})
 # Words a French text cannot end on: articles, prepositions, conjunctions, relative pronouns, possessives, the
-# auxiliary "être" ("Le projet est ..."), "à partir", a verb of saying that lost its inverted subject ("..., révèle").
+# auxiliary "être" ("Le projet est ...").
 _OPEN_END = frozenset("""le la les l un une des du de d à au aux en et ou mais ni car que qu qui dont où sur sous
 dans par pour avec sans chez vers entre ce cet cette ces son sa ses leur leurs mon ma mes ton ta tes notre nos
-votre vos est sont était étaient sera seront partir révèle indique précise affirme explique ajoute rapporte souligne
-annonce confie déclare raconte écrit""".split())
+votre vos est sont était étaient sera seront""".split())
+# A verb of saying at the end, its inverted subject gone ("..., révèle [le journal]").
+_SAYING = frozenset("révèle indique affirme explique ajoute rapporte souligne confie déclare raconte".split())
 _OPENING_MARKS = ("«", "“", "(", "[")
 _OPENS = {"«": "»", "“": "”", "(": ")", "[": "]"}
 # Nouns that make a preposition with "à" / "au" / "en" before them and "de" after: their complement stays.
 _LOCUTIONS = frozenset("""rencontre cours sein issue occasion faveur profit égard nom suite raison cause lendemain
-veille tête insu instar encontre dépit matière lieu image""".split())
+veille tête insu instar encontre dépit matière lieu image compte""".split())
 # Titles whose modifier is part of the name of the office.
 _TITLES = frozenset("""secrétaire directeur directrice procureur procureure avocat avocate inspecteur inspectrice
 commissaire délégué déléguée rapporteur rapporteuse consul conseil conseiller conseillère rédacteur rédactrice
 médecin ingénieur chef cheffe coup ministre""".split())
 _TITLE_PARTS = frozenset(["général", "générale", "généraux", "en chef", "d'état", "d'etat", "d' état", "d' etat"])
-# Nouns of quantity that say nothing without what they count.
+# Nouns of quantity or relation that say nothing without their "de" complement.
 _QUANTITIES = frozenset("""millier centaine dizaine douzaine vingtaine trentaine quarantaine cinquantaine million
-milliard plupart majorité moitié tiers quart totalité nombre""".split())
-_SPANS_OF_TIME = frozenset("an année mois semaine jour heure minute seconde siècle décennie".split())
+milliard plupart majorité moitié tiers quart totalité nombre équivalent""".split())
+_SPANS_OF_TIME = frozenset("an année mois semaine jour heure minute seconde siècle décennie temps".split())
+_PARTS_OF_MONTHS = frozenset({"fin", "début", "mi", "courant"})
+_COMPARATIVES = frozenset({"plus", "moins", "aussi", "autant"})
+_NO_NOUN = frozenset({"VERB", "AUX", "ADP", "SCONJ", "CCONJ", "PRON", "ADV"})
+# Adverbs that make a preposition with the "à" after them ("contrairement [à deux autres voitures]").
+_BEFORE_A = frozenset("contrairement grâce face quant conformément parallèlement relativement suite".split())
 _DAY = re.compile(r"\d{1,2}(?:er)?")
 _MONTHS = frozenset(MONTHS_FR)
 
@@ -71,20 +78,27 @@ def joins_well(p: Parsed, deleted: Collection[int]) -> bool:
     if first is not None and _main_finite(p, first) and any(_word(p.text[i]) for i in range(first)):
         return False  # every word before the main verb gone: its subject with them
     for a, b in zip(kept, [*kept[1:], None]):
-        if b is not None and b != a + 1 and p.text[a] in _OPENS and p.text[b] == _OPENS[p.text[a]]:
+        if p.text[a] in _OPENS and b is not None and b != a + 1 and _around_nothing(p, kept, a):
             return False  # marks around nothing: "une « » rapide", "en 3e position ()"
         if b == a + 1 or (b is None and a == len(p) - 1) or not _word(p.text[a]):
             continue  # nothing deleted right after a
         if p.pos[a] in _NEEDS_FOLLOWER and (b is None or not _word(p.text[b])):
             return False
-        if _DAY.fullmatch(p.text[a]) and p.text[a + 1].lower() in _MONTHS:
-            return False  # "jusqu'au 15 [avril]": the day keeps its month
+        left = p.text[a].lower()
+        if (_DAY.fullmatch(left) or left in _PARTS_OF_MONTHS) and p.text[a + 1].lower() in _MONTHS:
+            return False  # "jusqu'au 15 [avril]", "fin [mai]": the day keeps its month
+        if left in _COMPARATIVES and p.text[a + 1].lower() in ("que", "qu'", "qu’"):
+            return False  # "je la trouve plus [que déplacée]": a comparative keeps what it compares with
         if p.text[a].lower() in ("plein", "pleine") and a > 0 and p.text[a - 1].lower() == "en" and \
                 a - 1 not in deleted:
             return False  # "en pleine [journée]": the noun is what the phrase is about
         if b is None or not _word(p.text[b]):
             continue
-        left, right = p.text[a].lower(), p.text[b].lower()
+        right = p.text[b].lower()
+        if right in _SAYING:
+            return False  # "... GLI-F4 [après ...,] rapporte France Info": the attribution keeps its comma
+        if p.pos[a] == "DET" and p.pos[b] in _NO_NOUN:
+            return False  # "Cette [dernière] assure": a determiner with no noun after it
         if right in _CONTRACTS.get(left, ()):
             return False
         if left in _ELIDES and right[:1] in _VOWELS:
@@ -92,30 +106,65 @@ def joins_well(p: Parsed, deleted: Collection[int]) -> bool:
     return True
 
 
+def _around_nothing(p: Parsed, kept: list[int], a: int) -> bool:
+    """Whether the opening mark at a is followed, among the kept tokens, by its closing mark with nothing but
+    punctuation between."""
+    close = _OPENS[p.text[a]]
+    for j in kept[kept.index(a) + 1:]:
+        if p.text[j] == close:
+            return True
+        if not p.is_punct(j):
+            return False
+    return False
+
+
 def required(p: Parsed, kids: list[list[int]], i: int) -> bool:
     """Whether the modifier token i heads is one French needs, though the tree calls it optional: "plus" or
     "moins" of a superlative ("les cyclones les [plus] violents"), the complement of a locution ("à la
     rencontre [des Français]", "au sein [du parti]"), what a span of time is counted from ("un an [après les
-    révélations]"), and what "à partir" starts from."""
+    révélations]"), what "à partir" starts from, the adverb of a preposition ("[contrairement] à"), and
+    "dernier" / "prochain" of a span of time ("ces [derniers] mois")."""
     g = p.head[i]
     if p.lemma[i].lower() in ("plus", "moins") and i > 0 and p.pos[i - 1] == "DET":
         return True
     if p.text[i].lower() in ("près", "loin") and i > 0 and p.text[i - 1].lower() == "de":
         return True  # "suivre de [près]"
+    if p.text[i].lower() in _BEFORE_A and i + 1 < len(p) and p.text[i + 1].lower() in ("à", "au", "aux") and \
+            i + 1 not in Parsed.subtree(kids, i):
+        return True  # "indemne, [contrairement] à deux autres voitures" (but "[quant à elle]" may go whole)
+    span = Parsed.subtree(kids, i)
+    lo = min(span)
+    if lo > 0 and p.text[lo - 1].lower() in _BEFORE_A and p.text[lo].lower() in ("à", "au", "aux"):
+        return True  # nor what the adverb needs ("quant [à elle]")
+    if p.text[lo].lower() in ("de", "d'", "d’", "du", "des"):
+        j = lo - 1
+        while j > 0 and p.pos[j] == "ADJ":
+            j -= 1
+        if j >= 0 and (p.lemma[j].lower() in _QUANTITIES or p.text[j].lower() in _QUANTITIES):
+            return True  # the noun before it needs it, wherever the parser hung it ("l'équivalent [de l'OSCE]")
     if g == i:
         return False
-    gov, words = p.lemma[g].lower(), " ".join(p.text[k].lower() for k in sorted(Parsed.subtree(kids, i)))
+    if p.dep[i] == "amod" and p.lemma[i].lower() in ("dernier", "prochain", "passé") and \
+            p.lemma[g].lower() in _SPANS_OF_TIME:
+        return True  # "ces [derniers] mois", "la semaine [prochaine]"
+    gov, words = p.lemma[g].lower(), " ".join(p.text[k].lower() for k in sorted(span))
     if gov in _TITLES and words.replace("’", "'") in _TITLE_PARTS or (gov, p.dep[i]) in (("fois", "amod"),
                                                                                          ("partie", "amod")):
         return True  # "le secrétaire [général]", "rédacteur [en chef]", "une [nouvelle] fois", "la [majeure] partie"
+    if p.dep[i] == "amod" and i > 1 and p.text[i - 1].lower() in ("de", "d'", "d’") and \
+            p.lemma[i - 2].lower() in _QUANTITIES:
+        return True  # a noun read as an adjective after "un millier de" ("un millier de [chaises] vides")
+    if p.text[g].lower() == "à" and any(p.dep[k] == "fixed" and p.text[k].lower() == "partir" for k in kids[g]):
+        return True  # "à partir [du 1er janvier]" read with "à" as the head
     if p.dep[i] not in ("nmod", "obl", "obl:mod"):
         return False
-    if gov in _QUANTITIES:
-        return True  # "des milliers [de morts]", "la plupart [des élèves]"
     cases = [p.text[k].lower() for k in kids[i] if p.dep[k] in ("case", "fixed")]
-    if p.pos[g] == "NOUN" and p.lemma[g].lower() in _LOCUTIONS and \
-            any(p.dep[k] == "case" and p.text[k].lower() in ("à", "au", "aux", "en") for k in kids[g]):
-        return True
+    if gov in _QUANTITIES and cases[:1] in (["de"], ["d'"], ["d’"], ["des"], ["du"]):
+        return True  # "des milliers [de morts]", "la plupart [des élèves]", "l'équivalent [de l'OSCE]"
+    preps = ("à", "au", "aux", "en", "pour") if gov == "compte" else ("à", "au", "aux", "en")
+    if p.pos[g] == "NOUN" and gov in _LOCUTIONS and \
+            any(p.dep[k] == "case" and p.text[k].lower() in preps for k in kids[g]):
+        return True  # "au sein [du parti]", "pour le compte [de ces livrets]"
     if p.lemma[g].lower() == "partir" and g > 0 and p.text[g - 1].lower() == "à":
         return True  # "à partir [du 3 avril]"
     return p.lemma[g].lower() in _SPANS_OF_TIME and bool({"après", "avant"} & set(cases))
@@ -136,4 +185,9 @@ def ends_open(text: str, source: str | None = None) -> bool:
     words = WORD.findall(stripped)
     if source is not None and words and WORD.findall(source)[-1:] == words[-1:]:
         return False
-    return bool(words) and words[-1].lower() in _OPEN_END and not stripped.endswith(("»", "”", '"', ")", "]"))
+    if not words or stripped.endswith(("»", "”", '"', ")", "]")):
+        return False
+    last = words[-1].lower()
+    if last == "partir" and len(words) > 1 and words[-2].lower() == "à":
+        return True  # "à partir" without where from
+    return last in _OPEN_END or last in _SAYING

@@ -150,11 +150,11 @@ _GLUED = re.compile(r"(?<=[a-zà-öø-ÿ0-9%)»\"']{2}[.!?])(?=[A-ZÀ-ÖØ-Þ][a
 # "un exercice périlleuxLa cérémonie", "par BFMTVAlors", "de famille?par", 'ses boissons"Les': a heading or a caption
 # run into the next sentence with no space at all. Only a capitalised word that opens French sentences counts ("PlayStation",
 # "WhatsApp" and "LaREM" are written that way; nor "On", for "LightOn"), or a "?" run into a lower-case word
-# and a space (not a URL's "?v=").
+# and a space (not a URL's "?v="), French's space before the "?" or not ("sur le départ ?par 6MEDIAS").
 _RUN_IN = re.compile(r"(?:[a-zà-öø-ÿ]{3}|[A-ZÀ-ÖØ-Þ]{3})[\"»”)]?(?:La|Le|Les|Un|Une|Des|Il|Ils|Elle|Elles|Si|Sur|Selon|"
                      r"Alors|Dans|Pour|En|Au|Aux|Ce|Cette|Ces|Mais|Et|Après|Depuis|Avec|Lors|Quand|Son|Sa|Ses|"
                      r"Quelques|Plusieurs)"
-                     r"(?![\w'’-])|[a-zà-öø-ÿ][?!][a-zà-öø-ÿ]{2,}\s")
+                     r"(?![\w'’-])|[a-zà-öø-ÿ]\s?[?!][a-zà-öø-ÿ]{2,}\s")
 # Inside a long quotation sentencex does not split; such spans are re-split on sentence ends.
 _LONG_SENTENCE_WORDS = 80
 _INNER_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"']?\s?[A-ZÀ-ÖØ-Þ])")
