@@ -52,10 +52,10 @@ def takes_the_subject(p: Parsed, kids: list[list[int]], toks: set[int], root: in
 
 def misread_label(p: Parsed, i: int) -> bool:
     """A head whose label does not fit its word, a sign the parser misread the sentence around it: a finite
-    verb as anything but a clause ("les syndicats ... promettent" read as `amod`), a noun, a verb or a
-    preposition as an adverbial modifier (`advmod`; "[de plus en plus] de jeunes"), a noun as an adjectival one
-    (`amod`), a determiner as any modifier; or an
-    adjective right after the partitive "de", which needs it ("à de hauts postes")."""
+    verb as anything but a clause ("les syndicats ... promettent" read as `amod`), a clause label on a word
+    with no verb, a noun, a verb or a preposition as an adverbial modifier (`advmod`; "[de plus en plus] de
+    jeunes"), a noun as an adjectival one (`amod`), a determiner as any modifier; or an adjective right after the
+    partitive "de", which needs it ("à de hauts postes")."""
     dep, pos = p.dep[i], p.pos[i]
     if pos == "DET":  # a determiner heading a modifier ("l'une des grandes inconnues [de ce] déconfinement")
         return True

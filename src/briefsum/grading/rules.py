@@ -210,6 +210,16 @@ def _apply(pattern: re.Pattern, text: str, repl: str, min_words: int) -> str:
     return new if count_words(new) >= min_words else text
 
 
+def _drop_parenthetical(text: str, min_words: int) -> str:
+    """The first parenthetical cut, as `_apply` would; one glued to the next word ("sa révérence (vidéo)par ...")
+    leaves a space between them."""
+    def gap(m: re.Match) -> str:
+        return " " if m.end() < len(text) and text[m.end()].isalnum() else ""
+
+    new = _tidy(_PARENS.sub(gap, text, count=1))
+    return new if count_words(new) >= min_words else text
+
+
 def compress(sentence: str, lang: str, max_words: int, min_words: int = 4, target_words: int | None = None) -> str:
     """Shorten a sentence into a headline of at most about max_words words (no final full stop).
 
@@ -217,9 +227,7 @@ def compress(sentence: str, lang: str, max_words: int, min_words: int = 4, targe
     """
     key = "fr" if lang == "fr" else "en"
     text = _tidy(sentence)
-    # a parenthetical glued to the next word ("sa révérence (vidéo)par ...") leaves a space between them
-    text = _tidy(_PARENS.sub(lambda m: " " if m.end() < len(text) and text[m.end()].isalnum() else "", text, count=1)) \
-        if count_words(_PARENS.sub("", text, count=1)) >= min_words else text
+    text = _drop_parenthetical(text, min_words)
     text = _apply(_DASH_ASIDE, text, "", min_words)
     for _ in range(2):
         text = _apply(_LEADING[key], text, "", min_words)

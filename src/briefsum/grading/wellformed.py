@@ -89,7 +89,7 @@ def joins_well(p: Parsed, deleted: Collection[int]) -> bool:
             return False  # "jusqu'au 15 [avril]", "fin [mai]": the day keeps its month
         if left in _COMPARATIVES and p.text[a + 1].lower() in ("que", "qu'", "qu’"):
             return False  # "je la trouve plus [que déplacée]": a comparative keeps what it compares with
-        if p.text[a].lower() in ("plein", "pleine") and a > 0 and p.text[a - 1].lower() == "en" and \
+        if left in ("plein", "pleine") and a > 0 and p.text[a - 1].lower() == "en" and \
                 a - 1 not in deleted:
             return False  # "en pleine [journée]": the noun is what the phrase is about
         if b is None or not _word(p.text[b]):
