@@ -7,11 +7,12 @@ hand-built parse (`tests/test_compression.py`). `briefsum.grading.deletion` offe
 from __future__ import annotations
 
 from ..text.parse import Parsed
+from ..text.words import DAYS_FR
 
 _CLAUSE_HEADS = frozenset({"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis", "conj", "xcomp"})
 _NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "DET"})
 SUBJECTS = frozenset({"nsubj", "nsubj:pass", "expl:subj"})  # the labels of a subject
-_TIMES = frozenset("lundi mardi mercredi jeudi vendredi samedi dimanche matin soir midi veille".split())
+_TIMES = frozenset({*DAYS_FR, "matin", "soir", "midi", "veille"})
 _MODALS = frozenset("devoir pouvoir vouloir falloir aller savoir".split())
 _QUOTE_MARKS = frozenset('"«»“”')
 _RELATIVE = frozenset("""qui que qu' qu’ dont où lequel laquelle lesquels lesquelles auquel auxquels auxquelles

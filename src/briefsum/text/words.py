@@ -7,6 +7,8 @@ import re
 import unicodedata
 
 WORD = re.compile(r"\w+", re.UNICODE)
+# French day names, lower case, Monday first.
+DAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 # French month names, lower case, in order.
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
              "novembre", "décembre")
