@@ -25,8 +25,9 @@ import numpy as np
 
 from ..text.parse import Parsed
 from ..text.words import WORD
-from .misparse import (SUBJECTS, bare_nominal, hides_a_main_verb, misread_label, misread_modifier, strands_a_neighbour,
-                       takes_the_subject, trusted_root)
+from .meaning import changes_meaning, cuts_a_bound
+from .misparse import (DEMONSTRATIVES, SUBJECTS, bare_nominal, hides_a_main_verb, misread_label, misread_modifier,
+                       strands_a_neighbour, takes_the_subject, trusted_root)
 from .wellformed import joins_well, required
 
 # Dependency labels whose subtree may go.
@@ -41,8 +42,7 @@ noter observer rappeler regretter résumer révéler martèler marteler poursuiv
 _PUNCT_OPEN = {"«": "»", "(": ")", "[": "]", "“": "”"}
 _QUOTES = {"«": "»", "“": "”"}
 # Pronouns that cannot stand without their complement ("similaires à celui [retrouvé chez M. Soros]", "l'un [des
-# plus grandes universités]").
-_NEEDS_COMPLEMENT = frozenset({"celui", "celle", "ceux", "celles"})
+# plus grandes universités]"): the demonstratives and "un" as a pronoun.
 _ONE = frozenset({"un", "une"})  # ...when a pronoun
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 # French function words that never count as content when deletion labels and features are made.
@@ -137,7 +137,7 @@ def _glued(p: Parsed, i: int) -> bool:
 
 def _needs_its_complement(p: Parsed, h: int) -> bool:
     lemma = p.lemma[h].lower()
-    return lemma in _NEEDS_COMPLEMENT or (lemma in _ONE and p.pos[h] == "PRON")
+    return lemma in DEMONSTRATIVES or (lemma in _ONE and p.pos[h] == "PRON")
 
 
 def protected(p: Parsed) -> set[int]:
@@ -215,7 +215,7 @@ def candidates(p: Parsed) -> list[Candidate]:
             if inside and all(i in toks for i in inside) and not (a in toks or b in toks):
                 return
         if all(p.is_punct(i) for i in toks) or hides_a_main_verb(p, kids, toks) or strands_a_neighbour(p, toks) or \
-                takes_the_subject(p, kids, toks, first_root):
+                takes_the_subject(p, kids, toks, first_root) or cuts_a_bound(p, toks):
             return
         # never part of a written word ("Kassym-Jomart", "l'agence"): no space between it and a kept word
         if (lo > 0 and _glued(p, lo - 1)) or (hi + 1 < n and _glued(p, hi)):
@@ -234,7 +234,8 @@ def candidates(p: Parsed) -> list[Candidate]:
         dep = p.dep[i]
         if dep in DELETABLE and not (dep == "nummod" and p.number[i] and i in keep) and \
                 not bare_nominal(p, kids, i) and not misread_label(p, i) and not misread_modifier(p, kids, i) and \
-                not _needs_its_complement(p, p.head[i]) and not required(p, kids, i):
+                not _needs_its_complement(p, p.head[i]) and not required(p, kids, i) and \
+                not changes_meaning(p, kids, i):
             offer(Parsed.subtree(kids, i), i, dep)
     # A verb of saying as the root, after the clause it reports ("Le pays a signé l'accord, a rapporté X"): the
     # attribution goes, the reported clause stays.
@@ -253,6 +254,14 @@ def candidates(p: Parsed) -> list[Candidate]:
                     if min(rest) > max(clause) and _balanced(p, toks):
                         out.setdefault(frozenset(toks), Candidate(frozenset(toks), r, "attrib"))
     return list(out.values())
+
+
+def _subject_before(p: Parsed, i: int, comma: int) -> bool:
+    """Whether token i is a finite verb (or auxiliary) whose clause's subject stands before the comma."""
+    if not p.finite[i]:
+        return False
+    verb = p.head[i] if p.dep[i].startswith("aux") or p.dep[i] == "cop" else i
+    return any(p.dep[k] in SUBJECTS and p.head[k] == verb and k < comma for k in range(comma))
 
 
 def realise(p: Parsed, deleted: set[int]) -> tuple[str, list[int]]:
@@ -281,6 +290,8 @@ def realise(p: Parsed, deleted: set[int]) -> tuple[str, list[int]]:
         if (t in (".", "!", "?", ")", "»", ",", ";") or i in closes) and out and \
                 p.text[out[-1]] in (",", ";", ":", "–", "—"):
             out.pop()  # a separator left dangling before the end or a closing mark
+        if out and p.text[out[-1]] == "," and (i - 1) in deleted and _subject_before(p, i, out[-1]):
+            out.pop()  # "Le jeune homme, [ancien habitant ...,] a été interpellé": no comma between subject and verb
         out.append(i)
     while out and p.text[out[-1]] in (",", ";", ":", "–", "—"):
         out.pop()

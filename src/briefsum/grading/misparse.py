@@ -14,6 +14,8 @@ _NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "DET"})
 SUBJECTS = frozenset({"nsubj", "nsubj:pass", "expl:subj"})  # the labels of a subject
 _TIMES = frozenset({*DAYS_FR, "matin", "soir", "midi", "veille"})
 _MODALS = frozenset("devoir pouvoir vouloir falloir aller savoir".split())
+# Pronouns that stand for a noun only with the complement after them ("celui [enregistré la veille]").
+DEMONSTRATIVES = frozenset({"celui", "celle", "ceux", "celles"})
 _QUOTE_MARKS = frozenset('"«»“”')
 _RELATIVE = frozenset("""qui que qu' qu’ dont où lequel laquelle lesquels lesquelles auquel auxquels auxquelles
 duquel desquels desquelles""".split())
@@ -120,6 +122,7 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
     - a "de" complement right after the span's last noun, which is the noun's ("des chaises [au bord] du canal");
     - the rest of a name the NER missed, a proper noun next to a capitalised word ("[Marine] Le Pen");
     - a participle alone before the "par" of its agent ("l'étude [relayée] par plusieurs médias");
+    - the complement of a demonstrative pronoun that goes ("un nombre équivalent à [celui] enregistré la veille");
     - and inside the span, the infinitive a modal verb before it needs ("qui devraient [sans mal séduire]
       quelques clients", "séduire" read as an adjective).
     """
@@ -145,6 +148,8 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
         return True  # "[au bord] du canal": the complement after a noun is the noun's
     if len(words) == 1 and p.pos[last] == "VERB" and p.dep[last] == "acl" and p.text[hi + 1].lower() == "par":
         return True  # a participle alone, its agent hung elsewhere ("l'étude [relayée] par plusieurs médias")
+    if p.text[last].lower() in DEMONSTRATIVES and not p.is_punct(hi + 1):
+        return True  # "équivalent à [celui] enregistré la veille"
     first = words[0]
     if (p.pos[last] == "PROPN" and _capitalised(p, hi + 1)) or (p.pos[first] == "PROPN" and _capitalised(p, lo - 1)):
         return True  # a name the NER missed, split ("[Marine] Le Pen")

@@ -1,0 +1,79 @@
+"""What a deletion must not do to what a sentence says: modifiers whose loss makes it another claim.
+
+Deleting a modifier mostly says less ("un violent orage" becomes "un orage", still true). These say otherwise:
+
+- an adjective that denies, suspends or moves in time what its noun names: "le meurtrier [présumé]", "un
+  [ancien] habitant", "un [faux] médecin", "la [future] Commission", "une [éventuelle] taupe";
+- a hedge: "était [sans doute] la Mini", "reviendra [peut-être]"; without it the text asserts what its source
+  only supposes (not "sans le moindre doute");
+- an adverb right after a negation, which it is the scope of: "ne pouvait pas [seulement] claquer des doigts",
+  "pas [toujours]", "pas [encore]";
+- a superlative, which says which one the noun is: "le modèle [le plus prisé de cette gamme]";
+- a word of degree alone that turns its adjective or verb into another one: "sera [plus] durable", "[peu]
+  probable", "[mal] connu", "[trop] cher"; and a comparative adjective: "un [meilleur] président que";
+- a bound or approximation whose "de" stays: "supprimer [plus] de 1 000", "[près] de l'A9", "[moins] d'une sur
+  cinq" (read "supprimer de 1 000");
+- the second half of "de plus en plus" or "de moins en moins".
+"""
+
+from __future__ import annotations
+
+from ..text.parse import Parsed
+
+# Adjectives (all their written forms) that do not say their noun is what it names, or not now.
+_NOT_SUBSECTIVE = frozenset("""ancien ancienne anciens anciennes ex faux fausse fausses prétendu prétendue prétendus
+prétendues présumé présumée présumés présumées supposé supposée supposés supposées soi-disant futur future futurs
+futures éventuel éventuelle éventuels éventuelles potentiel potentielle potentiels potentielles probable probables
+possible possibles hypothétique hypothétiques fictif fictive fictifs fictives virtuel virtuelle virtuels virtuelles
+pseudo""".split())
+_HEDGES = frozenset("""peut-être probablement vraisemblablement apparemment possiblement potentiellement
+éventuellement sûrement certainement""".split())
+_BOUNDS = frozenset({"près", "plus", "moins", "autour"})
+_DE = frozenset({"de", "d'", "d’", "du", "des"})
+_MORE_LESS = frozenset({"plus", "moins"})
+_DEGREE = frozenset({"plus", "moins", "peu", "mal", "trop", "davantage"})
+_COMPARATIVES = frozenset("meilleur meilleure meilleurs meilleures pire pires moindre moindres".split())
+
+
+def changes_meaning(p: Parsed, kids: list[list[int]], i: int) -> bool:
+    """Whether deleting the subtree token i heads would change what the sentence says (see the module's
+    docstring), not only say less."""
+    word = p.text[i].lower()
+    if (word in _NOT_SUBSECTIVE or word in _COMPARATIVES) and p.pos[i] in ("ADJ", "VERB") and p.dep[i] == "amod":
+        return True
+    if word in _HEDGES or (p.lemma[i].lower() == "doute" and _bare_after_sans(p, kids, i)):
+        return True
+    span = Parsed.subtree(kids, i)
+    lo = min(span)
+    if p.pos[i] == "ADV" and lo > 0 and p.negation(lo - 1) and p.text[lo - 1].lower() not in ("ne", "n'", "n’"):
+        return True
+    if word in _DEGREE and p.pos[i] == "ADV" and len(span) == 1 and p.head[i] != i and \
+            p.pos[p.head[i]] in ("ADJ", "ADV", "VERB"):
+        return True
+    return p.pos[i] in ("ADJ", "VERB") and _superlative(p, kids, i)
+
+
+def _bare_after_sans(p: Parsed, kids: list[list[int]], i: int) -> bool:
+    """"sans doute" (probably), not "sans le moindre doute" (surely): "sans" and no determiner."""
+    return any(p.text[k].lower() == "sans" for k in kids[i]) and not any(p.pos[k] == "DET" for k in kids[i])
+
+
+def _superlative(p: Parsed, kids: list[list[int]], i: int) -> bool:
+    """Whether adjective i is a superlative: "plus" or "moins" among its dependents, after a determiner (but
+    not the locution "pour le moins")."""
+    return any(p.text[k].lower() in _MORE_LESS and k > 0 and p.pos[k - 1] == "DET" and
+               not (k > 1 and p.text[k - 2].lower() == "pour") for k in kids[i])
+
+
+def cuts_a_bound(p: Parsed, toks: set[int]) -> bool:
+    """Whether deleting these tokens leaves a bound's or an approximation's "de" without it ("supprimer [plus]
+    de 1 000"), or half of "de plus en plus"."""
+    n = len(p)
+    for k in toks:
+        word = p.text[k].lower()
+        if word in _BOUNDS and k + 1 < n and k + 1 not in toks and p.text[k + 1].lower() in _DE:
+            return True
+        if word in _MORE_LESS and k > 1 and k - 1 not in toks and p.text[k - 1].lower() == "en" and \
+                p.text[k - 2].lower() == word:
+            return True
+    return False

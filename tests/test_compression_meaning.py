@@ -1,0 +1,128 @@
+"""Deletions that would make a sentence say something else, not only less: a non-subsective adjective, a hedge,
+an adverb in a negation's scope, a superlative, a word of degree, a bound before its "de", half of "de plus en
+plus", and a demonstrative without its complement. Each case is one seen in held-out learned headlines, rebuilt
+as a hand-made parse, with a neighbouring form that may still lose its modifier."""
+
+from __future__ import annotations
+
+from briefsum.grading.deletion import candidates
+from briefsum.grading.meaning import cuts_a_bound
+from briefsum.grading.misparse import strands_a_neighbour
+from briefsum.text.parse import Parsed
+
+
+def _parse(rows) -> Parsed:
+    """A parse from (text, pos, dep, head) rows; "est", "était", "va", "sera", "pouvait" and "devient" finite."""
+    text = [r[0] for r in rows]
+    ws = ["" if (t.endswith("'") or (k + 1 < len(text) and text[k + 1] in (",", "."))) else " "
+          for k, t in enumerate(text)]
+    ws[-1] = ""
+    return Parsed(text=text, ws=ws, pos=[r[1] for r in rows], dep=[r[2] for r in rows], head=[r[3] for r in rows],
+                  lemma=[r[0].lower() for r in rows],
+                  finite=[t in ("est", "était", "va", "sera", "pouvait", "devient") for t in text])
+
+
+def _spans(p: Parsed) -> set[frozenset[int]]:
+    return {frozenset(c.tokens) for c in candidates(p)}
+
+
+def test_an_adjective_that_suspends_its_noun_stays():
+    # "Le meurtrier présumé est en fuite."
+    p = _parse([("Le", "DET", "det", 1), ("meurtrier", "NOUN", "nsubj", 3), ("présumé", "ADJ", "amod", 1),
+                ("est", "AUX", "cop", 5), ("en", "ADP", "case", 5), ("fuite", "NOUN", "ROOT", 5),
+                (".", "PUNCT", "punct", 5)])
+    assert frozenset({2}) not in _spans(p)
+    for word in ("ancien", "faux", "futur", "éventuel", "meilleur"):
+        p.text[2] = p.lemma[2] = word
+        assert frozenset({2}) not in _spans(p), word
+    p.text[2] = p.lemma[2] = "violent"  # "le meurtrier [violent]" is still a murderer
+    assert frozenset({2}) in _spans(p)
+
+
+def test_a_hedge_stays():
+    # "Le modèle a sans doute séduit les clients."
+    rows = [("Le", "DET", "det", 1), ("modèle", "NOUN", "nsubj", 5), ("a", "AUX", "aux", 5),
+            ("sans", "ADP", "case", 4), ("doute", "NOUN", "obl:mod", 5), ("séduit", "VERB", "ROOT", 5),
+            ("les", "DET", "det", 7), ("clients", "NOUN", "obj", 5), (".", "PUNCT", "punct", 5)]
+    assert frozenset({3, 4}) not in _spans(_parse(rows))
+    rows[4] = ("délai", "NOUN", "obl:mod", 5)  # "[sans délai]" may go
+    assert frozenset({3, 4}) in _spans(_parse(rows))
+    # "sans le moindre doute" is sure: it may go too
+    rows = [(t, pos, dep, h + 2 * (h >= 4)) for t, pos, dep, h in rows]
+    rows[4:5] = [("le", "DET", "det", 6), ("moindre", "ADJ", "amod", 6), ("doute", "NOUN", "obl:mod", 7)]
+    assert frozenset({3, 4, 5, 6}) in _spans(_parse(rows))
+    # "La taxe reviendra peut-être." / "La taxe reviendra aussi."
+    p = _parse([("La", "DET", "det", 1), ("taxe", "NOUN", "nsubj", 2), ("reviendra", "VERB", "ROOT", 2),
+                ("peut-être", "ADV", "advmod", 2), (".", "PUNCT", "punct", 2)])
+    assert frozenset({3}) not in _spans(p)
+    p.text[3] = p.lemma[3] = "aussi"
+    assert frozenset({3}) in _spans(p)
+
+
+def test_an_adverb_in_the_scope_of_a_negation_stays():
+    # "Elle ne pouvait pas seulement partir."
+    p = _parse([("Elle", "PRON", "nsubj", 5), ("ne", "ADV", "advmod", 5), ("pouvait", "VERB", "aux", 5),
+                ("pas", "ADV", "advmod", 5), ("seulement", "ADV", "advmod", 5), ("partir", "VERB", "ROOT", 5),
+                (".", "PUNCT", "punct", 5)])
+    assert frozenset({4}) not in _spans(p)
+    p.text[3] = p.lemma[3] = "donc"  # "Elle pouvait donc [seulement] partir": no negation before it
+    p.text[1] = p.lemma[1] = "alors"
+    assert frozenset({4}) in _spans(p)
+
+
+def test_a_superlative_and_a_word_of_degree_stay():
+    # "Le modèle le plus prisé était la Mini."
+    p = _parse([("Le", "DET", "det", 1), ("modèle", "NOUN", "nsubj", 7), ("le", "DET", "det", 4),
+                ("plus", "ADV", "advmod", 4), ("prisé", "ADJ", "amod", 1), ("était", "AUX", "cop", 7),
+                ("la", "DET", "det", 7), ("Mini", "PROPN", "ROOT", 7), (".", "PUNCT", "punct", 7)])
+    assert frozenset({2, 3, 4}) not in _spans(p)
+    p.text[2], p.pos[2], p.dep[2] = "très", "ADV", "advmod"  # "le modèle [très] prisé": only more or less prized
+    p.lemma[2] = "très"
+    p.text[3] = p.lemma[3] = "souvent"
+    assert frozenset({2, 3, 4}) in _spans(p)
+    # "L'épisode sera plus durable." / "L'épisode sera très durable."
+    p = _parse([("L'", "DET", "det", 1), ("épisode", "NOUN", "nsubj", 4), ("sera", "AUX", "cop", 4),
+                ("plus", "ADV", "advmod", 4), ("durable", "ADJ", "ROOT", 4), (".", "PUNCT", "punct", 4)])
+    assert frozenset({3}) not in _spans(p)
+    for word in ("peu", "mal", "trop"):
+        p.text[3] = p.lemma[3] = word
+        assert frozenset({3}) not in _spans(p), word
+    p.text[3] = p.lemma[3] = "très"
+    assert frozenset({3}) in _spans(p)
+    # "une confidence pour le moins inattendue": a locution, no superlative
+    p = _parse([("Il", "PRON", "nsubj", 1), ("livre", "VERB", "ROOT", 1), ("une", "DET", "det", 3),
+                ("confidence", "NOUN", "obj", 1), ("pour", "ADP", "case", 6), ("le", "DET", "det", 6),
+                ("moins", "ADV", "advmod", 7), ("inattendue", "ADJ", "amod", 3), (".", "PUNCT", "punct", 1)])
+    assert frozenset({4, 5, 6, 7}) in _spans(p)
+
+
+def test_a_bound_keeps_its_de_and_de_plus_en_plus_stays_whole():
+    # "Le groupe va supprimer plus de 1 000 postes.", "plus" hung alone on the number
+    p = _parse([("Le", "DET", "det", 1), ("groupe", "NOUN", "nsubj", 3), ("va", "AUX", "aux", 3),
+                ("supprimer", "VERB", "ROOT", 3), ("plus", "ADV", "advmod", 6), ("de", "ADP", "case", 6),
+                ("1000", "NUM", "nummod", 7), ("postes", "NOUN", "obj", 3), (".", "PUNCT", "punct", 3)])
+    assert cuts_a_bound(p, {4}) and not cuts_a_bound(p, {4, 5})
+    assert frozenset({4}) not in _spans(p)
+    p.head[5] = 4  # "plus de" read as one modifier: it goes whole ("supprimer 1 000 postes")
+    p.dep[5] = "fixed"
+    assert frozenset({4, 5}) in _spans(p)
+    # "Le retour devient de plus en plus plausible."
+    p = _parse([("Le", "DET", "det", 1), ("retour", "NOUN", "nsubj", 2), ("devient", "VERB", "ROOT", 2),
+                ("de", "ADP", "case", 4), ("plus", "ADV", "advmod", 7), ("en", "ADP", "case", 6),
+                ("plus", "ADV", "advmod", 7), ("plausible", "ADJ", "xcomp", 2), (".", "PUNCT", "punct", 2)])
+    assert cuts_a_bound(p, {6}) and not cuts_a_bound(p, {3, 4, 5, 6})
+    assert frozenset({6}) not in _spans(p)
+
+
+def test_a_demonstrative_keeps_its_complement():
+    # "Le nombre est équivalent à celui enregistré la veille.", "enregistré" hung on "équivalent"
+    p = _parse([("Le", "DET", "det", 1), ("nombre", "NOUN", "nsubj", 3), ("est", "AUX", "cop", 3),
+                ("équivalent", "ADJ", "ROOT", 3), ("à", "ADP", "case", 5), ("celui", "PRON", "obl", 3),
+                ("enregistré", "VERB", "acl", 3), ("la", "DET", "det", 8), ("veille", "NOUN", "obl:mod", 6),
+                (".", "PUNCT", "punct", 3)])
+    spans = _spans(p)
+    assert frozenset({5}) not in spans and frozenset({4, 5}) not in spans
+    assert strands_a_neighbour(p, {4, 5})
+    p.text[5] = p.lemma[5] = "Paris"  # no pronoun: nothing after it is its complement
+    p.pos[5] = "PROPN"
+    assert not strands_a_neighbour(p, {4, 5})
