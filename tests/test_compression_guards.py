@@ -8,6 +8,7 @@ import numpy as np
 
 from briefsum.grading.deletion import candidates, deletion_path, quotations, realise
 from briefsum.grading.rules import compress
+from briefsum.grading.wellformed import joins_well
 from briefsum.text.parse import Parsed
 from briefsum.text.segment import runs_in
 
@@ -35,8 +36,10 @@ def test_the_plus_of_a_superlative_stays():
                 (".", "PUNCT", "punct", 5)])
     spans = _spans(p)
     assert frozenset({6}) in spans and frozenset({3}) not in spans
-    p.text[2] = p.lemma[2] = "bien"  # "les cyclones bien [plus] violents": no superlative
+    p.text[2] = p.lemma[2] = "bien"  # "les cyclones bien plus violents": a comparative, which stays too
     p.pos[2], p.dep[2] = "ADV", "advmod"
+    assert frozenset({3}) not in _spans(p)
+    p.text[3] = p.lemma[3] = "souvent"  # "les cyclones bien [souvent] violents" may lose its adverb
     assert frozenset({3}) in _spans(p)
 
 
@@ -400,3 +403,26 @@ def test_a_participle_does_not_leave_its_agent_behind():
 def test_the_rules_keep_the_space_french_writes_before_a_colon():
     assert compress("Au menu : un plan (turc) et un accord, selon X.", "fr", 30) == "Au menu : un plan et un accord"
     assert compress("The plan (approved today): a new road.", "en", 30) == "The plan: a new road"
+
+
+def test_no_comma_is_left_between_a_subject_and_its_verb():
+    # "Le jeune homme, ancien habitant, a été interpellé.", the aside and its closing comma gone in one run
+    p = _parse([("Le", "DET", "det", 2), ("jeune", "ADJ", "amod", 2), ("homme", "NOUN", "nsubj:pass", 9),
+                (",", "PUNCT", "punct", 5), ("ancien", "ADJ", "amod", 5), ("habitant", "NOUN", "appos", 2),
+                (",", "PUNCT", "punct", 5), ("a", "AUX", "aux:tense", 9), ("été", "AUX", "aux:pass", 9),
+                ("interpellé", "VERB", "ROOT", 9), (".", "PUNCT", "punct", 9)])
+    assert realise(p, {4, 5, 6})[0] == "Le jeune homme a été interpellé."
+    # "Hier, à Paris, il a signé.": the comma after a fronted adverbial stays
+    p = _parse([("Hier", "ADV", "advmod", 7), (",", "PUNCT", "punct", 0), ("à", "ADP", "case", 3),
+                ("Paris", "PROPN", "obl:mod", 7), (",", "PUNCT", "punct", 3), ("il", "PRON", "nsubj", 7),
+                ("a", "AUX", "aux:tense", 7), ("signé", "VERB", "ROOT", 7), (".", "PUNCT", "punct", 7)])
+    assert realise(p, {2, 3, 4})[0] == "Hier, il a signé."
+
+
+def test_a_mute_h_elides_the_article_before_it():
+    # "Le jeune homme" cannot lose "jeune" ("Le homme"); "Le jeune héros" can ("Le héros")
+    p = _parse([("Le", "DET", "det", 2), ("jeune", "ADJ", "amod", 2), ("homme", "NOUN", "nsubj", 3),
+                ("parle", "VERB", "ROOT", 3), (".", "PUNCT", "punct", 3)])
+    assert not joins_well(p, {1})
+    p.text[2] = p.lemma[2] = "héros"
+    assert joins_well(p, {1})

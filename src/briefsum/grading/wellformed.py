@@ -6,9 +6,9 @@ and French spells some neighbours together. `joins_well` refuses a deletion that
 
 - a preposition before an article it contracts with: "à [tout] le monde" would read "à le monde" (au), "assister
   à [tous] les travaux" "à les travaux" (aux), likewise "de le" (du) and "de les" (des);
-- a word that elides before a vowel: "Le [dernier] accident" would read "Le accident" (L'accident), "de
-  [très] importants" "de importants" (d'importants); the words are le, la, de, ne, que, je, me, te, se, ce and
-  the conjunctions in -que;
+- a word that elides before a vowel or a mute "h": "Le [dernier] accident" would read "Le accident"
+  (L'accident), "de [très] importants" "de importants" (d'importants), "Le [jeune] homme" "Le homme"; the words
+  are le, la, de, ne, que, je, me, te, se, ce and the conjunctions in -que;
 - a preposition, a determiner, a conjunction or an auxiliary with nothing after it but punctuation: "Dès
   [samedi], les Français..." would read "Dès, les Français...";
 - brackets or quotation marks around nothing ("en 3e position [(14 %)]" read "en 3e position ()");
@@ -31,8 +31,12 @@ from ..text.words import MONTHS_FR, WORD
 
 _CONTRACTS = {"à": frozenset({"le", "les"}), "de": frozenset({"le", "les"})}
 _ELIDES = frozenset("le la de ne que je me te se ce jusque lorsque puisque quoique".split())
-# A vowel sound to start a word ("h" left out: "le héros" and "l'homme" both exist).
+# A vowel sound to start a word ("h" apart: "le héros" and "l'homme" both exist), and the beginnings of the
+# common words whose "h" elides ("l'homme", "l'heure", "l'hôpital", "d'habitants").
 _VOWELS = frozenset("aeiouàâäéèêëîïôöûüùœæ")
+_MUTE_H = ("homm", "heur", "hist", "hôp", "hôt", "hiv", "habit", "habil", "human", "humain", "humeur", "honneur",
+           "honor", "hypo", "hyper", "hélico", "herb", "huil", "héberg", "hérit", "horiz", "horr", "horaire",
+           "hospit", "hygi", "hebdo", "hexag", "hésit", "harmoni", "hémi", "hépat", "hydr")
 _NEEDS_FOLLOWER = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "AUX"})
 # Words a French text cannot end on: articles, prepositions, conjunctions, relative pronouns, possessives, the
 # auxiliary "être" ("Le projet est ...").
@@ -101,7 +105,7 @@ def joins_well(p: Parsed, deleted: Collection[int]) -> bool:
             return False  # "Cette [dernière] assure": a determiner with no noun after it
         if right in _CONTRACTS.get(left, ()):
             return False
-        if left in _ELIDES and right[:1] in _VOWELS:
+        if left in _ELIDES and (right[:1] in _VOWELS or right.startswith(_MUTE_H)):
             return False
     return True
 
