@@ -9,7 +9,8 @@ would cut words out of a quotation, is never offered. A tree model (trained by t
 OrangeSum train: which subtrees the human title / abstract left out of the sentence it rewrites; LightGBM exported
 to numpy arrays) gives each candidate a probability of deletion; compression deletes the likeliest ones under the
 length and probability rules of its caller, never leaving neighbours French would spell otherwise
-(`briefsum.grading.wellformed`). The result is always a subsequence of the sentence's tokens (the first
+(`briefsum.grading.wellformed`) nor deleting a modifier whose loss changes what the sentence says
+(`briefsum.grading.meaning`). The result is always a subsequence of the sentence's tokens (the first
 letter may be capitalised).
 """
 
