@@ -89,6 +89,13 @@ def test_a_superlative_and_a_word_of_degree_stay():
         assert frozenset({3}) not in _spans(p), word
     p.text[3] = p.lemma[3] = "très"
     assert frozenset({3}) in _spans(p)
+    # "le meilleur résultat de son histoire": where the superlative holds stays; "un bon résultat [de son histoire]"
+    p = _parse([("Il", "PRON", "nsubj", 1), ("enregistre", "VERB", "ROOT", 1), ("le", "DET", "det", 4),
+                ("meilleur", "ADJ", "amod", 4), ("résultat", "NOUN", "obj", 1), ("de", "ADP", "case", 7),
+                ("son", "DET", "det", 7), ("histoire", "NOUN", "nmod", 4), (".", "PUNCT", "punct", 1)])
+    assert frozenset({5, 6, 7}) not in _spans(p)
+    p.text[2], p.text[3] = "un", "bon"
+    assert frozenset({5, 6, 7}) in _spans(p)
     # "une confidence pour le moins inattendue": a locution, no superlative
     p = _parse([("Il", "PRON", "nsubj", 1), ("livre", "VERB", "ROOT", 1), ("une", "DET", "det", 3),
                 ("confidence", "NOUN", "obj", 1), ("pour", "ADP", "case", 6), ("le", "DET", "det", 6),
@@ -101,7 +108,7 @@ def test_a_bound_keeps_its_de_and_de_plus_en_plus_stays_whole():
     p = _parse([("Le", "DET", "det", 1), ("groupe", "NOUN", "nsubj", 3), ("va", "AUX", "aux", 3),
                 ("supprimer", "VERB", "ROOT", 3), ("plus", "ADV", "advmod", 6), ("de", "ADP", "case", 6),
                 ("1000", "NUM", "nummod", 7), ("postes", "NOUN", "obj", 3), (".", "PUNCT", "punct", 3)])
-    assert cuts_a_bound(p, {4}) and not cuts_a_bound(p, {4, 5})
+    assert cuts_a_bound(p, {4}) and cuts_a_bound(p, {5}) and not cuts_a_bound(p, {4, 5})
     assert frozenset({4}) not in _spans(p)
     p.head[5] = 4  # "plus de" read as one modifier: it goes whole ("supprimer 1 000 postes")
     p.dep[5] = "fixed"

@@ -8,7 +8,8 @@ Deleting a modifier mostly says less ("un violent orage" becomes "un orage", sti
   only supposes (not "sans le moindre doute");
 - an adverb right after a negation, which it is the scope of: "ne pouvait pas [seulement] claquer des doigts",
   "pas [toujours]", "pas [encore]";
-- a superlative, which says which one the noun is: "le modèle [le plus prisé de cette gamme]";
+- a superlative, which says which one the noun is: "le modèle [le plus prisé de cette gamme]", and where it
+  holds: "la ville la plus peuplée [du Brésil]", "le meilleur résultat [de son histoire]";
 - a word of degree alone that turns its adjective or verb into another one: "sera [plus] durable", "[peu]
   probable", "[mal] connu", "[trop] cher"; and a comparative adjective: "un [meilleur] président que";
 - a bound or approximation whose "de" stays: "supprimer [plus] de 1 000", "[près] de l'A9", "[moins] d'une sur
@@ -50,7 +51,24 @@ def changes_meaning(p: Parsed, kids: list[list[int]], i: int) -> bool:
     if word in _DEGREE and p.pos[i] == "ADV" and len(span) == 1 and p.head[i] != i and \
             p.pos[p.head[i]] in ("ADJ", "ADV", "VERB"):
         return True
-    return p.pos[i] in ("ADJ", "VERB") and _superlative(p, kids, i)
+    if p.pos[i] in ("ADJ", "VERB") and _superlative(p, kids, i):
+        return True
+    return p.dep[i] == "nmod" and _of(p, kids, i) and _scope_of_superlative(p, kids, p.head[i])
+
+
+def _of(p: Parsed, kids: list[list[int]], i: int) -> bool:
+    """Whether token i is introduced by "de" (du, des, d')."""
+    return any(p.dep[k] == "case" and p.text[k].lower() in _DE for k in kids[i])
+
+
+def _scope_of_superlative(p: Parsed, kids: list[list[int]], g: int) -> bool:
+    """Whether a "de" complement of token g says where a superlative holds: g is a superlative, or a noun with
+    one ("le meilleur résultat", "la ville la plus peuplée")."""
+    if _superlative(p, kids, g):
+        return True  # whatever its tag ("la plus peuplée" read as a noun)
+    return p.pos[g] == "NOUN" and any(
+        p.dep[k] == "amod" and (_superlative(p, kids, k) or p.text[k].lower() in _COMPARATIVES and k > 0 and
+                                p.pos[k - 1] == "DET") for k in kids[g])
 
 
 def _bare_after_sans(p: Parsed, kids: list[list[int]], i: int) -> bool:
@@ -67,12 +85,14 @@ def _superlative(p: Parsed, kids: list[list[int]], i: int) -> bool:
 
 def cuts_a_bound(p: Parsed, toks: set[int]) -> bool:
     """Whether deleting these tokens leaves a bound's or an approximation's "de" without it ("supprimer [plus]
-    de 1 000"), or half of "de plus en plus"."""
+    de 1 000") or it without its "de" ("près [de] 6 Français"), or half of "de plus en plus"."""
     n = len(p)
     for k in toks:
         word = p.text[k].lower()
         if word in _BOUNDS and k + 1 < n and k + 1 not in toks and p.text[k + 1].lower() in _DE:
             return True
+        if word in _DE and k > 0 and k - 1 not in toks and p.text[k - 1].lower() in _BOUNDS:
+            return True  # nor the bound without its "de" ("près [de] 6 Français sur 10")
         if word in _MORE_LESS and k > 1 and k - 1 not in toks and p.text[k - 1].lower() == "en" and \
                 p.text[k - 2].lower() == word:
             return True
