@@ -32,11 +32,20 @@ def test_an_adjective_that_suspends_its_noun_stays():
                 ("est", "AUX", "cop", 5), ("en", "ADP", "case", 5), ("fuite", "NOUN", "ROOT", 5),
                 (".", "PUNCT", "punct", 5)])
     assert frozenset({2}) not in _spans(p)
-    for word in ("ancien", "faux", "futur", "éventuel", "meilleur"):
+    for word in ("faux", "futur", "éventuel", "meilleur"):
         p.text[2] = p.lemma[2] = word
         assert frozenset({2}) not in _spans(p), word
-    p.text[2] = p.lemma[2] = "violent"  # "le meurtrier [violent]" is still a murderer
-    assert frozenset({2}) in _spans(p)
+    for word in ("violent", "ancien"):  # "le meurtrier [violent]" is still a murderer, "[ancien]" after it only old
+        p.text[2] = p.lemma[2] = word
+        assert frozenset({2}) in _spans(p), word
+    # "L'ancien ministre est en fuite.": before its noun, "ancien" stays
+    p = _parse([("L'", "DET", "det", 2), ("ancien", "ADJ", "amod", 2), ("ministre", "NOUN", "nsubj", 5),
+                ("est", "AUX", "cop", 5), ("en", "ADP", "case", 5), ("fuite", "NOUN", "ROOT", 5),
+                (".", "PUNCT", "punct", 5)])
+    assert frozenset({1}) not in _spans(p)
+    p.text[0], p.ws[0] = "Le", " "  # "Le [grand] ministre" may lose its adjective
+    p.text[1] = p.lemma[1] = "grand"
+    assert frozenset({1}) in _spans(p)
 
 
 def test_a_hedge_stays():
@@ -68,6 +77,12 @@ def test_an_adverb_in_the_scope_of_a_negation_stays():
     p.text[3] = p.lemma[3] = "donc"  # "Elle pouvait donc [seulement] partir": no negation before it
     p.text[1] = p.lemma[1] = "alors"
     assert frozenset({4}) in _spans(p)
+    # "Les personnes actuellement hospitalisées sont guéries.": the noun "personne" is no negation
+    p = _parse([("Les", "DET", "det", 1), ("personnes", "NOUN", "nsubj", 5), ("actuellement", "ADV", "advmod", 3),
+                ("hospitalisées", "ADJ", "amod", 1), ("sont", "AUX", "cop", 5), ("guéries", "ADJ", "ROOT", 5),
+                (".", "PUNCT", "punct", 5)])
+    p.lemma[1] = "personne"
+    assert p.negation(1) and frozenset({2}) in _spans(p)
 
 
 def test_a_superlative_and_a_word_of_degree_stay():
@@ -76,6 +91,13 @@ def test_a_superlative_and_a_word_of_degree_stay():
                 ("plus", "ADV", "advmod", 4), ("prisé", "ADJ", "amod", 1), ("était", "AUX", "cop", 7),
                 ("la", "DET", "det", 7), ("Mini", "PROPN", "ROOT", 7), (".", "PUNCT", "punct", 7)])
     assert frozenset({2, 3, 4}) not in _spans(p)
+    # "Madagascar est le plus grand pays.", "le" hung on the noun: "[plus grand]" stays
+    q = _parse([("Madagascar", "PROPN", "nsubj", 5), ("est", "AUX", "cop", 5), ("le", "DET", "det", 5),
+                ("plus", "ADV", "advmod", 4), ("grand", "ADJ", "amod", 5), ("pays", "NOUN", "ROOT", 5),
+                (".", "PUNCT", "punct", 5)])
+    assert frozenset({3, 4}) not in _spans(q)
+    q.text[3] = q.lemma[3] = "très"  # "le [très grand] pays" may lose it
+    assert frozenset({3, 4}) in _spans(q)
     p.text[2], p.pos[2], p.dep[2] = "très", "ADV", "advmod"  # "le modèle [très] prisé": only more or less prized
     p.lemma[2] = "très"
     p.text[3] = p.lemma[3] = "souvent"
@@ -108,7 +130,10 @@ def test_a_bound_keeps_its_de_and_de_plus_en_plus_stays_whole():
     p = _parse([("Le", "DET", "det", 1), ("groupe", "NOUN", "nsubj", 3), ("va", "AUX", "aux", 3),
                 ("supprimer", "VERB", "ROOT", 3), ("plus", "ADV", "advmod", 6), ("de", "ADP", "case", 6),
                 ("1000", "NUM", "nummod", 7), ("postes", "NOUN", "obj", 3), (".", "PUNCT", "punct", 3)])
-    assert cuts_a_bound(p, {4}) and cuts_a_bound(p, {5}) and not cuts_a_bound(p, {4, 5})
+    assert cuts_a_bound(p, {4}) and cuts_a_bound(p, {5}) and cuts_a_bound(p, {5, 6, 7}) and not cuts_a_bound(p, {4, 5})
+    p.text[4] = "près"  # "supprimer près [de 1 000 postes]": "près" stands alone, not "près [de] 1 000"
+    assert cuts_a_bound(p, {5}) and not cuts_a_bound(p, {5, 6, 7})
+    p.text[4] = "plus"
     assert frozenset({4}) not in _spans(p)
     p.head[5] = 4  # "plus de" read as one modifier: it goes whole ("supprimer 1 000 postes")
     p.dep[5] = "fixed"
@@ -117,8 +142,9 @@ def test_a_bound_keeps_its_de_and_de_plus_en_plus_stays_whole():
     p = _parse([("Le", "DET", "det", 1), ("retour", "NOUN", "nsubj", 2), ("devient", "VERB", "ROOT", 2),
                 ("de", "ADP", "case", 4), ("plus", "ADV", "advmod", 7), ("en", "ADP", "case", 6),
                 ("plus", "ADV", "advmod", 7), ("plausible", "ADJ", "xcomp", 2), (".", "PUNCT", "punct", 2)])
-    assert cuts_a_bound(p, {6}) and not cuts_a_bound(p, {3, 4, 5, 6})
-    assert frozenset({6}) not in _spans(p)
+    assert cuts_a_bound(p, {6}) and cuts_a_bound(p, {3, 4}) and not cuts_a_bound(p, {3, 4, 5, 6})
+    spans = _spans(p)
+    assert frozenset({5, 6}) not in spans and frozenset({3, 4}) not in spans
 
 
 def test_a_demonstrative_keeps_its_complement():
@@ -128,7 +154,7 @@ def test_a_demonstrative_keeps_its_complement():
                 ("enregistré", "VERB", "acl", 3), ("la", "DET", "det", 8), ("veille", "NOUN", "obl:mod", 6),
                 (".", "PUNCT", "punct", 3)])
     spans = _spans(p)
-    assert frozenset({5}) not in spans and frozenset({4, 5}) not in spans
+    assert frozenset({4, 5}) not in spans
     assert strands_a_neighbour(p, {4, 5})
     p.text[5] = p.lemma[5] = "Paris"  # no pronoun: nothing after it is its complement
     p.pos[5] = "PROPN"

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from ..text.parse import Parsed
 
-# Adjectives (all their written forms) that do not say their noun is what it names, or not now.
+# Adjectives (all their written forms) that do not say their noun is what it names, or not now; those of
+# _BEFORE_ONLY only before their noun ("un ancien ministre", but "des textes anciens", "les options possibles").
 _NOT_SUBSECTIVE = frozenset("""ancien ancienne anciens anciennes ex faux fausse fausses prétendu prétendue prétendus
 prétendues présumé présumée présumés présumées supposé supposée supposés supposées soi-disant futur future futurs
 futures éventuel éventuelle éventuels éventuelles potentiel potentielle potentiels potentielles probable probables
 possible possibles hypothétique hypothétiques fictif fictive fictifs fictives virtuel virtuelle virtuels virtuelles
 pseudo""".split())
+_BEFORE_ONLY = frozenset("ancien ancienne anciens anciennes possible possibles".split())
 _HEDGES = frozenset("""peut-être probablement vraisemblablement apparemment possiblement potentiellement
 éventuellement sûrement certainement""".split())
 _BOUNDS = frozenset({"près", "plus", "moins", "autour"})
@@ -40,14 +42,16 @@ def changes_meaning(p: Parsed, kids: list[list[int]], i: int) -> bool:
     """Whether deleting the subtree token i heads would change what the sentence says (see the module's
     docstring), not only say less."""
     word = p.text[i].lower()
-    if (word in _NOT_SUBSECTIVE or word in _COMPARATIVES) and p.pos[i] in ("ADJ", "VERB") and p.dep[i] == "amod":
+    if (word in _NOT_SUBSECTIVE or word in _COMPARATIVES) and p.pos[i] in ("ADJ", "VERB") and p.dep[i] == "amod" \
+            and (word not in _BEFORE_ONLY or i < p.head[i]):
         return True
     if word in _HEDGES or (p.lemma[i].lower() == "doute" and _bare_after_sans(p, kids, i)):
         return True
     span = Parsed.subtree(kids, i)
     lo = min(span)
-    if p.pos[i] == "ADV" and lo > 0 and p.negation(lo - 1) and p.text[lo - 1].lower() not in ("ne", "n'", "n’"):
-        return True
+    if p.pos[i] == "ADV" and lo > 0 and p.negation(lo - 1) and p.pos[lo - 1] != "NOUN" and \
+            p.text[lo - 1].lower() not in ("ne", "n'", "n’"):
+        return True  # (not after the noun "personne": "les personnes [actuellement] hospitalisées")
     if word in _DEGREE and p.pos[i] == "ADV" and len(span) == 1 and p.head[i] != i and \
             p.pos[p.head[i]] in ("ADJ", "ADV", "VERB"):
         return True
@@ -91,9 +95,14 @@ def cuts_a_bound(p: Parsed, toks: set[int]) -> bool:
         word = p.text[k].lower()
         if word in _BOUNDS and k + 1 < n and k + 1 not in toks and p.text[k + 1].lower() in _DE:
             return True
-        if word in _DE and k > 0 and k - 1 not in toks and p.text[k - 1].lower() in _BOUNDS:
-            return True  # nor the bound without its "de" ("près [de] 6 Français sur 10")
-        if word in _MORE_LESS and k > 1 and k - 1 not in toks and p.text[k - 1].lower() == "en" and \
-                p.text[k - 2].lower() == word:
-            return True
+        if word in _DE and k > 0 and k - 1 not in toks and p.text[k - 1].lower() in _BOUNDS and \
+                (p.text[k - 1].lower() != "près" or (k + 1 < n and k + 1 not in toks)):
+            return True  # nor the bound without its "de" ("près [de] 6 Français", "autour [de 22 %]"; only "près"
+            # is an adverb alone: "a orbité près [de Cérès]" may go)
+    for k in range(n - 3):
+        run = {k, k + 1, k + 2, k + 3}
+        if p.text[k].lower() in ("de", "du") and p.text[k + 1].lower() in _MORE_LESS and \
+                p.text[k + 2].lower() == "en" and p.text[k + 3].lower() == p.text[k + 1].lower() and \
+                run & toks and not run <= toks:
+            return True  # "de plus en plus" goes whole or stays
     return False

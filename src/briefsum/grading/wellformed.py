@@ -34,7 +34,7 @@ _ELIDES = frozenset("le la de ne que je me te se ce jusque lorsque puisque quoiq
 # A vowel sound to start a word ("h" apart: "le héros" and "l'homme" both exist), and the beginnings of the
 # common words whose "h" elides ("l'homme", "l'heure", "l'hôpital", "d'habitants").
 _VOWELS = frozenset("aeiouàâäéèêëîïôöûüùœæ")
-_MUTE_H = ("homm", "heur", "hist", "hôp", "hôt", "hiv", "habit", "habil", "human", "humain", "humeur", "honneur",
+_MUTE_H = ("homm", "heure", "heureu", "hist", "hôp", "hôt", "hiv", "habit", "habil", "human", "humain", "humeur", "honneur",
            "honor", "hypo", "hyper", "hélico", "herb", "huil", "héberg", "hérit", "horiz", "horr", "horaire",
            "hospit", "hygi", "hebdo", "hexag", "hésit", "harmoni", "hémi", "hépat", "hydr")
 _NEEDS_FOLLOWER = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "AUX"})
