@@ -11,17 +11,11 @@ from briefsum.grading.rules import compress
 from briefsum.grading.wellformed import joins_well
 from briefsum.text.parse import Parsed
 from briefsum.text.segment import runs_in
+from hand_parses import hand_parse
 
 
 def _parse(rows, finite=("a", "ont", "est", "faisaient", "entame", "parle", "devront")) -> Parsed:
-    """A parse from (text, pos, dep, head) rows; a token is glued to the next when it ends with an apostrophe or
-    the next is "," or "."."""
-    text = [r[0] for r in rows]
-    ws = ["" if (t.endswith("'") or (k + 1 < len(text) and text[k + 1] in (",", "."))) else " "
-          for k, t in enumerate(text)]
-    ws[-1] = ""
-    return Parsed(text=text, ws=ws, pos=[r[1] for r in rows], dep=[r[2] for r in rows], head=[r[3] for r in rows],
-                  lemma=[r[0].lower() for r in rows], finite=[t in finite for t in text])
+    return hand_parse(rows, finite)
 
 
 def _spans(p: Parsed) -> set[frozenset[int]]:

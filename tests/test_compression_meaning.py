@@ -9,17 +9,11 @@ from briefsum.grading.deletion import candidates
 from briefsum.grading.meaning import cuts_a_bound
 from briefsum.grading.misparse import strands_a_neighbour
 from briefsum.text.parse import Parsed
+from hand_parses import hand_parse
 
 
 def _parse(rows) -> Parsed:
-    """A parse from (text, pos, dep, head) rows; "est", "était", "va", "sera", "pouvait" and "devient" finite."""
-    text = [r[0] for r in rows]
-    ws = ["" if (t.endswith("'") or (k + 1 < len(text) and text[k + 1] in (",", "."))) else " "
-          for k, t in enumerate(text)]
-    ws[-1] = ""
-    return Parsed(text=text, ws=ws, pos=[r[1] for r in rows], dep=[r[2] for r in rows], head=[r[3] for r in rows],
-                  lemma=[r[0].lower() for r in rows],
-                  finite=[t in ("est", "était", "va", "sera", "pouvait", "devient") for t in text])
+    return hand_parse(rows, ("est", "était", "va", "sera", "pouvait", "devient"))
 
 
 def _spans(p: Parsed) -> set[frozenset[int]]:
