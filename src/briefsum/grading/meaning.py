@@ -3,18 +3,20 @@
 Deleting a modifier mostly says less ("un violent orage" becomes "un orage", still true). These say otherwise:
 
 - an adjective that denies, suspends or moves in time what its noun names: "le meurtrier [présumé]", "un
-  [ancien] habitant", "un [faux] médecin", "la [future] Commission", "une [éventuelle] taupe";
+  [ancien] habitant" (before its noun only), "un [faux] médecin", "la [future] Commission", "une [éventuelle]
+  taupe";
 - a hedge: "était [sans doute] la Mini", "reviendra [peut-être]"; without it the text asserts what its source
   only supposes (not "sans le moindre doute");
 - an adverb right after a negation, which it is the scope of: "ne pouvait pas [seulement] claquer des doigts",
-  "pas [toujours]", "pas [encore]";
+  "pas [toujours]", "pas [encore]" (the noun "personne" is no negation);
 - a superlative, which says which one the noun is: "le modèle [le plus prisé de cette gamme]", and where it
   holds: "la ville la plus peuplée [du Brésil]", "le meilleur résultat [de son histoire]";
 - a word of degree alone that turns its adjective or verb into another one: "sera [plus] durable", "[peu]
   probable", "[mal] connu", "[trop] cher"; and a comparative adjective: "un [meilleur] président que";
-- a bound or approximation whose "de" stays: "supprimer [plus] de 1 000", "[près] de l'A9", "[moins] d'une sur
-  cinq" (read "supprimer de 1 000");
-- the second half of "de plus en plus" or "de moins en moins".
+- a bound or approximation without its "de", or its "de" without it: "supprimer [plus] de 1 000" (read
+  "supprimer de 1 000"), "[près] de l'A9", "près [de] 6 Français", "autour [de 22 %]"; "plus de" may go whole,
+  and "près", an adverb alone, may lose its complement ("a orbité près [de Cérès]");
+- part of "de plus en plus" or "de moins en moins", which goes whole or stays.
 """
 
 from __future__ import annotations
