@@ -153,3 +153,26 @@ def test_a_demonstrative_keeps_its_complement():
     p.text[5] = p.lemma[5] = "Paris"  # no pronoun: nothing after it is its complement
     p.pos[5] = "PROPN"
     assert not strands_a_neighbour(p, {4, 5})
+
+
+def test_a_number_that_names_its_noun_stays_but_a_date_may_lose_it():
+    # "Un séisme de magnitude 5,1 a secoué Athènes vendredi 19."
+    p = _parse([("Un", "DET", "det", 1), ("séisme", "NOUN", "nsubj", 6), ("de", "ADP", "case", 3),
+                ("magnitude", "NOUN", "nmod", 1), ("5,1", "NUM", "nmod", 3), ("a", "AUX", "aux:tense", 6),
+                ("secoué", "VERB", "ROOT", 6), ("Athènes", "PROPN", "obj", 6), ("vendredi", "NOUN", "obl:mod", 6),
+                ("19", "NUM", "nmod", 8), (".", "PUNCT", "punct", 6)])
+    p.finite[5] = True
+    p.number[4] = p.number[9] = True
+    spans = _spans(p)
+    assert frozenset({4}) not in spans
+    assert frozenset({2, 3, 4}) in spans  # "de magnitude 5,1" may go whole
+    assert frozenset({9}) in spans  # "vendredi [19]"
+
+
+def test_an_ex_prefix_is_not_subsective():
+    # "Trois ex-ministres sont élus."
+    p = _parse([("Trois", "NUM", "nummod", 2), ("ex-ministres", "ADJ", "amod", 2), ("élus", "NOUN", "nsubj", 4),
+                ("sont", "AUX", "cop", 4), ("partis", "VERB", "ROOT", 4), (".", "PUNCT", "punct", 4)])
+    assert frozenset({1}) not in _spans(p)
+    p.text[1] = p.lemma[1] = "nouveaux"
+    assert frozenset({1}) in _spans(p)

@@ -28,7 +28,7 @@ from ..text.parse import Parsed
 from ..text.words import WORD
 from .meaning import changes_meaning, cuts_a_bound
 from .misparse import (DEMONSTRATIVES, SUBJECTS, bare_nominal, hides_a_main_verb, misread_label, misread_modifier,
-                       strands_a_neighbour, takes_the_subject, trusted_root)
+                       spans_a_colon, strands_a_neighbour, takes_the_subject, trusted_root)
 from .wellformed import joins_well, required
 
 # Dependency labels whose subtree may go.
@@ -216,7 +216,8 @@ def candidates(p: Parsed) -> list[Candidate]:
             if inside and all(i in toks for i in inside) and not (a in toks or b in toks):
                 return
         if all(p.is_punct(i) for i in toks) or hides_a_main_verb(p, kids, toks) or strands_a_neighbour(p, toks) or \
-                takes_the_subject(p, kids, toks, first_root) or cuts_a_bound(p, toks):
+                takes_the_subject(p, kids, toks, first_root) or cuts_a_bound(p, toks) or \
+                spans_a_colon(p, toks):
             return
         # never part of a written word ("Kassym-Jomart", "l'agence"): no space between it and a kept word
         if (lo > 0 and _glued(p, lo - 1)) or (hi + 1 < n and _glued(p, hi)):

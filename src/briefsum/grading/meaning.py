@@ -3,8 +3,8 @@
 Deleting a modifier mostly says less ("un violent orage" becomes "un orage", still true). These say otherwise:
 
 - an adjective that denies, suspends or moves in time what its noun names: "le meurtrier [présumé]", "un
-  [ancien] habitant" (before its noun only), "un [faux] médecin", "la [future] Commission", "une [éventuelle]
-  taupe";
+  [ancien] habitant" (before its noun only), "un [faux] médecin", "trois [ex-Premiers] ministres", "la [future]
+  Commission", "une [éventuelle] taupe";
 - a hedge: "était [sans doute] la Mini", "reviendra [peut-être]"; without it the text asserts what its source
   only supposes (not "sans le moindre doute");
 - an adverb right after a negation, which it is the scope of: "ne pouvait pas [seulement] claquer des doigts",
@@ -16,12 +16,15 @@ Deleting a modifier mostly says less ("un violent orage" becomes "un orage", sti
 - a bound or approximation without its "de", or its "de" without it: "supprimer [plus] de 1 000" (read
   "supprimer de 1 000"), "[près] de l'A9", "près [de] 6 Français", "autour [de 22 %]"; "plus de" may go whole,
   and "près", an adverb alone, may lose its complement ("a orbité près [de Cérès]");
-- part of "de plus en plus" or "de moins en moins", which goes whole or stays.
+- part of "de plus en plus" or "de moins en moins", which goes whole or stays;
+- the number that names its noun: "un séisme de magnitude [5,1]", "l'article [49.3]" (not a date's: "vendredi
+  [19 juillet]").
 """
 
 from __future__ import annotations
 
 from ..text.parse import Parsed
+from ..text.words import DAYS_FR, MONTHS_FR
 
 # Adjectives (all their written forms) that do not say their noun is what it names, or not now; those of
 # _BEFORE_ONLY only before their noun ("un ancien ministre", but "des textes anciens", "les options possibles").
@@ -38,14 +41,15 @@ _DE = frozenset({"de", "d'", "d’", "du", "des"})
 _MORE_LESS = frozenset({"plus", "moins"})
 _DEGREE = frozenset({"plus", "moins", "peu", "mal", "trop", "davantage"})
 _COMPARATIVES = frozenset("meilleur meilleure meilleurs meilleures pire pires moindre moindres".split())
+_DATES = frozenset({*DAYS_FR, *MONTHS_FR})
 
 
 def changes_meaning(p: Parsed, kids: list[list[int]], i: int) -> bool:
     """Whether deleting the subtree token i heads would change what the sentence says (see the module's
     docstring), not only say less."""
     word = p.text[i].lower()
-    if (word in _NOT_SUBSECTIVE or word in _COMPARATIVES) and p.pos[i] in ("ADJ", "VERB") and p.dep[i] == "amod" \
-            and (word not in _BEFORE_ONLY or i < p.head[i]):
+    if (word in _NOT_SUBSECTIVE or word in _COMPARATIVES or word.startswith("ex-")) and \
+            p.pos[i] in ("ADJ", "VERB") and p.dep[i] == "amod" and (word not in _BEFORE_ONLY or i < p.head[i]):
         return True
     if word in _HEDGES or (p.lemma[i].lower() == "doute" and _bare_after_sans(p, kids, i)):
         return True
@@ -59,6 +63,9 @@ def changes_meaning(p: Parsed, kids: list[list[int]], i: int) -> bool:
         return True
     if p.pos[i] in ("ADJ", "VERB") and _superlative(p, kids, i):
         return True
+    if p.number[i] and len(span) == 1 and p.head[i] == i - 1 and p.pos[i - 1] == "NOUN" and \
+            p.lemma[i - 1].lower() not in _DATES and p.text[i - 1].lower() not in _DATES:
+        return True  # the number names its noun ("de magnitude [5,1]")
     return p.dep[i] == "nmod" and _of(p, kids, i) and _scope_of_superlative(p, kids, p.head[i])
 
 

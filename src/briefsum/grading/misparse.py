@@ -19,6 +19,10 @@ DEMONSTRATIVES = frozenset({"celui", "celle", "ceux", "celles"})
 _QUOTE_MARKS = frozenset('"«»“”')
 _RELATIVE = frozenset("""qui que qu' qu’ dont où lequel laquelle lesquels lesquelles auquel auxquels auxquelles
 duquel desquels desquelles""".split())
+# Words that open an indirect question or a clause of time or manner ("a expliqué [pourquoi] il ne voterait pas").
+_OPENERS = frozenset("pourquoi comment combien quand lorsque".split())
+# Pronouns that are the subject of a finite verb right after them, however tagged ("en 2017, [tout] a changé").
+_PRONOUN_SUBJECTS = frozenset("tout rien chacun cela ceci ça".split())
 
 
 def trusted_root(p: Parsed, kids: list[list[int]], r: int) -> bool:
@@ -78,7 +82,10 @@ def misread_modifier(p: Parsed, kids: list[list[int]], i: int) -> bool:
     """A modifier whose deletion the tree allows but the French does not:
 
     - one headed by a relative pronoun or a subordinating conjunction, the clause it opens left behind ("Le
-      téléphone [avec lequel] l'appel ... aurait été localisé");
+      téléphone [avec lequel] l'appel ... aurait été localisé"), or by the word that opens an indirect question
+      ("a expliqué [pourquoi] il ne voterait pas");
+    - a pronoun right before a finite verb, which is its subject whatever the parser read ("en 2017, [tout] a
+      changé", "tout" read as an adverb);
     - an adjective with a preposition or a determiner of its own, which makes it a noun's place the parser
       misread ("dans [sa prochaine] « loi ... »");
     - a dependent of an adjective that has a preposition, the adjective standing for a noun ("en pleine
@@ -88,6 +95,10 @@ def misread_modifier(p: Parsed, kids: list[list[int]], i: int) -> bool:
     """
     dep, g = p.dep[i], p.head[i]
     if p.text[i].lower() in _RELATIVE and p.pos[i] in ("PRON", "SCONJ", "ADV") or dep == "mark":
+        return True
+    if p.text[i].lower() in _OPENERS and i < g and p.pos[g] in ("VERB", "AUX"):
+        return True
+    if p.text[i].lower() in _PRONOUN_SUBJECTS and i + 1 < len(p) and p.finite[i + 1]:
         return True
     if dep == "amod" and any(p.dep[k] in ("case", "det") for k in kids[i]):
         return True
@@ -162,6 +173,26 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
         for x in (j, p.head[j]):
             if x not in toks and p.dep[x] in ("appos", "conj") and p.pos[x] in ("NOUN", "PROPN", "PRON"):
                 return True
+    return False
+
+
+def spans_a_colon(p: Parsed, toks: set[int]) -> bool:
+    """Whether a span runs from words before a colon to words after it. What follows a colon is most often the
+    sentence's substance, which the parser hung under a word before it: "dresse un bilan [alarmant : un tiers
+    des couches-culottes ... contiennent du glyphosate]", and "Un chef de l'État [sortant ... : en politique, en
+    2017, tout] a changé", which takes the true subject. A span that opens the sentence ("[Et pour cause : selon
+    lui,] l'arme ...") may go, and so may a quotation the colon introduces ("dans laquelle elle déclarait :
+    « ... »")."""
+    lo, hi = min(toks), max(toks)
+    if all(p.is_punct(j) for j in range(lo)):
+        return False
+    for c in range(lo + 1, hi):
+        if p.text[c] != ":" or not any(not p.is_punct(j) for j in range(lo, c)):
+            continue
+        if p.text[c + 1] in _QUOTE_MARKS:
+            continue
+        if any(not p.is_punct(j) for j in range(c + 1, hi + 1)):
+            return True
     return False
 
 
