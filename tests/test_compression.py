@@ -298,6 +298,7 @@ def test_no_words_are_cut_out_of_the_middle_of_a_quotation():
             ("dit", " ", "VERB", "ROOT", 12), ("le", " ", "DET", "det", 14), ("maire", " ", "NOUN", "nsubj", 12),
             ("lundi", "", "NOUN", "obl:mod", 12), (".", "", "PUNCT", "punct", 12)]
     p = _parsed(rows)
+    p.finite[2] = True  # "payons"
     assert quotations(p) == [(0, 9)]
     spans = {frozenset(c.tokens) for c in candidates(p)}
     assert frozenset({15}) in spans  # "lundi", outside the quotation, may go
@@ -475,8 +476,9 @@ def test_a_sentence_without_a_final_stop_is_not_judged_as_if_a_deletion_ended_it
     assert not joins_well(_row_parse("Il marche vite en plein", "PRON VERB ADV ADP ADJ"), {4})
 
 
-def test_a_quotation_keeps_its_first_words():
-    # '"Un homicide involontaire", a dit le juge.': the head of what was said never goes, its tail may
+def test_a_quotation_keeps_its_first_words_and_a_short_one_without_a_verb_stays_whole():
+    # '"Un homicide involontaire", a dit le juge.': the head of what was said never goes; a quotation this short
+    # without a verb names something ("un homicide involontaire" is not "un homicide"), so its tail stays too
     rows = [('"', "", "PUNCT", "punct", 2), ("Un", " ", "DET", "det", 2), ("homicide", " ", "NOUN", "ccomp", 7),
             ("involontaire", "", "ADJ", "amod", 2), ('"', "", "PUNCT", "punct", 2), (",", " ", "PUNCT", "punct", 7),
             ("a", " ", "AUX", "aux:tense", 7), ("dit", " ", "VERB", "ROOT", 7), ("le", " ", "DET", "det", 9),
@@ -485,8 +487,10 @@ def test_a_quotation_keeps_its_first_words():
     p.dep[1], p.head[1] = "advmod", 2  # as if "Un" could go alone
     p.pos[1] = "ADV"
     spans = {frozenset(c.tokens) for c in candidates(p)}
-    assert frozenset({3}) in spans  # the tail
     assert frozenset({1}) not in spans  # never the head: '"homicide involontaire"' is not what was said
+    assert frozenset({3}) not in spans
+    p.finite[2] = True  # were it a verb, the quotation would be a clause, and its tail might go
+    assert frozenset({3}) in {frozenset(c.tokens) for c in candidates(p)}
 
 
 def _tree(rows, finite=()) -> Parsed:

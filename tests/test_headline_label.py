@@ -148,6 +148,9 @@ def test_a_particle_joins_a_name_only_within_its_longest_and_in_title_case():
     assert proper_noun_form("pen", texts, longest=3) == "Marine Le Pen"
     assert proper_noun_form("pen", texts, longest=2) == "Pen"  # the particle and the name need three
     assert proper_noun_form("pen", ["Hier, MARINE LE PEN a parlé.", "Puis MARINE LE PEN a ri."]) == "PEN"
+    # a headline holding "le" or "de" does not cut the particle's name down to its last word
+    assert proper_noun_form("pen", texts, avoid={"le", "26", "mai"}) == "Marine Le Pen"
+    assert proper_noun_form("pen", texts, avoid={"marine", "hier"}) == "Pen"  # a real repeat still does
 
 
 def test_translated_output_gets_the_translated_label():

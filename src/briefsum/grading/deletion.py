@@ -28,7 +28,8 @@ from ..text.parse import Parsed
 from ..text.words import WORD
 from .meaning import changes_meaning, cuts_a_bound
 from .misparse import (DEMONSTRATIVES, SUBJECTS, bare_nominal, hides_a_main_verb, misread_label, misread_modifier,
-                       spans_a_colon, strands_a_neighbour, takes_the_subject, trusted_root)
+                       misread_verbless, spans_a_colon, strands_a_neighbour, takes_the_subject, trusted_root,
+                       verb_read_as_adverb)
 from .wellformed import joins_well, required
 
 # Dependency labels whose subtree may go.
@@ -46,6 +47,7 @@ _QUOTES = {"«": "»", "“": "”"}
 # plus grandes universités]"): the demonstratives and "un" as a pronoun.
 _ONE = frozenset({"un", "une"})  # ...when a pronoun
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_TITLE_WORDS = 5  # a quotation this short, without a finite verb, is kept whole or deleted whole
 # French function words that never count as content when deletion labels and features are made.
 LABEL_STOP_WORDS = frozenset("""le la les l un une des du de d et ou mais donc or ni car que qu qui quoi dont où
 à au aux en dans par pour sur sous avec sans ce cet cette ces son sa ses leur leurs se s il elle ils elles on nous vous je tu me te
@@ -160,16 +162,21 @@ def protected(p: Parsed) -> set[int]:
 
 
 def _with_its_commas(p: Parsed, toks: set[int], keep: set[int]) -> set[int]:
-    """A contiguous span with the punctuation that sets it off: the commas (or dashes) on both sides of it; the
-    one before it alone before the sentence's end, a closing mark or a conjunction, or when the span holds its own
+    """A contiguous span with the punctuation that sets it off: the commas (or dashes) on both sides of it, but
+    after an opening phrase (no subject nor finite verb before it) the comma closing that phrase stays; the one
+    before it alone before the sentence's end, a closing mark or a conjunction, or when the span holds its own
     closing comma; the one after it at the sentence's start."""
     n = len(p)
     toks = set(toks)
     lo, hi = min(toks), max(toks)
+    if hi > lo and p.text[lo] == p.text[hi] == "," and _opening(p, lo):
+        return toks - {lo}  # an aside holding both its commas, after an opening phrase: the phrase keeps its own
     before, after = lo - 1, hi + 1
     if before >= 0 and p.text[before] in (",", "–", "—") and before not in keep:
         if after < n and p.text[after] == p.text[before] and after not in keep:
-            toks.update((before, after))
+            # an aside after an opening phrase leaves the comma that closes the phrase ("Produite en Turquie[, à
+            # Izmit], la Hyundai ..."); one after the subject takes both ("Le ministre[, visiblement ému,] a signé")
+            toks.update((after,) if p.text[before] == "," and _opening(p, before) else (before, after))
         elif after >= n or p.text[hi] == p.text[before] or p.pos[after] == "CCONJ" or \
                 (p.is_punct(after) and p.text[after] not in (",", "–", "—", "(", "«", "“")):
             toks.add(before)  # ... or a list's member before its last ("tué, [démembré] et brûlé")
@@ -178,6 +185,15 @@ def _with_its_commas(p: Parsed, toks: set[int], keep: set[int]) -> set[int]:
     elif before < 0 and after < n and p.text[after] == ",":
         toks.add(after)
     return toks
+
+
+def _opening(p: Parsed, comma: int) -> bool:
+    """Whether the words before a comma are an opening phrase: more than punctuation, no subject, no finite verb,
+    no conjunction last, and the root of the sentence after them ("Dimanche 19 janvier, ...", not "Au menu : un
+    plan ... et, surtout, ...")."""
+    return any(not p.is_punct(i) for i in range(comma)) and p.pos[comma - 1] != "CCONJ" and \
+        any(p.head[i] == i for i in range(comma + 1, len(p))) and \
+        not any(p.finite[i] or p.dep[i] in SUBJECTS or p.head[i] == i for i in range(comma))
 
 
 def candidates(p: Parsed) -> list[Candidate]:
@@ -189,7 +205,8 @@ def candidates(p: Parsed) -> list[Candidate]:
     roots = [i for i in range(n) if p.head[i] == i]
     if any(p.dep[k] == "mark" for r in roots for k in kids[r]):
         return []  # a root under a subordinating conjunction: a misparse, or what is left would be a fragment
-    if not all(trusted_root(p, kids, r) for r in roots):
+    if not all(trusted_root(p, kids, r) for r in roots) or any(verb_read_as_adverb(p, i) for i in range(n)) or \
+            misread_verbless(p, roots):
         return []
     keep = protected(p)
     first_root = roots[0]
@@ -211,6 +228,9 @@ def candidates(p: Parsed) -> list[Candidate]:
                 return
             if a < lo < b and sum(_LETTER.search(p.text[i]) is not None for i in range(a + 1, lo)) < 2:
                 return  # and a tail only where two words of it stay ('"hedge [funds]"')
+            if (a < lo < b or a < hi < b) and _words(p, range(a + 1, b)) <= _TITLE_WORDS and \
+                    not any(p.finite[i] for i in range(a + 1, b)):
+                return  # and none of a short one without a verb, a name or a title ('"Présidentielle : [candidats]"')
             # nor all of it, leaving its marks around nothing ("une « » rapide")
             inside = [i for i in range(a + 1, b) if not p.is_punct(i)]
             if inside and all(i in toks for i in inside) and not (a in toks or b in toks):

@@ -17,6 +17,8 @@ Deleting a modifier mostly says less ("un violent orage" becomes "un orage", sti
   "supprimer de 1 000"), "[près] de l'A9", "près [de] 6 Français", "autour [de 22 %]"; "plus de" may go whole,
   and "près", an adverb alone, may lose its complement ("a orbité près [de Cérès]");
 - part of "de plus en plus" or "de moins en moins", which goes whole or stays;
+- an adjective that says which one of its kind the noun is: "sa [deuxième] victoire", "le [seul] candidat",
+  "la semaine [dernière]" (not after a date: "le 12 décembre [dernier]");
 - the number that names its noun: "un séisme de magnitude [5,1]", "l'article [49.3]" (not a date's: "vendredi
   [19 juillet]").
 """
@@ -42,6 +44,11 @@ _MORE_LESS = frozenset({"plus", "moins"})
 _DEGREE = frozenset({"plus", "moins", "peu", "mal", "trop", "davantage"})
 _COMPARATIVES = frozenset("meilleur meilleure meilleurs meilleures pire pires moindre moindres".split())
 _DATES = frozenset({*DAYS_FR, *MONTHS_FR})
+# Adjectives that say which one of its kind the noun is ("sa [deuxième] victoire", "la semaine [dernière]"); after
+# a date they may go ("le 12 décembre [dernier]").
+_WHICH = frozenset("""premier première premiers premières second seconde seconds secondes dernier dernière derniers
+dernières prochain prochaine prochains prochaines seul seule seuls seules unique uniques""".split())
+_ORDINAL_ENDINGS = ("ième", "ièmes")  # "deuxième", "troisièmes"...
 
 
 def changes_meaning(p: Parsed, kids: list[list[int]], i: int) -> bool:
@@ -50,6 +57,8 @@ def changes_meaning(p: Parsed, kids: list[list[int]], i: int) -> bool:
     word = p.text[i].lower()
     if (word in _NOT_SUBSECTIVE or word in _COMPARATIVES or word.startswith("ex-")) and \
             p.pos[i] in ("ADJ", "VERB") and p.dep[i] == "amod" and (word not in _BEFORE_ONLY or i < p.head[i]):
+        return True
+    if p.dep[i] == "amod" and (word in _WHICH or word.endswith(_ORDINAL_ENDINGS)) and not _after_a_date(p, i):
         return True
     if word in _HEDGES or (p.lemma[i].lower() == "doute" and _bare_after_sans(p, kids, i)):
         return True
@@ -67,6 +76,12 @@ def changes_meaning(p: Parsed, kids: list[list[int]], i: int) -> bool:
             p.lemma[i - 1].lower() not in _DATES and p.text[i - 1].lower() not in _DATES:
         return True  # the number names its noun ("de magnitude [5,1]")
     return p.dep[i] == "nmod" and _of(p, kids, i) and _scope_of_superlative(p, kids, p.head[i])
+
+
+def _after_a_date(p: Parsed, i: int) -> bool:
+    """Whether token i comes right after a day, a month or a number ("le 12 décembre [dernier]", "samedi
+    [prochain]")."""
+    return i > 0 and (p.text[i - 1].lower() in _DATES or p.number[i - 1])
 
 
 def _of(p: Parsed, kids: list[list[int]], i: int) -> bool:

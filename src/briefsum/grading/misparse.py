@@ -23,6 +23,13 @@ duquel desquels desquelles""".split())
 _OPENERS = frozenset("pourquoi comment combien quand lorsque".split())
 # Pronouns that are the subject of a finite verb right after them, however tagged ("en 2017, [tout] a changé").
 _PRONOUN_SUBJECTS = frozenset("tout rien chacun cela ceci ça".split())
+# Adjectives that stand before their noun; one the parser read as the noun, the noun after it as its adjective
+# ("les [principales] mesures" read as the noun "principales" with the adjective "mesures").
+_PRENOMINAL = frozenset("""principal principale principaux principales grand grande grands grandes petit petite
+petits petites nouveau nouvel nouvelle nouveaux nouvelles premier première premiers premières dernier dernière
+derniers dernières prochain prochaine prochains prochaines seul seule seuls seules jeune jeunes vieux vieil vieille
+vieilles gros grosse grosses haut haute hauts hautes bon bonne bons bonnes mauvais mauvaise mauvaises
+nombreux nombreuse nombreuses""".split())
 
 
 def trusted_root(p: Parsed, kids: list[list[int]], r: int) -> bool:
@@ -37,12 +44,41 @@ def trusted_root(p: Parsed, kids: list[list[int]], r: int) -> bool:
     return p.pos[r] in ("VERB", "AUX", "NOUN", "PROPN") or bool(cops)
 
 
+def verb_read_as_adverb(p: Parsed, i: int) -> bool:
+    """Whether a word tagged as an adverb is a verb's form: its lemma is not the word itself but reads as an
+    infinitive ("allègent" tagged ADV with the lemma "alléger"). The parser then misread the whole sentence
+    ("la pandémie et le confinement [allègent] les maux", rooted on "maux"), which gives nothing to delete from."""
+    t, lemma = p.text[i].lower(), p.lemma[i].lower()
+    return p.pos[i] == "ADV" and lemma != t and lemma.endswith(("er", "ir", "re")) and len(lemma) > 3
+
+
+def misread_verbless(p: Parsed, roots: list[int]) -> bool:
+    """Whether a sentence of eight words or more reads as verbless: no finite verb or auxiliary, a noun or a name
+    as its root. Most such parses missed the verb ("la rémunération de Carlos Ghosn choque également les
+    syndicats", "choque" read as an adjective; "Enora Malagré, visiblement amusée par l'extrait, lance alors :
+    ...", "lance" read as a noun), and deleting along them takes it. A sentence that opens on a few words and a
+    colon is verbless by design ("Au menu : un plan de médiation ...", "En cause : ...")."""
+    words = sum(not p.is_punct(i) for i in range(len(p)))
+    if ":" in p.text[:4]:
+        return False
+    return words >= 8 and not any(p.finite) and all(p.pos[r] in ("NOUN", "PROPN") for r in roots)
+
+
 def hides_a_main_verb(p: Parsed, kids: list[list[int]], toks: set[int]) -> bool:
     """Whether a span holds a finite verb read as an adverbial clause with no subordinating word: most often a
     main verb the parser hung under a modifier ("A Marseille, le nord de la ville, où a été élue Mme Ghali,
-    concentre les populations ...", with "concentre" under the relative clause), which the span would take."""
-    return any(p.finite[j] and p.pos[j] == "VERB" and p.dep[j] in ("advcl", "parataxis") and
-               not any(p.dep[k] == "mark" for k in kids[j]) for j in toks)
+    concentre les populations ...", with "concentre" under the relative clause), which the span would take; or
+    a finite verb or auxiliary of no clause of its own, the span's head not being one either ("puis [s'est
+    fait] dérober sa voiture", "fait" read as a dependent of "dérober" and taking its auxiliary along)."""
+    if any(p.finite[j] and p.pos[j] == "VERB" and p.dep[j] in ("advcl", "parataxis") and
+           not any(p.dep[k] == "mark" for k in kids[j]) for j in toks):
+        return True
+    for j in (j for j in toks if p.finite[j]):
+        while j in toks and p.dep[j] not in _CLAUSE_HEADS and p.head[j] != j:
+            if p.head[j] not in toks:
+                return True  # climbed to the span's head through no clause
+            j = p.head[j]
+    return False
 
 
 def takes_the_subject(p: Parsed, kids: list[list[int]], toks: set[int], root: int) -> bool:
@@ -60,21 +96,27 @@ def takes_the_subject(p: Parsed, kids: list[list[int]], toks: set[int], root: in
 def misread_label(p: Parsed, i: int) -> bool:
     """A head whose label does not fit its word, a sign the parser misread the sentence around it: a finite
     verb as anything but a clause ("les syndicats ... promettent" read as `amod`), a clause label on a word
-    with no verb, a noun, a verb or a preposition as an adverbial modifier (`advmod`; "[de plus en plus] de
-    jeunes"), a noun as an adjectival one (`amod`), a determiner as any modifier; or an adjective right after the
-    partitive "de", which needs it ("à de hauts postes")."""
+    with no verb ("[révèle] Le Parisien", "révèle" read as a noun), an adjective of a verb ("[53 catholiques]
+    quittaient"), a noun, a verb or a preposition as an adverbial modifier (`advmod`; "[de plus en plus] de
+    jeunes"), a noun as an adjectival one (`amod`), the noun after an adjective that stands before its noun
+    read as that adjective's ("les principales [mesures]"), a determiner as any modifier; or an adjective right
+    after the partitive "de", which needs it ("à de hauts postes")."""
     dep, pos = p.dep[i], p.pos[i]
     if pos == "DET":  # a determiner heading a modifier ("l'une des grandes inconnues [de ce] déconfinement")
         return True
     if p.finite[i] and dep not in _CLAUSE_HEADS:
         return True
-    if dep in ("acl:relcl", "advcl") and pos in _NOMINAL and not p.finite[i] and \
+    if dep in ("acl", "acl:relcl", "advcl") and pos in _NOMINAL and not p.finite[i] and \
             not any(p.head[k] == i and (p.finite[k] or p.dep[k] == "cop") for k in range(len(p))):
         return True  # a clause without its verb ("l'hypothèse [où la primaire de la droite] investirait")
     if dep == "advmod" and pos == "ADP" and not (i + 1 < len(p) and p.text[i + 1].lower() == "partir"):
         return True  # ("[à partir du 1er janvier]" may go whole)
     if (dep == "advmod" and pos in _NOMINAL | {"VERB", "AUX"}) or (dep == "amod" and pos in _NOMINAL):
         return True
+    if dep == "amod" and p.pos[p.head[i]] in ("VERB", "AUX"):
+        return True  # an adjective modifies a noun: one on a verb is a misread subject ("[53 catholiques] quittaient")
+    if dep == "amod" and p.head[i] == i - 1 and p.pos[i - 1] == "NOUN" and p.text[i - 1].lower() in _PRENOMINAL:
+        return True  # the noun after an adjective read as one ("les principales [mesures]")
     return dep == "amod" and i > 0 and p.pos[i - 1] == "DET" and p.text[i - 1].lower() in ("de", "d'", "d’")
 
 
@@ -126,7 +168,7 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
     - an adjective right after the span's final noun but hung on a verb ("a écrit [pour réclamer l'arrêt]
       « immédiat » des activités", "immédiat" read as the verb's complement);
     - a noun phrase right after the span's final infinitive, its object hung elsewhere ("le costume
-      [d'hyperprésident et de fixer] le cap");
+      [d'hyperprésident et de fixer] le cap"), or right after a verb deleted alone ("[révèle] Le Parisien");
     - after the comma that closes the span, an apposition or a nominal conjunct, which names what the span's
       last words named ("de Cérès, [se focalisant sur Occator,] l'un de ses cratères");
     - what follows "d'ici", the preposition it is ("des entreprises [d'ici] la fin du mois");
@@ -134,6 +176,7 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
     - the rest of a name the NER missed, a proper noun next to a capitalised word ("[Marine] Le Pen");
     - a participle alone before the "par" of its agent ("l'étude [relayée] par plusieurs médias");
     - the complement of a demonstrative pronoun that goes ("un nombre équivalent à [celui] enregistré la veille");
+    - the rest of a date whose day goes ("hospitalisée [après s'être mutilée, a-t-on appris lundi] 20 août");
     - and inside the span, the infinitive a modal verb before it needs ("qui devraient [sans mal séduire]
       quelques clients", "séduire" read as an adjective).
     """
@@ -150,8 +193,9 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
         return False
     if p.pos[last] in ("NOUN", "PROPN") and p.pos[nxt] == "ADJ" and p.dep[nxt] not in ("amod", "conj"):
         return True
-    if nxt == hi + 1 and p.pos[last] == "VERB" and not p.finite[last] and p.pos[nxt] in ("DET", "NOUN", "PROPN", "NUM"):
-        return True
+    if nxt == hi + 1 and p.pos[last] == "VERB" and (not p.finite[last] or len(words) == 1) and \
+            p.pos[nxt] in ("DET", "NOUN", "PROPN", "NUM"):
+        return True  # (a finite verb alone too: "dans son cabinet médical, [révèle] Le Parisien")
     if p.text[last].lower() == "ici" and last > 0 and p.text[last - 1].lower() in ("d'", "d’") and p.pos[nxt] == "DET":
         return True
     if p.pos[last] == "NOUN" and p.text[hi + 1].lower() in ("de", "du", "des", "d'", "d’") and \
@@ -161,6 +205,8 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
         return True  # a participle alone, its agent hung elsewhere ("l'étude [relayée] par plusieurs médias")
     if p.text[last].lower() in DEMONSTRATIVES and not p.is_punct(hi + 1):
         return True  # "équivalent à [celui] enregistré la veille"
+    if p.text[last].lower() in DAYS_FR and p.number[hi + 1]:
+        return True  # the date goes on after its day ("[a-t-on appris lundi] 20 août")
     first = words[0]
     if (p.pos[last] == "PROPN" and _capitalised(p, hi + 1)) or (p.pos[first] == "PROPN" and _capitalised(p, lo - 1)):
         return True  # a name the NER missed, split ("[Marine] Le Pen")
@@ -182,10 +228,15 @@ def spans_a_colon(p: Parsed, toks: set[int]) -> bool:
     des couches-culottes ... contiennent du glyphosate]", and "Un chef de l'État [sortant ... : en politique, en
     2017, tout] a changé", which takes the true subject. A span that opens the sentence ("[Et pour cause : selon
     lui,] l'arme ...") may go, and so may a quotation the colon introduces ("dans laquelle elle déclarait :
-    « ... »")."""
+    « ... »"). Nor may the words right after a colon go without all that follows them: "la vente Bonhams : [la
+    McLaren MP4/8A pilotée par Ayrton Senna] pour son GP ..., et la Toleman" would read ": pour son GP"."""
     lo, hi = min(toks), max(toks)
     if all(p.is_punct(j) for j in range(lo)):
         return False
+    c = lo if p.text[lo] == ":" else lo - 1
+    if p.text[c] == ":" and c + 1 < len(p) and p.text[c + 1] not in _QUOTE_MARKS and \
+            any(not p.is_punct(j) for j in range(hi + 1, len(p))):
+        return True  # what opens after a colon goes only with all that follows it
     for c in range(lo + 1, hi):
         if p.text[c] != ":" or not any(not p.is_punct(j) for j in range(lo, c)):
             continue

@@ -54,9 +54,10 @@ def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozens
     colon, a dash or a bracket). The name is the word's hyphenated compound with the capitalised compounds right
     next to it (at most `longest`, none of them a stop word but a capitalised particle inside a name: "Carlos
     Ghosn", "Hauts-de-France", "Marine Le Pen"), or the compound alone where the name would repeat a word of
-    `avoid`. Its most frequent spelling, else None. None too where at least half its capitalised occurrences
-    present a source or an office rather than a topic: a medium cited ("selon Le Parisien", "sur RTL", "a confié
-    à BFMTV", "rapporte Le Figaro"), part of an office ("ministre de l'Intérieur")."""
+    `avoid` (a particle is no repeat: "Marine Le Pen" stays whole beside "le 26 mai"). Its most frequent
+    spelling, else None. None too where at least half its capitalised occurrences present a source or an office
+    rather than a topic: a medium cited ("selon Le Parisien", "sur RTL", "a confié à BFMTV", "rapporte Le
+    Figaro"), part of an office ("ministre de l'Intérieur")."""
     forms: Counter = Counter()
     total = capital = aside = 0
     inside = False
@@ -77,7 +78,8 @@ def proper_noun_form(word: str, texts: Sequence[str], avoid: "set[str] | frozens
             lo, hi = view.span(k, longest)
             aside += view.cited_or_office(lo, hi)  # "selon Le Parisien", "a confié à BFMTV", "ministre de l'Intérieur"
             name = text[view.parts[lo][0]:view.parts[hi][1]]
-            if avoid and any(w.lower() in avoid for w in _TOKEN.findall(name) if w.lower() != word):
+            if avoid and any(w.lower() in avoid for w in _TOKEN.findall(name)
+                             if w.lower() != word and w.lower() not in _PARTICLES):
                 name = comp
             forms[name] += 1
     if not inside or 2 * capital <= total or 2 * aside >= capital:
