@@ -150,3 +150,27 @@ def test_an_aside_after_an_opening_phrase_leaves_the_phrase_its_comma():
                     ("sortira", "VERB", "ROOT", 6), (".", "PUNCT", "punct", 6)], ("sortira",))
     aside = min((c for c in candidates(q) if 4 in c.tokens), key=lambda c: len(c.tokens))
     assert realise(q, set(aside.tokens))[0] == "La voiture sortira."
+
+
+def test_an_adjective_between_an_article_and_a_name_stays():
+    # "Il a avoué le meurtre de la petite Maëlys ." / "... de la jeune femme"
+    rows = [("Il", "PRON", "nsubj", 2), ("a", "AUX", "aux:tense", 2), ("avoué", "VERB", "ROOT", 2),
+            ("le", "DET", "det", 4), ("meurtre", "NOUN", "obj", 2), ("de", "ADP", "case", 8), ("la", "DET", "det", 8),
+            ("petite", "ADJ", "amod", 8), ("Maëlys", "PROPN", "nmod", 4), (".", "PUNCT", "punct", 2)]
+    p = hand_parse(rows, ("a",))
+    assert "petite" not in _spans(p)
+    assert "de la petite Maëlys" in _spans(p)
+    p.text[8], p.pos[8] = "fille", "NOUN"  # before a common noun the adjective may go
+    assert "petite" in _spans(p)
+
+
+def test_the_noun_after_an_adjective_hung_elsewhere_stays_with_it():
+    # "Il vient reprendre des forces en plein été ." with "plein" the head of "en" and "été" the verb's object
+    rows = [("Il", "PRON", "nsubj", 1), ("vient", "VERB", "ROOT", 1), ("reprendre", "VERB", "xcomp", 1),
+            ("des", "DET", "det", 4), ("forces", "NOUN", "obj", 2), ("en", "ADP", "case", 6),
+            ("plein", "ADJ", "obl:mod", 2), ("été", "NOUN", "obj", 2), ("vite", "ADV", "advmod", 2),
+            (".", "PUNCT", "punct", 1)]
+    p = hand_parse(rows, ("vient",))
+    spans = _spans(p)
+    assert "en plein" not in spans
+    assert "vite" in spans

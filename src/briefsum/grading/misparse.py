@@ -166,7 +166,8 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
     that belongs to the span's last word:
 
     - an adjective right after the span's final noun but hung on a verb ("a écrit [pour réclamer l'arrêt]
-      « immédiat » des activités", "immédiat" read as the verb's complement);
+      « immédiat » des activités", "immédiat" read as the verb's complement), or a noun right after its final
+      adjective, hung elsewhere ("reprendre des forces [en plein] été");
     - a noun phrase right after the span's final infinitive, its object hung elsewhere ("le costume
       [d'hyperprésident et de fixer] le cap"), or right after a verb deleted alone ("[révèle] Le Parisien");
     - after the comma that closes the span, an apposition or a nominal conjunct, which names what the span's
@@ -193,6 +194,8 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
         return False
     if p.pos[last] in ("NOUN", "PROPN") and p.pos[nxt] == "ADJ" and p.dep[nxt] not in ("amod", "conj"):
         return True
+    if nxt == hi + 1 and p.pos[last] == "ADJ" and p.pos[nxt] == "NOUN" and p.head[last] != nxt:
+        return True  # the noun right after the span's adjective is the adjective's ("[en plein] été")
     if nxt == hi + 1 and p.pos[last] == "VERB" and (not p.finite[last] or len(words) == 1) and \
             p.pos[nxt] in ("DET", "NOUN", "PROPN", "NUM"):
         return True  # (a finite verb alone too: "dans son cabinet médical, [révèle] Le Parisien")

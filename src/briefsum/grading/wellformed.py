@@ -126,8 +126,9 @@ def required(p: Parsed, kids: list[list[int]], i: int) -> bool:
     """Whether the modifier token i heads is one French needs, though the tree calls it optional: "plus" or
     "moins" of a superlative ("les cyclones les [plus] violents"), the complement of a locution ("à la
     rencontre [des Français]", "au sein [du parti]"), what a span of time is counted from ("un an [après les
-    révélations]"), what "à partir" starts from, the adverb of a preposition ("[contrairement] à"), and
-    "dernier" / "prochain" of a span of time ("ces [derniers] mois")."""
+    révélations]"), what "à partir" starts from, the adverb of a preposition ("[contrairement] à"),
+    "dernier" / "prochain" of a span of time ("ces [derniers] mois"), and an adjective between an article and
+    a name ("la [petite] Maëlys")."""
     g = p.head[i]
     if p.lemma[i].lower() in ("plus", "moins") and i > 0 and p.pos[i - 1] == "DET":
         return True
@@ -151,6 +152,8 @@ def required(p: Parsed, kids: list[list[int]], i: int) -> bool:
     if p.dep[i] == "amod" and p.lemma[i].lower() in ("dernier", "prochain", "passé") and \
             p.lemma[g].lower() in _SPANS_OF_TIME:
         return True  # "ces [derniers] mois", "la semaine [prochaine]"
+    if p.dep[i] == "amod" and p.pos[g] == "PROPN" and max(span) < g and lo > 0 and p.pos[lo - 1] == "DET":
+        return True  # an article stands before a first name only with the adjective ("la [petite] Maëlys")
     gov, words = p.lemma[g].lower(), " ".join(p.text[k].lower() for k in sorted(span))
     if gov in _TITLES and words.replace("’", "'") in _TITLE_PARTS or (gov, p.dep[i]) in (("fois", "amod"),
                                                                                          ("partie", "amod")):
