@@ -153,6 +153,7 @@ def test_a_noun_after_de_read_as_an_adjective_is_not_deleted():
     assert frozenset({6}) not in _spans(p)
     assert frozenset({5, 6, 7}) not in _spans(p)  # nor what the quantity counts
     p.text[4] = p.lemma[4] = "projet"  # "un projet de [nouvelle] loi" may lose its adjective
+    p.text[6] = p.lemma[6] = "nouvelle"  # (a singular: before a plural, "de" is the partitive that needs it)
     assert {frozenset({6}), frozenset({5, 6, 7})} <= _spans(p)
 
 

@@ -174,3 +174,26 @@ def test_the_noun_after_an_adjective_hung_elsewhere_stays_with_it():
     spans = _spans(p)
     assert "en plein" not in spans
     assert "vite" in spans
+
+
+def test_the_noun_of_a_number_read_as_its_adjective_stays():
+    # "La collection de douze modèles sera vendue ." with "douze" a noun and "modèles" its adjective
+    rows = [("La", "DET", "det", 1), ("collection", "NOUN", "nsubj:pass", 7), ("de", "ADP", "case", 3),
+            ("douze", "NOUN", "nmod", 1), ("modèles", "ADJ", "amod", 3), ("sera", "AUX", "aux:pass", 7),
+            ("vite", "ADV", "advmod", 7), ("vendue", "VERB", "ROOT", 7), (".", "PUNCT", "punct", 7)]
+    p = hand_parse(rows, ("sera",))
+    p.number[3] = True
+    spans = _spans(p)
+    assert "modèles" not in spans
+    assert "vite" in spans
+
+
+def test_an_adjective_after_the_partitive_de_stays_whatever_the_tag_of_de():
+    # "Il y a eu de fréquents crashs ." with "de" read as a preposition ("des crashs", not "de crashs")
+    rows = [("Il", "PRON", "expl:subj", 3), ("y", "PRON", "expl:comp", 3), ("a", "AUX", "aux:tense", 3),
+            ("eu", "VERB", "ROOT", 3), ("de", "ADP", "case", 6), ("fréquents", "ADJ", "amod", 6),
+            ("crashs", "NOUN", "obj", 3), ("graves", "ADJ", "amod", 6), (".", "PUNCT", "punct", 3)]
+    p = hand_parse(rows, ("a",))
+    spans = _spans(p)
+    assert "fréquents" not in spans
+    assert "graves" in spans  # after its noun an adjective may go

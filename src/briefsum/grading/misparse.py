@@ -97,10 +97,11 @@ def misread_label(p: Parsed, i: int) -> bool:
     """A head whose label does not fit its word, a sign the parser misread the sentence around it: a finite
     verb as anything but a clause ("les syndicats ... promettent" read as `amod`), a clause label on a word
     with no verb ("[révèle] Le Parisien", "révèle" read as a noun), an adjective of a verb ("[53 catholiques]
-    quittaient"), a noun, a verb or a preposition as an adverbial modifier (`advmod`; "[de plus en plus] de
-    jeunes"), a noun as an adjectival one (`amod`), the noun after an adjective that stands before its noun
-    read as that adjective's ("les principales [mesures]"), a determiner as any modifier; or an adjective right
-    after the partitive "de", which needs it ("à de hauts postes")."""
+    quittaient") or of the number before it ("de douze [modèles]"), a noun, a verb or a preposition as an
+    adverbial modifier (`advmod`; "[de plus en plus] de jeunes"), a noun as an adjectival one (`amod`), the
+    noun after an adjective that stands before its noun read as that adjective's ("les principales [mesures]"),
+    a determiner as any modifier; or an adjective right after the partitive "de", which needs it ("à de hauts
+    postes", "de [fréquents] crashs")."""
     dep, pos = p.dep[i], p.pos[i]
     if pos == "DET":  # a determiner heading a modifier ("l'une des grandes inconnues [de ce] déconfinement")
         return True
@@ -115,9 +116,15 @@ def misread_label(p: Parsed, i: int) -> bool:
         return True
     if dep == "amod" and p.pos[p.head[i]] in ("VERB", "AUX"):
         return True  # an adjective modifies a noun: one on a verb is a misread subject ("[53 catholiques] quittaient")
+    if dep == "amod" and p.head[i] == i - 1 and p.number[i - 1] and p.pos[i - 1] != "DET":
+        return True  # nor a number: it is the number's noun ("de douze [modèles]")
     if dep == "amod" and p.head[i] == i - 1 and p.pos[i - 1] == "NOUN" and p.text[i - 1].lower() in _PRENOMINAL:
         return True  # the noun after an adjective read as one ("les principales [mesures]")
-    return dep == "amod" and i > 0 and p.pos[i - 1] == "DET" and p.text[i - 1].lower() in ("de", "d'", "d’")
+    if dep != "amod" or i == 0 or p.text[i - 1].lower() not in ("de", "d'", "d’"):
+        return False
+    # the partitive, however tagged: "de" read as a preposition before a plural ("de [fréquents] crashs"), not a
+    # singular ("un projet de [nouvelle] loi")
+    return p.pos[i - 1] == "DET" or (p.pos[i - 1] == "ADP" and i < p.head[i] and p.text[i].lower().endswith(("s", "x")))
 
 
 def misread_modifier(p: Parsed, kids: list[list[int]], i: int) -> bool:
