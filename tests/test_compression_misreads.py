@@ -131,6 +131,9 @@ def test_a_subject_read_as_an_adjective_of_the_verb_and_a_verb_read_as_a_noun_st
     assert "médical" in spans
     q.pos[9], q.finite[9] = "VERB", True  # tagged a finite verb, alone, its subject after it: it stays too
     assert not any("révèle" in s and "Parisien" not in s for s in _spans(q))
+    q.text[8], q.pos[8], q.dep[8], q.head[8] = "et", "CCONJ", "cc", 9  # "... et révèle Le Parisien": likewise
+    q.dep[9] = "conj"
+    assert not any("révèle" in s and "Parisien" not in s for s in _spans(q))
 
 
 def test_an_aside_after_an_opening_phrase_leaves_the_phrase_its_comma():

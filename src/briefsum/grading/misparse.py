@@ -176,7 +176,7 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
       « immédiat » des activités", "immédiat" read as the verb's complement), or a noun right after its final
       adjective, hung elsewhere ("reprendre des forces [en plein] été");
     - a noun phrase right after the span's final infinitive, its object hung elsewhere ("le costume
-      [d'hyperprésident et de fixer] le cap"), or right after a verb deleted alone ("[révèle] Le Parisien");
+      [d'hyperprésident et de fixer] le cap") or its final finite verb ("[et menace] Pékin de sanctions");
     - after the comma that closes the span, an apposition or a nominal conjunct, which names what the span's
       last words named ("de Cérès, [se focalisant sur Occator,] l'un de ses cratères");
     - what follows "d'ici", the preposition it is ("des entreprises [d'ici] la fin du mois");
@@ -203,9 +203,8 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
         return True
     if nxt == hi + 1 and p.pos[last] == "ADJ" and p.pos[nxt] == "NOUN" and p.head[last] != nxt:
         return True  # the noun right after the span's adjective is the adjective's ("[en plein] été")
-    if nxt == hi + 1 and p.pos[last] == "VERB" and (not p.finite[last] or len(words) == 1) and \
-            p.pos[nxt] in ("DET", "NOUN", "PROPN", "NUM"):
-        return True  # (a finite verb alone too: "dans son cabinet médical, [révèle] Le Parisien")
+    if nxt == hi + 1 and p.pos[last] == "VERB" and p.pos[nxt] in ("DET", "NOUN", "PROPN", "NUM"):
+        return True  # (a finite verb too: "[et menace] Pékin de sanctions", "[révèle] Le Parisien")
     if p.text[last].lower() == "ici" and last > 0 and p.text[last - 1].lower() in ("d'", "d’") and p.pos[nxt] == "DET":
         return True
     if p.pos[last] == "NOUN" and p.text[hi + 1].lower() in ("de", "du", "des", "d'", "d’") and \
