@@ -74,9 +74,9 @@ def hides_a_main_verb(p: Parsed, kids: list[list[int]], toks: set[int]) -> bool:
            not any(p.dep[k] == "mark" for k in kids[j]) for j in toks):
         return True
     for j in (j for j in toks if p.finite[j]):
-        while j in toks and p.dep[j] not in _CLAUSE_HEADS and p.head[j] != j:
+        while p.dep[j] not in _CLAUSE_HEADS:  # climb towards the span's head while no clause label is passed
             if p.head[j] not in toks:
-                return True  # climbed to the span's head through no clause
+                return True
             j = p.head[j]
     return False
 
