@@ -41,7 +41,9 @@ _LEADING = {
         # not a subject and its verb ("Paris a remporté ...") nor a name ("François de Rugy, ministre ...")
         r"(?!(?:a|ont|est|sont|était|étaient|avait|avaient|va|vont|sera|seront|fait|font|doit|peut|veut|se|s'|ne|n'|"
         r"lui|leur)\b|de (?-i:[A-ZÀ-Ý]))"
-        r"[^,:;]{1,80}(?<! et)(?<! ou))"
+        # and no auxiliary inside: "Trois personnes ont incendié un bus ..., à Armentières" opens with no participle
+        r"(?:(?!\b(?:ont|est|sont|avait|avaient|était|étaient|sera|seront|va|vont)\b|(?<!\by )\ba\b)[^,:;]){1,80}"
+        r"(?<! et)(?<! ou))"
         r"\s*,\s*|(?:mais|et|or|donc|pourtant)\s+)",
         re.I,
     ),
