@@ -178,7 +178,9 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
     - a noun phrase right after the span's final infinitive, its object hung elsewhere ("le costume
       [d'hyperprésident et de fixer] le cap") or its final finite verb ("[et menace] Pékin de sanctions");
     - after the comma that closes the span, an apposition or a nominal conjunct, which names what the span's
-      last words named ("de Cérès, [se focalisant sur Occator,] l'un de ses cratères");
+      last words named ("de Cérès, [se focalisant sur Occator,] l'un de ses cratères"), and an apposition after
+      a span ending on a noun, whatever the parser hung it on ("lundi [21 septembre de leur numéro 2,] Pierre
+      Person");
     - what follows "d'ici", the preposition it is ("des entreprises [d'ici] la fin du mois");
     - a "de" complement right after the span's last noun, which is the noun's ("des chaises [au bord] du canal");
     - the rest of a name the NER missed, a proper noun next to a capitalised word ("[Marine] Le Pen");
@@ -222,6 +224,11 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
     modal = next((j for j in range(lo - 1, -1, -1) if p.finite[j]), None)
     if modal is not None and p.lemma[modal].lower() in _MODALS and any(_infinitive(p, j) for j in words):
         return True
+    comma = hi if p.text[hi] == "," else hi + 1
+    if p.text[comma] == "," and comma + 1 < n and p.pos[last] in ("NOUN", "PROPN", "NUM") and \
+            comma + 1 not in toks and p.dep[comma + 1] == "appos":
+        return True  # an apposition renames the noun before its comma ("lundi [21 septembre de leur numéro 2,]
+        # Pierre Person", the name hung on "démission")
     set_off = p.text[lo] == "," or (lo > 0 and p.text[lo - 1] == ",")
     if p.text[hi + 1] == "," and set_off and hi + 2 < n:
         j = hi + 2
