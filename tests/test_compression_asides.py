@@ -1,6 +1,6 @@
-"""Asides and appositions: an apposition is not left renaming a word its noun's deletion took away, a second
-aside of the same noun keeps its comma when the first goes, and the rules do not read a sentence's subject and
-verb as an opening participle. Each case is one seen in held-out outputs, rebuilt as a hand-made parse, beside a
+"""Asides, appositions and lists: an apposition is not left renaming a word its noun's deletion took away, a
+second aside of the same noun keeps its comma when the first goes, a list keeps the conjunction that joins its
+last members, and the rules do not read a sentence's subject and verb as an opening participle. Each case is one seen in held-out outputs, rebuilt as a hand-made parse, beside a
 neighbouring form that still goes as before."""
 
 from __future__ import annotations
@@ -63,3 +63,18 @@ def test_the_rules_take_no_subject_and_verb_for_an_opening_participle():
     assert compress("Réunis à Paris, les ministres ont signé l'accord.", "fr", 30) == "Les ministres ont signé l'accord"
     assert compress("Inconnu il y a deux ans, le député est un pilier du parti.", "fr", 30) == \
         "Le député est un pilier du parti"
+
+
+def test_a_conjunction_does_not_go_without_its_conjunct():
+    # "Bayrou, Richard Ferrand ou encore Nicolas Hulot doivent les remettre ." as parsed, "encore" the conjunct
+    rows = [("Bayrou", "PROPN", "nsubj", 7), (",", "PUNCT", "punct", 2), ("Richard", "PROPN", "conj", 0),
+            ("Ferrand", "PROPN", "flat:name", 2), ("ou", "CCONJ", "cc", 5), ("encore", "ADV", "conj", 2),
+            ("Nicolas", "PROPN", "conj", 0), ("doivent", "VERB", "ROOT", 7), ("les", "PRON", "obj", 9),
+            ("remettre", "VERB", "xcomp", 7), ("vite", "ADV", "advmod", 9), (".", "PUNCT", "punct", 7)]
+    p = hand_parse(rows, ("doivent",))
+    spans = _spans(p)
+    assert "ou encore" not in spans
+    assert "vite" in spans
+    p.pos[6] = "PUNCT"  # at the end of what it joins, the conjunction may go
+    p.text[6] = ","
+    assert "ou encore" in _spans(p)

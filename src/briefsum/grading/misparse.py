@@ -186,6 +186,8 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
     - the rest of a name the NER missed, a proper noun next to a capitalised word ("[Marine] Le Pen");
     - a participle alone before the "par" of its agent ("l'étude [relayée] par plusieurs médias");
     - the complement of a demonstrative pronoun that goes ("un nombre équivalent à [celui] enregistré la veille");
+    - the members a conjunction joins, when it goes without a conjunct ("Richard Ferrand [ou encore] Nicolas
+      Hulot");
     - the rest of a date whose day goes ("hospitalisée [après s'être mutilée, a-t-on appris lundi] 20 août");
     - and inside the span, the infinitive a modal verb before it needs ("qui devraient [sans mal séduire]
       quelques clients", "séduire" read as an adjective).
@@ -216,6 +218,10 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
         return True  # a participle alone, its agent hung elsewhere ("l'étude [relayée] par plusieurs médias")
     if p.text[last].lower() in DEMONSTRATIVES and not p.is_punct(hi + 1):
         return True  # "équivalent à [celui] enregistré la veille"
+    if any(p.pos[j] == "CCONJ" for j in words) and all(p.pos[j] in ("CCONJ", "ADV") for j in words) and \
+            not p.is_punct(hi + 1):
+        return True  # a conjunction without its conjunct leaves two members unjoined ("Richard Ferrand [ou encore]
+        # Nicolas Hulot")
     if p.text[last].lower() in DAYS_FR and p.number[hi + 1]:
         return True  # the date goes on after its day ("[a-t-on appris lundi] 20 août")
     first = words[0]
