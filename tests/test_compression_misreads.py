@@ -200,3 +200,32 @@ def test_an_adjective_after_the_partitive_de_stays_whatever_the_tag_of_de():
     spans = _spans(p)
     assert "fréquents" not in spans
     assert "graves" in spans  # after its noun an adjective may go
+
+
+def test_a_sentence_rooted_on_a_prepositional_phrase_whose_only_verb_is_a_relative_one_is_not_trusted():
+    # "En parallèle de la colère qui s'exprime, l'inquiétude des personnels publics demeure ." rooted on
+    # "parallèle", "demeure" read as an adjective
+    rows = [("En", "ADP", "case", 1), ("parallèle", "NOUN", "ROOT", 1), ("de", "ADP", "case", 4),
+            ("la", "DET", "det", 4), ("colère", "NOUN", "nmod", 1), ("qui", "PRON", "nsubj", 7),
+            ("s'", "PRON", "expl:comp", 7), ("exprime", "VERB", "acl:relcl", 4), (",", "PUNCT", "punct", 10),
+            ("l'", "DET", "det", 10), ("inquiétude", "NOUN", "conj", 4), ("des", "ADP", "case", 12),
+            ("personnels", "NOUN", "nmod", 10), ("publics", "ADJ", "amod", 12), ("demeure", "ADJ", "amod", 12),
+            (".", "PUNCT", "punct", 1)]
+    p = hand_parse(rows, ("exprime",))
+    assert candidates(p) == []
+    p.dep[0] = "det"  # a noun root with no preposition: a verbless sentence with a relative clause is trusted
+    assert "publics" in _spans(p)
+
+
+def test_a_word_in_lower_case_tagged_as_a_name_leaves_nothing_to_delete():
+    # "La nomination de Bayrou, 69 ans, scelle le retour du patron ." with "patron" a name (as "scelle" was in
+    # the sentence seen, whose parse then went astray)
+    rows = [("La", "DET", "det", 1), ("nomination", "NOUN", "nsubj", 8), ("de", "ADP", "case", 3),
+            ("Bayrou", "PROPN", "nmod", 1), (",", "PUNCT", "punct", 6), ("69", "NUM", "nummod", 6),
+            ("ans", "NOUN", "appos", 1), (",", "PUNCT", "punct", 6), ("scelle", "VERB", "ROOT", 8),
+            ("le", "DET", "det", 10), ("retour", "NOUN", "obj", 8), ("du", "ADP", "case", 12),
+            ("patron", "PROPN", "nmod", 10), (".", "PUNCT", "punct", 8)]
+    p = hand_parse(rows, ("scelle",))
+    assert candidates(p) == []
+    p.text[12] = "Patron"  # capitalised, a name as tagged
+    assert ", 69 ans ," in _spans(p)

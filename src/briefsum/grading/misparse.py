@@ -56,12 +56,39 @@ def misread_verbless(p: Parsed, roots: list[int]) -> bool:
     """Whether a sentence of eight words or more reads as verbless: no finite verb or auxiliary, a noun or a name
     as its root. Most such parses missed the verb ("la rémunération de Carlos Ghosn choque également les
     syndicats", "choque" read as an adjective; "Enora Malagré, visiblement amusée par l'extrait, lance alors :
-    ...", "lance" read as a noun), and deleting along them takes it. A sentence that opens on a few words and a
-    colon is verbless by design ("Au menu : un plan de médiation ...", "En cause : ...")."""
+    ...", "lance" read as a noun), and deleting along them takes it. Rooted on a noun under a preposition, a
+    finite verb in a clause hung on a noun does not count. A sentence that opens on a few words and a colon is verbless by design ("Au menu : un plan de
+    médiation ...", "En cause : ...")."""
     words = sum(not p.is_punct(i) for i in range(len(p)))
     if ":" in p.text[:4]:
         return False
-    return words >= 8 and not any(p.finite) and all(p.pos[r] in ("NOUN", "PROPN") for r in roots)
+    if words < 8 or not all(p.pos[r] in ("NOUN", "PROPN") for r in roots):
+        return False
+    # a root under a preposition is an opening phrase, not a sentence: a verb in a clause of its noun is not its
+    pp_root = any(p.dep[k] == "case" and p.head[k] in roots for k in range(len(p)))
+    return not any(p.finite[i] and not (pp_root and _in_a_noun_clause(p, i)) for i in range(len(p)))
+
+
+def _in_a_noun_clause(p: Parsed, i: int) -> bool:
+    """Whether token i stands in a clause hung on a noun (a relative clause, a participle's): a finite verb
+    there is not the sentence's ("En parallèle de la colère qui s'exprime ..., l'inquiétude ... demeure", rooted on
+    "parallèle" with "demeure" read as an adjective)."""
+    k = i
+    for _ in range(len(p)):
+        if p.dep[k].startswith("acl"):
+            return True
+        if p.head[k] == k:
+            return False
+        k = p.head[k]
+    return False
+
+
+def misread_name(p: Parsed, i: int) -> bool:
+    """Whether a word written in lower case, past the sentence's first, is tagged as a proper noun: the tagger
+    lost its way there ("La nomination de François Bayrou, 69 ans, scelle le retour ...", "scelle" a name
+    and the sentence rooted on the relative clause's verb)."""
+    t = p.text[i]
+    return i > 0 and p.pos[i] == "PROPN" and len(t) >= 3 and t.isalpha() and t.islower()
 
 
 def hides_a_main_verb(p: Parsed, kids: list[list[int]], toks: set[int]) -> bool:
