@@ -1,6 +1,6 @@
 """Deletions that would make a sentence say something else, not only less: a non-subsective adjective, a hedge,
 an adverb in a negation's scope, a superlative, a word of degree, a bound before its "de", half of "de plus en
-plus", and a demonstrative without its complement. Each case is one seen in held-out learned headlines, rebuilt
+plus", a demonstrative without its complement, and a compound noun or "en la personne de" without theirs. Each case is one seen in held-out learned headlines, rebuilt
 as a hand-made parse, with a neighbouring form that may still lose its modifier."""
 
 from __future__ import annotations
@@ -176,3 +176,27 @@ def test_an_ex_prefix_is_not_subsective():
     assert frozenset({1}) not in _spans(p)
     p.text[1] = p.lemma[1] = "nouveaux"
     assert frozenset({1}) in _spans(p)
+
+
+def test_a_compound_noun_and_en_la_personne_de_keep_their_complement():
+    # "Le préfet a provoqué une levée de boucliers dans la ville ."
+    p = _parse([("Le", "DET", "det", 1), ("préfet", "NOUN", "nsubj", 3), ("a", "AUX", "aux:tense", 3),
+                ("provoqué", "VERB", "ROOT", 3), ("une", "DET", "det", 5), ("levée", "NOUN", "obj", 3),
+                ("de", "ADP", "case", 7), ("boucliers", "NOUN", "nmod", 5), ("dans", "ADP", "case", 10),
+                ("la", "DET", "det", 10), ("ville", "NOUN", "obl:mod", 3), (".", "PUNCT", "punct", 3)])
+    p.finite[2] = True
+    spans = _spans(p)
+    assert frozenset({6, 7}) not in spans
+    assert frozenset({8, 9, 10}) in spans
+    p.text[5] = p.lemma[5] = "série"  # "une série de boucliers": the complement may go
+    assert frozenset({6, 7}) in _spans(p)
+    # "Un membre a brigué le poste convoité en la personne de Royal ." ("personne" stays, as a negation would)
+    p = _parse([("Un", "DET", "det", 1), ("membre", "NOUN", "nsubj", 3), ("a", "AUX", "aux:tense", 3),
+                ("brigué", "VERB", "ROOT", 3), ("le", "DET", "det", 5), ("poste", "NOUN", "obj", 3),
+                ("convoité", "ADJ", "amod", 5), ("en", "ADP", "case", 9), ("la", "DET", "det", 9),
+                ("personne", "NOUN", "obl:mod", 3), ("de", "ADP", "case", 11), ("Royal", "PROPN", "nmod", 9),
+                (".", "PUNCT", "punct", 3)])
+    p.finite[2] = True
+    spans = _spans(p)
+    assert frozenset({10, 11}) not in spans
+    assert frozenset({6}) in spans

@@ -49,7 +49,14 @@ _OPENING_MARKS = ("«", "“", "(", "[")
 _OPENS = {"«": "»", "“": "”", "(": ")", "[": "]"}
 # Nouns that make a preposition with "à" / "au" / "en" before them and "de" after: their complement stays.
 _LOCUTIONS = frozenset("""rencontre cours sein issue occasion faveur profit égard nom suite raison cause lendemain
-veille tête insu instar encontre dépit matière lieu image compte""".split())
+veille tête insu instar encontre dépit matière lieu image compte personne""".split())
+# Compounds whose first noun means something else alone ("une levée [de boucliers]", "placé en garde [à vue]"):
+# (the noun, the head of its complement), lower case, as written or as lemmas.
+_COMPOUNDS = frozenset(tuple(c.split("/")) for c in """levée/bouclier levée/boucliers garde/vue mise/examen
+mise/place mise/œuvre mise/oeuvre mise/cause mise/demeure remise/cause prise/conscience prise/otage prise/otages
+prise/parole prise/position coup/état coup/coeur coup/cœur coup/envoi coup/frein coup/pouce chef/état chef/états
+état/urgence état/siège arrêt/travail arrêt/maladie arrêt/mort permis/conduire chiffre/affaires point/vue
+pomme/terre fin/non-recevoir main/œuvre main/oeuvre garde/sceaux ordre/jour tour/force pot/vin""".split())
 # Titles whose modifier is part of the name of the office.
 _TITLES = frozenset("""secrétaire directeur directrice procureur procureure avocat avocate inspecteur inspectrice
 commissaire délégué déléguée rapporteur rapporteuse consul conseil conseiller conseillère rédacteur rédactrice
@@ -127,8 +134,8 @@ def required(p: Parsed, kids: list[list[int]], i: int) -> bool:
     "moins" of a superlative ("les cyclones les [plus] violents"), the complement of a locution ("à la
     rencontre [des Français]", "au sein [du parti]"), what a span of time is counted from ("un an [après les
     révélations]"), what "à partir" starts from, the adverb of a preposition ("[contrairement] à"),
-    "dernier" / "prochain" of a span of time ("ces [derniers] mois"), and an adjective between an article and
-    a name ("la [petite] Maëlys")."""
+    "dernier" / "prochain" of a span of time ("ces [derniers] mois"), an adjective between an article and a
+    name ("la [petite] Maëlys"), and the complement of a compound noun ("une levée [de boucliers]")."""
     g = p.head[i]
     if p.lemma[i].lower() in ("plus", "moins") and i > 0 and p.pos[i - 1] == "DET":
         return True
@@ -147,6 +154,9 @@ def required(p: Parsed, kids: list[list[int]], i: int) -> bool:
             j -= 1
         if j >= 0 and (p.lemma[j].lower() in _QUANTITIES or p.text[j].lower() in _QUANTITIES):
             return True  # the noun before it needs it, wherever the parser hung it ("l'équivalent [de l'OSCE]")
+    if lo > 0 and p.pos[lo] == "ADP" and {(p.text[lo - 1].lower(), p.text[i].lower()),
+                                          (p.lemma[lo - 1].lower(), p.lemma[i].lower())} & _COMPOUNDS:
+        return True  # "une levée [de boucliers]", "en garde [à vue]", "un coup [d'État]"
     if g == i:
         return False
     if p.dep[i] == "amod" and p.lemma[i].lower() in ("dernier", "prochain", "passé") and \
