@@ -78,3 +78,20 @@ def test_a_conjunction_does_not_go_without_its_conjunct():
     p.pos[6] = "PUNCT"  # at the end of what it joins, the conjunction may go
     p.text[6] = ","
     assert "ou encore" in _spans(p)
+
+
+def test_a_verb_does_not_go_without_the_object_the_parser_hung_on_another():
+    # "La Cour a obligé Nixon à remettre des bandes, puis autorisé en 1997 la poursuite ." with "la poursuite"
+    # hung on "obligé"
+    rows = [("La", "DET", "det", 1), ("Cour", "NOUN", "nsubj", 3), ("a", "AUX", "aux:tense", 3),
+            ("obligé", "VERB", "ROOT", 3), ("Nixon", "PROPN", "obj", 3), ("à", "ADP", "mark", 6),
+            ("remettre", "VERB", "xcomp", 3), ("des", "DET", "det", 8), ("bandes", "NOUN", "obj", 6),
+            (",", "PUNCT", "punct", 11), ("puis", "CCONJ", "cc", 11), ("autorisé", "VERB", "conj", 3),
+            ("en", "ADP", "case", 13), ("1997", "NUM", "obl:mod", 11), ("la", "DET", "det", 15),
+            ("poursuite", "NOUN", "obj", 3), (".", "PUNCT", "punct", 3)]
+    p = hand_parse(rows, ("a",))
+    spans = _spans(p)
+    assert not any("autorisé" in s for s in spans)
+    assert "en 1997" in spans  # the verb's own modifier still goes
+    p.dep[15], p.head[15] = "obj", 11  # its object hung on it: the verb goes with it, or stays
+    assert not any("autorisé" in s and "poursuite" not in s for s in _spans(p))

@@ -14,6 +14,7 @@ _NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "DET"})
 SUBJECTS = frozenset({"nsubj", "nsubj:pass", "expl:subj"})  # the labels of a subject
 _TIMES = frozenset({*DAYS_FR, "matin", "soir", "midi", "veille"})
 _MODALS = frozenset("devoir pouvoir vouloir falloir aller savoir".split())
+_OBJECTS = frozenset({"obj", "ccomp", "xcomp", "iobj", "obl:arg"})
 # Pronouns that stand for a noun only with the complement after them ("celui [enregistré la veille]").
 DEMONSTRATIVES = frozenset({"celui", "celle", "ceux", "celles"})
 _QUOTE_MARKS = frozenset('"«»“”')
@@ -203,7 +204,8 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
       « immédiat » des activités", "immédiat" read as the verb's complement), or a noun right after its final
       adjective, hung elsewhere ("reprendre des forces [en plein] été");
     - a noun phrase right after the span's final infinitive, its object hung elsewhere ("le costume
-      [d'hyperprésident et de fixer] le cap") or its final finite verb ("[et menace] Pékin de sanctions");
+      [d'hyperprésident et de fixer] le cap") or its final finite verb ("[et menace] Pékin de sanctions"), or
+      after a span holding a verb without its object ("[puis autorisé en 1997] la poursuite d'une procédure");
     - after the comma that closes the span, an apposition or a nominal conjunct, which names what the span's
       last words named ("de Cérès, [se focalisant sur Occator,] l'un de ses cratères"), and an apposition after
       a span ending on a noun, whatever the parser hung it on ("lundi [21 septembre de leur numéro 2,] Pierre
@@ -236,6 +238,11 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
         return True  # the noun right after the span's adjective is the adjective's ("[en plein] été")
     if nxt == hi + 1 and p.pos[last] == "VERB" and p.pos[nxt] in ("DET", "NOUN", "PROPN", "NUM"):
         return True  # (a finite verb too: "[et menace] Pékin de sanctions", "[révèle] Le Parisien")
+    phrase_next = p.pos[nxt] in ("DET", "PROPN") or (p.pos[nxt] == "NOUN" and p.lemma[nxt].lower() not in _TIMES)
+    if nxt == hi + 1 and not p.is_punct(hi) and phrase_next and \
+            any(p.pos[j] == "VERB" and not any(p.head[k] == j and p.dep[k] in _OBJECTS for k in toks) for j in words):
+        return True  # a verb in the span without its object, a noun phrase right after it ("[puis autorisé en 1997]
+        # la poursuite d'une procédure", the object hung on the first verb)
     if p.text[last].lower() == "ici" and last > 0 and p.text[last - 1].lower() in ("d'", "d’") and p.pos[nxt] == "DET":
         return True
     if p.pos[last] == "NOUN" and p.text[hi + 1].lower() in ("de", "du", "des", "d'", "d’") and \
