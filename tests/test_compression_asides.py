@@ -95,3 +95,46 @@ def test_a_verb_does_not_go_without_the_object_the_parser_hung_on_another():
     assert "en 1997" in spans  # the verb's own modifier still goes
     p.dep[15], p.head[15] = "obj", 11  # its object hung on it: the verb goes with it, or stays
     assert not any("autorisé" in s and "poursuite" not in s for s in _spans(p))
+
+
+def test_a_relative_clause_ends_after_its_list_not_inside_it():
+    s = "Le pass, qui promet aussi de la soupe, de la salade et des gressins, sera réservé à 50 personnes."
+    assert compress(s, "fr", 8) == s[:-1]  # no cut to "Le pass de la salade et des gressins, sera réservé"
+    s = "Le Pr Raoult, qui assurait qu'une vague était exclue, a changé de discours et envisage cette possibilité."
+    assert compress(s, "fr", 12) == "Le Pr Raoult a changé de discours et envisage cette possibilité"
+
+
+def test_what_entre_and_a_completive_que_need_and_a_main_verb_hung_on_a_relative_clause():
+    # "Un feu a ravagé la végétation entre Milhaud et Nîmes ."
+    rows = [("Un", "DET", "det", 1), ("feu", "NOUN", "nsubj", 3), ("a", "AUX", "aux:tense", 3),
+            ("ravagé", "VERB", "ROOT", 3), ("la", "DET", "det", 5), ("végétation", "NOUN", "obj", 3),
+            ("entre", "ADP", "case", 7), ("Milhaud", "PROPN", "nmod", 5), ("et", "CCONJ", "cc", 9),
+            ("Nîmes", "PROPN", "conj", 7), (".", "PUNCT", "punct", 3)]
+    p = hand_parse(rows, ("a",))
+    spans = _spans(p)
+    assert "et Nîmes" not in spans and "entre Milhaud et Nîmes" in spans
+    p.text[6] = "à"  # "à Milhaud et Nîmes": the second term may go
+    assert "et Nîmes" in _spans(p)
+    # "Le Maire a jugé mercredi sur l'antenne que le président est celui des calculs ." with the "que" clause
+    # hung on "mercredi" as a relative one
+    rows = [("Le", "DET", "det", 1), ("Maire", "NOUN", "nsubj", 3), ("a", "AUX", "aux:tense", 3),
+            ("jugé", "VERB", "ROOT", 3), ("mercredi", "NOUN", "obl:mod", 3), ("sur", "ADP", "case", 7),
+            ("l'", "DET", "det", 7), ("antenne", "NOUN", "nmod", 4), ("que", "PRON", "mark", 13),
+            ("le", "DET", "det", 10), ("président", "NOUN", "nsubj", 13), ("est", "AUX", "cop", 13),
+            ("celui", "PRON", "det", 13), ("calculs", "NOUN", "acl:relcl", 4), (".", "PUNCT", "punct", 3)]
+    p = hand_parse(rows, ("a", "est"))
+    spans = _spans(p)
+    assert not any(s.startswith("que") for s in spans)
+    assert "sur l' antenne" in spans
+    p.dep[8] = "obj"  # a relative "que", the clause's object: the clause may go
+    assert any(s.startswith("que") for s in _spans(p))
+    # "La gamme, qui comprend les modèles P1, pourrait s'étoffer vite ." with "pourrait" a conjunct of "comprend"
+    rows = [("La", "DET", "det", 1), ("gamme", "NOUN", "ROOT", 1), (",", "PUNCT", "punct", 4),
+            ("qui", "PRON", "nsubj", 4), ("comprend", "VERB", "acl:relcl", 1), ("les", "DET", "det", 6),
+            ("modèles", "NOUN", "obj", 4), ("P1", "PROPN", "nmod", 6), (",", "PUNCT", "punct", 9),
+            ("pourrait", "VERB", "conj", 4), ("s'", "PRON", "expl", 11), ("étoffer", "VERB", "xcomp", 9),
+            ("vite", "ADV", "advmod", 11), (".", "PUNCT", "punct", 1)]
+    p = hand_parse(rows, ("comprend", "pourrait"))
+    spans = _spans(p)
+    assert not any("pourrait" in s for s in spans)
+    assert "vite" in spans

@@ -28,8 +28,8 @@ from ..text.parse import Parsed
 from ..text.words import WORD
 from .meaning import changes_meaning, cuts_a_bound
 from .misparse import (DEMONSTRATIVES, SUBJECTS, bare_nominal, hides_a_main_verb, misread_label, misread_modifier,
-                       misread_name, misread_verbless, spans_a_colon, strands_a_neighbour, takes_the_subject,
-                       trusted_root, verb_read_as_adverb)
+                       misread_verbless, spans_a_colon, strands_a_neighbour, takes_the_subject, trusted_root,
+                       verb_read_as_adverb)
 from .wellformed import joins_well, required
 
 # Dependency labels whose subtree may go.
@@ -231,8 +231,8 @@ def candidates(p: Parsed) -> list[Candidate]:
     roots = [i for i in range(n) if p.head[i] == i]
     if any(p.dep[k] == "mark" for r in roots for k in kids[r]):
         return []  # a root under a subordinating conjunction: a misparse, or what is left would be a fragment
-    if not all(trusted_root(p, kids, r) for r in roots) or misread_verbless(p, roots) or \
-            any(verb_read_as_adverb(p, i) or misread_name(p, i) for i in range(n)):
+    if not all(trusted_root(p, kids, r) for r in roots) or any(verb_read_as_adverb(p, i) for i in range(n)) or \
+            misread_verbless(p, roots):
         return []
     keep = protected(p)
     first_root = roots[0]

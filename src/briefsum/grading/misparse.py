@@ -15,6 +15,7 @@ SUBJECTS = frozenset({"nsubj", "nsubj:pass", "expl:subj"})  # the labels of a su
 _TIMES = frozenset({*DAYS_FR, "matin", "soir", "midi", "veille"})
 _MODALS = frozenset("devoir pouvoir vouloir falloir aller savoir".split())
 _OBJECTS = frozenset({"obj", "ccomp", "xcomp", "iobj", "obl:arg"})
+_QUE = frozenset({"que", "qu'", "qu’"})
 # Pronouns that stand for a noun only with the complement after them ("celui [enregistré la veille]").
 DEMONSTRATIVES = frozenset({"celui", "celle", "ceux", "celles"})
 _QUOTE_MARKS = frozenset('"«»“”')
@@ -84,10 +85,10 @@ def _in_a_noun_clause(p: Parsed, i: int) -> bool:
     return False
 
 
-def misread_name(p: Parsed, i: int) -> bool:
+def _misread_name(p: Parsed, i: int) -> bool:
     """Whether a word written in lower case, past the sentence's first, is tagged as a proper noun: the tagger
-    lost its way there ("La nomination de François Bayrou, 69 ans, scelle le retour ...", "scelle" a name
-    and the sentence rooted on the relative clause's verb)."""
+    lost its way there, most often on a verb ("La nomination de François Bayrou, 69 ans, scelle le retour ...",
+    "scelle" a name hung on "ans")."""
     t = p.text[i]
     return i > 0 and p.pos[i] == "PROPN" and len(t) >= 3 and t.isalpha() and t.islower()
 
@@ -97,10 +98,19 @@ def hides_a_main_verb(p: Parsed, kids: list[list[int]], toks: set[int]) -> bool:
     main verb the parser hung under a modifier ("A Marseille, le nord de la ville, où a été élue Mme Ghali,
     concentre les populations ...", with "concentre" under the relative clause), which the span would take; or
     a finite verb or auxiliary of no clause of its own, the span's head not being one either ("puis [s'est
-    fait] dérober sa voiture", "fait" read as a dependent of "dérober" and taking its auxiliary along)."""
+    fait] dérober sa voiture", "fait" read as a dependent of "dérober" and taking its auxiliary along); or a
+    finite verb joined after a comma, with no conjunction nor subject, to a relative clause's verb; or a word in
+    lower case tagged as a name."""
     if any(p.finite[j] and p.pos[j] == "VERB" and p.dep[j] in ("advcl", "parataxis") and
            not any(p.dep[k] == "mark" for k in kids[j]) for j in toks):
         return True
+    if any(_misread_name(p, j) for j in toks):
+        return True  # a verb read as a name ("La nomination de François Bayrou[, 69 ans, scelle] le retour")
+    if any(p.finite[j] and p.dep[j] == "conj" and j > 0 and p.text[j - 1] == "," and
+           not any(p.dep[k] in ("cc",) + tuple(SUBJECTS) for k in kids[j]) and p.dep[p.head[j]] == "acl:relcl"
+           for j in toks):
+        return True  # a finite verb after a comma, joined with no conjunction to a relative clause's: the main verb
+        # ("La gamme ..., qui comprend les modèles P1, Senna et 720S, [pourrait s'étoffer ...]")
     for j in (j for j in toks if p.finite[j]):
         while p.dep[j] not in _CLAUSE_HEADS:  # climb towards the span's head while no clause label is passed
             if p.head[j] not in toks:
@@ -123,7 +133,8 @@ def takes_the_subject(p: Parsed, kids: list[list[int]], toks: set[int], root: in
 
 def misread_label(p: Parsed, i: int) -> bool:
     """A head whose label does not fit its word, a sign the parser misread the sentence around it: a finite
-    verb as anything but a clause ("les syndicats ... promettent" read as `amod`), a clause label on a word
+    verb as anything but a clause ("les syndicats ... promettent" read as `amod`), a clause that "que" opens as
+    its conjunction read as a noun's (a complement: "a jugé ... [que le président ...]"), a clause label on a word
     with no verb ("[révèle] Le Parisien", "révèle" read as a noun), an adjective of a verb ("[53 catholiques]
     quittaient") or of the number before it ("de douze [modèles]"), a noun, a verb or a preposition as an
     adverbial modifier (`advmod`; "[de plus en plus] de jeunes"), a noun as an adjectival one (`amod`), the
@@ -138,6 +149,10 @@ def misread_label(p: Parsed, i: int) -> bool:
     if dep in ("acl", "acl:relcl", "advcl") and pos in _NOMINAL and not p.finite[i] and \
             not any(p.head[k] == i and (p.finite[k] or p.dep[k] == "cop") for k in range(len(p))):
         return True  # a clause without its verb ("l'hypothèse [où la primaire de la droite] investirait")
+    if dep.startswith("acl") and any(p.head[k] == i and p.dep[k] == "mark" and p.text[k].lower() in _QUE
+                                     for k in range(len(p))):
+        return True  # "que" as a conjunction opens a complement, not a relative clause ("a jugé ... sur l'antenne
+        # [que le président est celui des « petits calculs »]")
     if dep == "advmod" and pos == "ADP" and not (i + 1 < len(p) and p.text[i + 1].lower() == "partir"):
         return True  # ("[à partir du 1er janvier]" may go whole)
     if (dep == "advmod" and pos in _NOMINAL | {"VERB", "AUX"}) or (dep == "amod" and pos in _NOMINAL):

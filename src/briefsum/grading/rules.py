@@ -77,9 +77,12 @@ _TRAILING = {
 # attribution set off after it along.
 _PRONOUNS = {"fr": r"(?:qui|que|qu'|dont|où|lequel|laquelle|lesquels|lesquelles)",
              "en": r"(?:who|which|whose|whom|where)"}
+# (The comma that closes it is not one inside a list: ", qui comprend les modèles P1, Senna et 720S, pourrait".)
 _RELATIVE = {
     "fr": re.compile(r",\s+" + _PRONOUNS["fr"] + r"\b[^,;:]{1,120},(?:\s*(?:selon|d'après)\s[^,;:]{1,60},)?"
-                     r"(?!\s*" + _PRONOUNS["fr"] + r"\b)", re.I),
+                     r"(?!\s*" + _PRONOUNS["fr"] + r"\b)"
+                     r"(?!(?!\s*(?:a|ont|est|sont|était|étaient|sera|seront|avait|avaient)\b)[^,;:.]{1,40}\s(?:et|ou)\s"
+                     r"[^,;:.]{1,40},)", re.I),
     "en": re.compile(r",\s+" + _PRONOUNS["en"] + r"\b[^,;:]{1,120},(?:\s*according to\s[^,;:]{1,60},)?"
                      r"(?!\s*" + _PRONOUNS["en"] + r"\b)", re.I),
 }

@@ -135,7 +135,8 @@ def required(p: Parsed, kids: list[list[int]], i: int) -> bool:
     rencontre [des Français]", "au sein [du parti]"), what a span of time is counted from ("un an [après les
     révélations]"), what "à partir" starts from, the adverb of a preposition ("[contrairement] à"),
     "dernier" / "prochain" of a span of time ("ces [derniers] mois"), an adjective between an article and a
-    name ("la [petite] Maëlys"), and the complement of a compound noun ("une levée [de boucliers]")."""
+    name ("la [petite] Maëlys"), the complement of a compound noun ("une levée [de boucliers]") and the second
+    term after "entre" ("entre Milhaud [et Nîmes]")."""
     g = p.head[i]
     if p.lemma[i].lower() in ("plus", "moins") and i > 0 and p.pos[i - 1] == "DET":
         return True
@@ -159,6 +160,8 @@ def required(p: Parsed, kids: list[list[int]], i: int) -> bool:
         return True  # "une levée [de boucliers]", "en garde [à vue]", "un coup [d'État]"
     if g == i:
         return False
+    if p.dep[i] == "conj" and any(p.dep[k] == "case" and p.text[k].lower() == "entre" for k in kids[g]):
+        return True  # "entre Milhaud [et Nîmes]": "entre" needs both
     if p.dep[i] == "amod" and p.lemma[i].lower() in ("dernier", "prochain", "passé") and \
             p.lemma[g].lower() in _SPANS_OF_TIME:
         return True  # "ces [derniers] mois", "la semaine [prochaine]"
