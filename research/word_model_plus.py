@@ -6,9 +6,12 @@ the word models' own inputs (WORD_FEATURES), both word models' log-odds, both ra
 among the scorer's sentences (its best headline and body scores, whether the best headline sentence holds it).
 The counts are taken on the whole training pool in folds; a document of the pool that trains the model reads the
 counts of the other folds. Trained on pool documents after the word models' own; reported on the held-out
-slice: log-loss / AUC of the title words, and the headline chosen among the shipped choice's candidates.
+slice: log-loss / AUC of the title words, and the headline chosen among the shipped choice's candidates, with
+each row's paired difference from the first and its 95% bootstrap interval. With --ner, the parser's reading of
+each word joins them (NER_FEATURES: named-entity shares by type, proper-noun tag, subject, root, the lemma's
+frequency), alone with the prior's three inputs and with everything else.
 
-    python research/word_model_plus.py [--fit-docs 6000] [--jobs 2] [--cache DIR]
+    python research/word_model_plus.py [--fit-docs 6000] [--jobs 2] [--cache DIR] [--ner]
 """
 
 from __future__ import annotations
@@ -27,6 +30,45 @@ from train_compressor import split  # noqa: E402
 from train_scorer import DEFAULT_DATA, map_docs, read_rows  # noqa: E402
 
 _STATE: dict = {}
+
+# What the parser says of a word, per distinct word of the document: the share of its occurrences inside a named
+# entity, of each type, tagged as a name, as a subject, as a sentence's root; whether it is in an entity of the
+# first sentence; how often the words sharing its lemma occur.
+NER_FEATURES = ("n_ent", "n_per", "n_org", "n_loc", "n_misc", "n_propn", "n_subj", "n_root", "n_ent_first",
+                "n_log_lemma_tf")
+
+
+def ner_features(doc, vocab: list[str]) -> np.ndarray:
+    """One row of NER_FEATURES per word of vocab (lower-case \\w+), from the parse of each sentence."""
+    from briefsum.text import parse
+    from briefsum.text.words import WORD
+
+    index = {w: j for j, w in enumerate(vocab)}
+    acc = np.zeros((len(vocab), len(NER_FEATURES)))
+    occ = np.zeros(len(vocab))
+    lemma_of: dict[int, str] = {}
+    lemma_tf: dict[str, int] = {}
+    types = {"PER": 1, "ORG": 2, "LOC": 3, "MISC": 4}
+    for i, p in enumerate(parse.parse([s.text for s in doc.sentences], "fr")):
+        for k, tok in enumerate(p.text):
+            for w in WORD.findall(tok):
+                j = index.get(w.lower())
+                if j is None:
+                    continue
+                occ[j] += 1
+                lem = (p.lemma[k] or w).lower()
+                lemma_of.setdefault(j, lem)
+                lemma_tf[lem] = lemma_tf.get(lem, 0) + 1
+                if p.ent[k]:
+                    acc[j, 0] += 1
+                    acc[j, types.get(p.ent[k], 4)] += 1
+                    acc[j, 8] = max(acc[j, 8], float(i == 0))
+                acc[j, 5] += p.pos[k] == "PROPN"
+                acc[j, 6] += p.dep[k].startswith("nsubj")
+                acc[j, 7] += p.dep[k] == "ROOT"
+    shares = acc[:, :8] / np.maximum(occ, 1)[:, None]
+    lt = np.array([np.log1p(lemma_tf.get(lemma_of.get(j, ""), 0)) for j in range(len(vocab))])
+    return np.column_stack([shares, acc[:, 8], lt]).astype(np.float32)
 
 
 def doc_row(r: dict):
@@ -64,6 +106,8 @@ def doc_row(r: dict):
         if sent_ids[i].size:
             in_top3[sent_ids[i]] = 1
     extra = np.column_stack([hmax, bmax, in_top, in_top3])
+    if _STATE.get("ner"):
+        extra = np.column_stack([extra, ner_features(doc, list(vocab))])
     a = lower_words(clean(r["article"]).text)
     return (list(vocab), wx.astype(np.float32), pt, pa, extra.astype(np.float32), a,
             lower_words(r.get("title") or "") & a, lower_words(r.get("abstract") or "") & a)
@@ -92,6 +136,14 @@ def test_row(r: dict):
     if got is None:
         return None
     return base, _STATE["cands"], got[1]
+
+
+def paired_interval(diff: np.ndarray, draws: int = 2000) -> str:
+    """Mean per-document difference (R-1 / R-2 / R-L) with a 95% paired bootstrap interval, as text."""
+    rng = np.random.default_rng(13)
+    means = np.array([diff[rng.integers(0, len(diff), len(diff))].mean(0) for _ in range(draws)])
+    lo, hi = np.percentile(means, [2.5, 97.5], axis=0)
+    return " / ".join(f"{m:+.2f} [{a:+.2f}, {b:+.2f}]" for m, a, b in zip(diff.mean(0), lo, hi))
 
 
 def logit(p):
@@ -128,6 +180,7 @@ def main() -> int:
     p.add_argument("--folds", type=int, default=5)
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--cache", default="/tmp/wmp")
+    p.add_argument("--ner", action="store_true", help="add the parser's NER and lemma features (NER_FEATURES)")
     args = p.parse_args()
     import lightgbm as lgb
     from sklearn.metrics import log_loss, roc_auc_score
@@ -141,12 +194,16 @@ def main() -> int:
     rows = read_rows(Path(DEFAULT_DATA) / "train.jsonl.gz")
     pool, held = split(rows)
     _STATE["scorer"] = scorer = LearnedScorer.load()
+    _STATE["ner"] = args.ner
+    if args.ner:
+        from briefsum.text import parse
+        parse.pipeline("fr")  # loaded once, before the workers fork
     start = int(scorer.meta["word_docs"])
     cache = Path(args.cache)
     cache.mkdir(parents=True, exist_ok=True)
 
     def cached(name, fn, items, chunk=16):
-        f = cache / f"{name}-{len(items)}.pkl"
+        f = cache / f"{name}-{len(items)}{'-ner' if args.ner else ''}.pkl"
         if f.exists():
             return pickle.loads(f.read_bytes())
         out = map_docs(fn, items, args.jobs, chunk)
@@ -195,8 +252,14 @@ def main() -> int:
           f"{roc_auc_score(yt, xt[:, 0]):.4f}; shipped (with the prior) {log_loss(yt, ps):.4f} / "
           f"{roc_auc_score(yt, ps):.4f}", flush=True)
     sets = {"the prior's three inputs": [0, 2, 4], "both word models and both rates": [0, 1, 2, 3, 4],
-            "+ the word models' inputs": list(range(5 + len(WORD_FEATURES))), "+ sentence scores": list(range(x.shape[1]))}
+            "+ the word models' inputs": list(range(5 + len(WORD_FEATURES))),
+            "+ sentence scores": list(range(5 + len(WORD_FEATURES) + 4))}
+    if args.ner:
+        ner = list(range(5 + len(WORD_FEATURES) + 4, x.shape[1]))
+        sets.update({"the prior's three inputs + NER and lemmas": [0, 2, 4] + ner,
+                     "+ NER and lemmas (all)": list(range(x.shape[1]))})
     ch = comp.choice
+    first = None
     for name, cols in sets.items():
         booster = lgb.train(params, lgb.Dataset(x[:, cols], y), max(args.iters))
         for it_n in args.iters:
@@ -210,9 +273,11 @@ def main() -> int:
                                                               - ch.gap * forms[q][1], -q))
                     out.append(y_r[j])
                 off += v
+            res = np.asarray(res, float)
+            first = res if first is None else first
             print(f"  {name}, {it_n} trees: title words {log_loss(yt, pp):.4f} / {roc_auc_score(yt, pp):.4f}; "
-                  f"headline {np.round(np.mean(res, 0), 2)} (shipped probabilities {np.round(np.mean(res0, 0), 2)})",
-                  flush=True)
+                  f"headline {np.round(np.mean(res, 0), 2)} (shipped probabilities {np.round(np.mean(res0, 0), 2)}); "
+                  f"against the first row {paired_interval(res - first)}", flush=True)
     return 0
 
 
