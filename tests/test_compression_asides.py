@@ -138,3 +138,13 @@ def test_what_entre_and_a_completive_que_need_and_a_main_verb_hung_on_a_relative
     spans = _spans(p)
     assert not any("pourrait" in s for s in spans)
     assert "vite" in spans
+
+
+def test_a_relative_clause_that_ends_an_opening_phrase_leaves_its_comma():
+    s = "Dans l'émission Capital, qui sera diffusée dimanche 26 janvier, l'ancien ministre a eu des mots durs."
+    assert compress(s, "fr", 10) == "Dans l'émission Capital, l'ancien ministre a eu des mots durs"
+    # where the phrase closed before the clause, it follows a subject: no comma between the subject and its verb
+    s = "En 2019, le maire, qui a été réélu en mars dernier, signe l'accord."
+    assert compress(s, "fr", 10) == "En 2019, le maire signe l'accord"
+    s = "Dans la ville le maire, qui a été réélu en mars dernier, a signé l'accord."
+    assert compress(s, "fr", 10) == "Dans la ville le maire a signé l'accord"

@@ -225,6 +225,24 @@ def _drop_parenthetical(text: str, min_words: int) -> str:
     return new if count_words(new) >= min_words else text
 
 
+# An opening prepositional phrase, and what opens a main clause with its verb first.
+_OPENING_PREPOSITION = re.compile(r"^(?:au|aux|à|après|avant|depuis|dans|lors|pour|face|malgré|en|sur|sous|avec|dès|"
+                                  r"durant|pendant|parmi|selon|outre|in|on|at|after|before|since|during|for|with|"
+                                  r"according)\b", re.I)
+_VERB_NEXT = re.compile(r"\s*(?:a|ont|est|sont|était|étaient|avait|avaient|sera|seront|va|vont|has|have|had|is|are|"
+                        r"was|were|will)\b", re.I)
+
+
+def _relative_gap(m: re.Match) -> str:
+    """What a relative clause set off by commas leaves: a space, or the comma that closes an opening phrase when
+    the clause was the phrase's last words and no comma came before it ("Dans l'émission Capital[, qui sera
+    diffusée dimanche], l'ancien ministre ...", not "Dans l'émission Capital l'ancien ministre")."""
+    before, after = m.string[:m.start()], m.string[m.end():]
+    if _OPENING_PREPOSITION.match(before) and "," not in before and not _VERB_NEXT.match(after):
+        return ", "
+    return " "
+
+
 def compress(sentence: str, lang: str, max_words: int, min_words: int = 4, target_words: int | None = None) -> str:
     """Shorten a sentence into a headline of at most about max_words words (no final full stop).
 
@@ -244,7 +262,8 @@ def compress(sentence: str, lang: str, max_words: int, min_words: int = 4, targe
     # Optional cuts, while the sentence is longer than the headline it should make: relative clauses set
     # off by commas, a leading adverbial phrase, a trailing adverbial clause. Each leaves a main clause.
     goal = max_words if target_words is None else min(target_words, max_words)
-    for rule, repl in ((_DATE[key], ""), (_RELATIVE[key], " "), (_RELATIVE[key], " "), (_LEADING_PHRASE[key], ""),
+    for rule, repl in ((_DATE[key], ""), (_RELATIVE[key], _relative_gap), (_RELATIVE[key], _relative_gap),
+                       (_LEADING_PHRASE[key], ""),
                        (_TRAILING_CLAUSE[key], ""), (_TRAILING_CLAUSE[key], ""), (_FINAL_RELATIVE[key], "")):
         if count_words(text) <= goal:
             break
