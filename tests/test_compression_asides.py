@@ -148,3 +148,37 @@ def test_a_relative_clause_that_ends_an_opening_phrase_leaves_its_comma():
     assert compress(s, "fr", 10) == "En 2019, le maire signe l'accord"
     s = "Dans la ville le maire, qui a été réélu en mars dernier, a signé l'accord."
     assert compress(s, "fr", 10) == "Dans la ville le maire a signé l'accord"
+
+
+def test_a_conjunct_keeps_its_conjunction_and_a_name_its_acronym():
+    # "Les élus de La France insoumise (LFI) Coquerel ou encore Autain devaient venir vite ." with "Autain" a
+    # conjunct of "Coquerel" and "ou encore" hung on "Coquerel" too
+    rows = [("Les", "DET", "det", 1), ("élus", "NOUN", "nsubj", 14), ("de", "ADP", "case", 4),
+            ("La", "DET", "det", 4), ("France", "PROPN", "nmod", 1), ("insoumise", "ADJ", "amod", 4),
+            ("(", "PUNCT", "punct", 7), ("LFI", "PROPN", "appos", 4), (")", "PUNCT", "punct", 7),
+            ("Coquerel", "PROPN", "appos", 1), ("ou", "CCONJ", "cc", 9), ("encore", "ADV", "advmod", 9),
+            ("Autain", "PROPN", "conj", 9), ("devaient", "AUX", "aux", 14), ("venir", "VERB", "ROOT", 14),
+            ("vite", "ADV", "advmod", 14), (".", "PUNCT", "punct", 14)]
+    p = hand_parse(rows, ("devaient",))
+    spans = _spans(p)
+    assert "Autain" not in spans and "insoumise" not in spans
+    assert "vite" in spans
+    p.text[10], p.pos[10], p.dep[10] = ",", "PUNCT", "punct"  # "Coquerel, encore Autain": a list's member may go
+    assert "Autain" in _spans(p)
+    p.text[6], p.text[8] = "«", "»"  # no acronym in brackets after the name
+    spans = _spans(p)
+    assert "insoumise" in spans
+
+
+def test_a_de_complement_stays_after_the_adjective_that_ends_its_noun_phrase():
+    # 'La France a franchi cette semaine « la barre historique » des tests .' with the quoted phrase read as a
+    # conjunct of "semaine"
+    rows = [("La", "DET", "det", 1), ("France", "PROPN", "nsubj", 3), ("a", "AUX", "aux:tense", 3),
+            ("franchi", "VERB", "ROOT", 3), ("cette", "DET", "det", 5), ("semaine", "NOUN", "obl:mod", 3),
+            ("«", "PUNCT", "punct", 8), ("la", "DET", "det", 8), ("barre", "NOUN", "conj", 5),
+            ("historique", "ADJ", "amod", 8), ("»", "PUNCT", "punct", 8), ("des", "ADP", "case", 12),
+            ("tests", "NOUN", "obj", 3), ("vite", "ADV", "advmod", 3), (".", "PUNCT", "punct", 3)]
+    p = hand_parse(rows, ("a",))
+    spans = _spans(p)
+    assert not any("barre" in s and "tests" not in s for s in spans)
+    assert "vite" in spans

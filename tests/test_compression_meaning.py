@@ -200,3 +200,15 @@ def test_a_compound_noun_and_en_la_personne_de_keep_their_complement():
     spans = _spans(p)
     assert frozenset({10, 11}) not in spans
     assert frozenset({6}) in spans
+
+
+def test_a_noun_and_adjective_compound_stays_whole():
+    # "Ce fait divers macabre a commencé hier ." and "Ce cas divers macabre ...", where "divers" may go
+    p = _parse([("Ce", "DET", "det", 1), ("fait", "NOUN", "nsubj", 5), ("divers", "ADJ", "amod", 1),
+                ("macabre", "ADJ", "amod", 1), ("a", "AUX", "aux:tense", 5), ("commencé", "VERB", "ROOT", 5),
+                ("hier", "ADV", "advmod", 5), (".", "PUNCT", "punct", 5)])
+    p.finite[4] = True
+    spans = _spans(p)
+    assert frozenset({2}) not in spans and frozenset({3}) in spans
+    p.text[1] = p.lemma[1] = "cas"
+    assert frozenset({2}) in _spans(p)

@@ -30,7 +30,7 @@ from .meaning import changes_meaning, cuts_a_bound
 from .misparse import (DEMONSTRATIVES, SUBJECTS, bare_nominal, hides_a_main_verb, misread_label, misread_modifier,
                        misread_verbless, spans_a_colon, strands_a_neighbour, takes_the_subject, trusted_root,
                        verb_read_as_adverb)
-from .wellformed import joins_well, required
+from .wellformed import joins_well, required, second_aside
 
 # Dependency labels whose subtree may go.
 DELETABLE: tuple[str, ...] = ("advmod", "advcl", "obl:mod", "obl:agent", "nmod", "acl", "acl:relcl", "appos", "amod",
@@ -46,7 +46,6 @@ _QUOTES = {"«": "»", "“": "”"}
 # Pronouns that cannot stand without their complement ("similaires à celui [retrouvé chez M. Soros]", "l'un [des
 # plus grandes universités]"): the demonstratives and "un" as a pronoun.
 _ONE = frozenset({"un", "une"})  # ...when a pronoun
-_RELATIVES = frozenset({"qui", "dont", "où", "lequel", "laquelle", "lesquels", "lesquelles"})
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _TITLE_WORDS = 5  # a quotation this short, without a finite verb, is kept whole or deleted whole
 # French function words that never count as content when deletion labels and features are made.
@@ -170,16 +169,16 @@ def _with_its_commas(p: Parsed, toks: set[int], keep: set[int]) -> set[int]:
     n = len(p)
     toks = set(toks)
     lo, hi = min(toks), max(toks)
-    if hi > lo and p.text[lo] == p.text[hi] == "," and (_opening(p, lo) or _goes_on(p, toks, hi)):
+    if hi > lo and p.text[lo] == p.text[hi] == "," and (_opening(p, lo) or second_aside(p, toks, hi)):
         return toks - {lo}  # an aside holding both its commas, after an opening phrase: the phrase keeps its own
     before, after = lo - 1, hi + 1
     if before >= 0 and p.text[before] in (",", "–", "—") and before not in keep:
         if after < n and p.text[after] == p.text[before] and after not in keep:
             # an aside after an opening phrase leaves the comma that closes the phrase ("Produite en Turquie[, à
             # Izmit], la Hyundai ..."); one after the subject takes both ("Le ministre[, visiblement ému,] a signé")
-            toks.update((after,) if p.text[before] == "," and (_opening(p, before) or _goes_on(p, toks, after))
+            toks.update((after,) if p.text[before] == "," and (_opening(p, before) or second_aside(p, toks, after))
                         else (before, after))
-        elif after >= n or (p.text[hi] == p.text[before] and not (p.text[hi] == "," and _goes_on(p, toks, hi))) \
+        elif after >= n or (p.text[hi] == p.text[before] and not (p.text[hi] == "," and second_aside(p, toks, hi))) \
                 or p.pos[after] == "CCONJ" or \
                 (p.is_punct(after) and p.text[after] not in (",", "–", "—", "(", "«", "“")):
             toks.add(before)  # ... or a list's member before its last ("tué, [démembré] et brûlé")
@@ -188,29 +187,6 @@ def _with_its_commas(p: Parsed, toks: set[int], keep: set[int]) -> set[int]:
     elif before < 0 and after < n and p.text[after] == ",":
         toks.add(after)
     return toks
-
-
-def _goes_on(p: Parsed, toks: set[int], comma: int) -> bool:
-    """Whether what follows the comma closing an aside is a second aside of the word before it, which keeps a
-    comma ("à Pierre Bergé[, cofondateur de la maison,], mort le 8 septembre", not "à Pierre Bergé mort le 8
-    septembre"): a clause hung on a noun, a relative pronoun, or anything hung on the aside's own head."""
-    nxt = comma + 1
-    heads = {p.head[i] for i in toks if not p.is_punct(i) and p.head[i] not in toks}
-    if nxt >= len(p) or len(heads) != 1 or p.is_punct(nxt) or p.pos[nxt] == "CCONJ":
-        return False
-    h = heads.pop()
-    if h >= min(toks) or p.pos[h] not in ("NOUN", "PROPN", "PRON"):
-        return False
-    if p.dep[nxt].startswith("acl") or p.text[nxt].lower() in _RELATIVES:
-        return True
-    k = nxt
-    for _ in range(len(p)):
-        if p.head[k] == k:
-            return False
-        k = p.head[k]
-        if k == h:
-            return True
-    return False
 
 
 def _opening(p: Parsed, comma: int) -> bool:

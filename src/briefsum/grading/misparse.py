@@ -226,12 +226,14 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
       a span ending on a noun, whatever the parser hung it on ("lundi [21 septembre de leur numéro 2,] Pierre
       Person");
     - what follows "d'ici", the preposition it is ("des entreprises [d'ici] la fin du mois");
-    - a "de" complement right after the span's last noun, which is the noun's ("des chaises [au bord] du canal");
+    - a "de" complement right after the span's last noun (or its adjective), which is the noun's ("des chaises
+      [au bord] du canal", 'a franchi ["la barre historique"] des 900.000 tests');
     - the rest of a name the NER missed, a proper noun next to a capitalised word ("[Marine] Le Pen");
     - a participle alone before the "par" of its agent ("l'étude [relayée] par plusieurs médias");
     - the complement of a demonstrative pronoun that goes ("un nombre équivalent à [celui] enregistré la veille");
     - the members a conjunction joins, when it goes without a conjunct ("Richard Ferrand [ou encore] Nicolas
-      Hulot");
+      Hulot"), and the conjunction, when a conjunct goes without it ("Quatennens ou encore [Clémentine Autain]");
+    - the acronym of a name whose end goes ("La France [insoumise] (LFI)");
     - the rest of a date whose day goes ("hospitalisée [après s'être mutilée, a-t-on appris lundi] 20 août");
     - and inside the span, the infinitive a modal verb before it needs ("qui devraient [sans mal séduire]
       quelques clients", "séduire" read as an adjective).
@@ -260,17 +262,19 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
         # la poursuite d'une procédure", the object hung on the first verb)
     if p.text[last].lower() == "ici" and last > 0 and p.text[last - 1].lower() in ("d'", "d’") and p.pos[nxt] == "DET":
         return True
-    if p.pos[last] == "NOUN" and p.text[hi + 1].lower() in ("de", "du", "des", "d'", "d’") and \
+    noun_last = p.pos[last] == "NOUN" or (p.pos[last] == "ADJ" and p.head[last] in toks and
+                                          p.pos[p.head[last]] == "NOUN")
+    if noun_last and p.text[hi + 1].lower() in ("de", "du", "des", "d'", "d’") and \
             p.lemma[last].lower() not in _TIMES:
         return True  # "[au bord] du canal": the complement after a noun is the noun's
     if len(words) == 1 and p.pos[last] == "VERB" and p.dep[last] == "acl" and p.text[hi + 1].lower() == "par":
         return True  # a participle alone, its agent hung elsewhere ("l'étude [relayée] par plusieurs médias")
     if p.text[last].lower() in DEMONSTRATIVES and not p.is_punct(hi + 1):
         return True  # "équivalent à [celui] enregistré la veille"
-    if any(p.pos[j] == "CCONJ" for j in words) and all(p.pos[j] in ("CCONJ", "ADV") for j in words) and \
-            not p.is_punct(hi + 1):
-        return True  # a conjunction without its conjunct leaves two members unjoined ("Richard Ferrand [ou encore]
-        # Nicolas Hulot")
+    if _unjoins(p, toks, words):
+        return True
+    if p.text[hi + 1] == "(" and hi + 2 < n and p.text[hi + 2].isupper() and len(p.text[hi + 2]) > 1:
+        return True  # an acronym spells the name before it ("La France [insoumise] (LFI)")
     if p.text[last].lower() in DAYS_FR and p.number[hi + 1]:
         return True  # the date goes on after its day ("[a-t-on appris lundi] 20 août")
     first = words[0]
@@ -279,13 +283,34 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
     modal = next((j for j in range(lo - 1, -1, -1) if p.finite[j]), None)
     if modal is not None and p.lemma[modal].lower() in _MODALS and any(_infinitive(p, j) for j in words):
         return True
+    return _renames_after_a_comma(p, toks, last)
+
+
+def _unjoins(p: Parsed, toks: set[int], words: list[int]) -> bool:
+    """Whether a span takes a list's conjunct without its conjunction ("Adrien Quatennens ou encore [Clémentine
+    Autain]") or its conjunction without a conjunct ("Richard Ferrand [ou encore] Nicolas Hulot")."""
+    lo, hi = min(toks), max(toks)
+    before = lo - 1
+    while before >= 0 and p.pos[before] == "ADV":
+        before -= 1
+    if before >= 0 and p.pos[before] == "CCONJ" and any(p.dep[j] == "conj" and p.head[j] not in toks for j in words):
+        return True
+    return any(p.pos[j] == "CCONJ" for j in words) and all(p.pos[j] in ("CCONJ", "ADV") for j in words) and \
+        hi + 1 < len(p) and not p.is_punct(hi + 1)
+
+
+def _renames_after_a_comma(p: Parsed, toks: set[int], last: int) -> bool:
+    """Whether, after the comma that closes a span, an apposition or a nominal conjunct names what the span's last
+    words named (see `strands_a_neighbour`)."""
+    n = len(p)
+    lo, hi = min(toks), max(toks)
     comma = hi if p.text[hi] == "," else hi + 1
-    if p.text[comma] == "," and comma + 1 < n and p.pos[last] in ("NOUN", "PROPN", "NUM") and \
+    if comma < n and p.text[comma] == "," and comma + 1 < n and p.pos[last] in ("NOUN", "PROPN", "NUM") and \
             comma + 1 not in toks and p.dep[comma + 1] == "appos":
         return True  # an apposition renames the noun before its comma ("lundi [21 septembre de leur numéro 2,]
         # Pierre Person", the name hung on "démission")
     set_off = p.text[lo] == "," or (lo > 0 and p.text[lo - 1] == ",")
-    if p.text[hi + 1] == "," and set_off and hi + 2 < n:
+    if hi + 1 < n and p.text[hi + 1] == "," and set_off and hi + 2 < n:
         j = hi + 2
         for x in (j, p.head[j]):
             if x not in toks and p.dep[x] in ("appos", "conj") and p.pos[x] in ("NOUN", "PROPN", "PRON"):

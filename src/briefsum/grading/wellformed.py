@@ -50,13 +50,17 @@ _OPENS = {"«": "»", "“": "”", "(": ")", "[": "]"}
 # Nouns that make a preposition with "à" / "au" / "en" before them and "de" after: their complement stays.
 _LOCUTIONS = frozenset("""rencontre cours sein issue occasion faveur profit égard nom suite raison cause lendemain
 veille tête insu instar encontre dépit matière lieu image compte personne""".split())
-# Compounds whose first noun means something else alone ("une levée [de boucliers]", "placé en garde [à vue]"):
+# Compounds whose first noun means something else alone ("une levée [de boucliers]", "placé en garde [à vue]",
+# "ce fait [divers]"):
 # (the noun, the head of its complement), lower case, as written or as lemmas.
 _COMPOUNDS = frozenset(tuple(c.split("/")) for c in """levée/bouclier levée/boucliers garde/vue mise/examen
 mise/place mise/œuvre mise/oeuvre mise/cause mise/demeure remise/cause prise/conscience prise/otage prise/otages
 prise/parole prise/position coup/état coup/coeur coup/cœur coup/envoi coup/frein coup/pouce chef/état chef/états
 état/urgence état/siège arrêt/travail arrêt/maladie arrêt/mort permis/conduire chiffre/affaires point/vue
-pomme/terre fin/non-recevoir main/œuvre main/oeuvre garde/sceaux ordre/jour tour/force pot/vin""".split())
+pomme/terre fin/non-recevoir main/œuvre main/oeuvre garde/sceaux ordre/jour tour/force pot/vin remise/liberté
+fait/divers faits/divers gilet/jaune gilets/jaunes contrôle/judiciaire casier/judiciaire détention/provisoire
+sécurité/sociale bande/dessinée carte/grise garde/rapprochée garde/alternée réclusion/criminelle état/civil
+code/civil code/pénal conseil/constitutionnel casque/bleu casques/bleus""".split())
 # Titles whose modifier is part of the name of the office.
 _TITLES = frozenset("""secrétaire directeur directrice procureur procureure avocat avocate inspecteur inspectrice
 commissaire délégué déléguée rapporteur rapporteuse consul conseil conseiller conseillère rédacteur rédactrice
@@ -70,6 +74,7 @@ _PARTS_OF_MONTHS = frozenset({"fin", "début", "mi", "courant"})
 _COMPARATIVES = frozenset({"plus", "moins", "aussi", "autant"})
 _NO_NOUN = frozenset({"VERB", "AUX", "ADP", "SCONJ", "CCONJ", "PRON", "ADV"})
 # Adverbs that make a preposition with the "à" after them ("contrairement [à deux autres voitures]").
+_RELATIVES = frozenset({"qui", "dont", "où", "lequel", "laquelle", "lesquels", "lesquelles"})
 _BEFORE_A = frozenset("contrairement grâce face quant conformément parallèlement relativement suite".split())
 _DAY = re.compile(r"\d{1,2}(?:er)?")
 _MONTHS = frozenset(MONTHS_FR)
@@ -158,6 +163,8 @@ def required(p: Parsed, kids: list[list[int]], i: int) -> bool:
     if lo > 0 and p.pos[lo] == "ADP" and {(p.text[lo - 1].lower(), p.text[i].lower()),
                                           (p.lemma[lo - 1].lower(), p.lemma[i].lower())} & _COMPOUNDS:
         return True  # "une levée [de boucliers]", "en garde [à vue]", "un coup [d'État]"
+    if lo > 0 and (p.text[lo - 1].lower(), p.text[lo].lower()) in _COMPOUNDS:
+        return True  # "ce fait [divers]", "les gilets [jaunes]"
     if g == i:
         return False
     if p.dep[i] == "conj" and any(p.dep[k] == "case" and p.text[k].lower() == "entre" for k in kids[g]):
@@ -211,3 +218,26 @@ def ends_open(text: str, source: str | None = None) -> bool:
     if last == "partir" and len(words) > 1 and words[-2].lower() == "à":
         return True  # "à partir" without where from
     return last in _OPEN_END or last in _SAYING
+
+
+def second_aside(p: Parsed, toks: set[int], comma: int) -> bool:
+    """Whether what follows the comma closing an aside is a second aside of the word before it, which keeps a
+    comma ("à Pierre Bergé[, cofondateur de la maison,], mort le 8 septembre", not "à Pierre Bergé mort le 8
+    septembre"): a clause hung on a noun, a relative pronoun, or anything hung on the aside's own head."""
+    nxt = comma + 1
+    heads = {p.head[i] for i in toks if not p.is_punct(i) and p.head[i] not in toks}
+    if nxt >= len(p) or len(heads) != 1 or p.is_punct(nxt) or p.pos[nxt] == "CCONJ":
+        return False
+    h = heads.pop()
+    if h >= min(toks) or p.pos[h] not in ("NOUN", "PROPN", "PRON"):
+        return False
+    if p.dep[nxt].startswith("acl") or p.text[nxt].lower() in _RELATIVES:
+        return True
+    k = nxt
+    for _ in range(len(p)):
+        if p.head[k] == k:
+            return False
+        k = p.head[k]
+        if k == h:
+            return True
+    return False
