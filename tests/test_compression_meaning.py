@@ -129,9 +129,13 @@ def test_a_bound_keeps_its_de_and_de_plus_en_plus_stays_whole():
     assert cuts_a_bound(p, {5}) and not cuts_a_bound(p, {5, 6, 7})
     p.text[4] = "plus"
     assert frozenset({4}) not in _spans(p)
-    p.head[5] = 4  # "plus de" read as one modifier: it goes whole ("supprimer 1 000 postes")
+    p.head[5] = 4  # "plus de" read as one modifier: before a word it may go whole ("supprimer [plus de] postes")
     p.dep[5] = "fixed"
     assert frozenset({4, 5}) in _spans(p)
+    p.number[6] = True  # before a number it stays: "supprimer 1 000 postes" would make the figure exact
+    assert frozenset({4, 5}) not in _spans(p) and cuts_a_bound(p, {4, 5})
+    p.text[4] = "proches"  # and so does an approximation, with or without its "de" ("des rafales [proches] de 100")
+    assert cuts_a_bound(p, {4, 5}) and cuts_a_bound(p, {4})
     # "Le retour devient de plus en plus plausible."
     p = _parse([("Le", "DET", "det", 1), ("retour", "NOUN", "nsubj", 2), ("devient", "VERB", "ROOT", 2),
                 ("de", "ADP", "case", 4), ("plus", "ADV", "advmod", 7), ("en", "ADP", "case", 6),

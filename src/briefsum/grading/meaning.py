@@ -14,8 +14,10 @@ Deleting a modifier mostly says less ("un violent orage" becomes "un orage", sti
 - a word of degree alone that turns its adjective or verb into another one: "sera [plus] durable", "[peu]
   probable", "[mal] connu", "[trop] cher"; and a comparative adjective: "un [meilleur] président que";
 - a bound or approximation without its "de", or its "de" without it: "supprimer [plus] de 1 000" (read
-  "supprimer de 1 000"), "[près] de l'A9", "près [de] 6 Français", "autour [de 22 %]"; "plus de" may go whole,
-  and "près", an adverb alone, may lose its complement ("a orbité près [de Cérès]");
+  "supprimer de 1 000"), "[près] de l'A9", "près [de] 6 Français", "autour [de 22 %]"; and "près", an adverb
+  alone, may lose its complement ("a orbité près [de Cérès]");
+- a bound or an approximation of a number, whole: "[plus de] 1 000", "[environ] 90 %", "[quelque] 1 300
+  soldats", "des rafales [proches] de 100 km/h" (without it the figure reads exact);
 - part of "de plus en plus" or "de moins en moins", which goes whole or stays;
 - an adjective that says which one of its kind the noun is: "sa [deuxième] victoire", "le [seul] candidat",
   "la semaine [dernière]" (not after a date: "le 12 décembre [dernier]");
@@ -39,6 +41,8 @@ _BEFORE_ONLY = frozenset("ancien ancienne anciens anciennes possible possibles".
 _HEDGES = frozenset("""peut-être probablement vraisemblablement apparemment possiblement potentiellement
 éventuellement sûrement certainement""".split())
 _BOUNDS = frozenset({"près", "plus", "moins", "autour"})
+# Words that make the number after them (or after their "de") approximate or a bound.
+_APPROXIMATE = frozenset(_BOUNDS | {"environ", "presque", "quelque", "approximativement", "proche", "proches"})
 _DE = frozenset({"de", "d'", "d’", "du", "des"})
 _MORE_LESS = frozenset({"plus", "moins"})
 _DEGREE = frozenset({"plus", "moins", "peu", "mal", "trop", "davantage"})
@@ -113,10 +117,17 @@ def _superlative(p: Parsed, kids: list[list[int]], i: int) -> bool:
 
 def cuts_a_bound(p: Parsed, toks: set[int]) -> bool:
     """Whether deleting these tokens leaves a bound's or an approximation's "de" without it ("supprimer [plus]
-    de 1 000") or it without its "de" ("près [de] 6 Français"), or half of "de plus en plus"."""
+    de 1 000") or it without its "de" ("près [de] 6 Français"), takes a number's bound or approximation
+    ("[environ] 90 %", "[plus de] 1 000"), or half of "de plus en plus"."""
     n = len(p)
     for k in toks:
         word = p.text[k].lower()
+        if word in _APPROXIMATE:
+            j = k + 1
+            while j < n and p.text[j].lower() in _DE:
+                j += 1
+            if j < n and j not in toks and p.number[j]:
+                return True  # a figure it makes approximate or a bound stays one ("[environ] 90 %", "[plus de] 1 000")
         if word in _BOUNDS and k + 1 < n and k + 1 not in toks and p.text[k + 1].lower() in _DE:
             return True
         if word in _DE and k > 0 and k - 1 not in toks and p.text[k - 1].lower() in _BOUNDS and \
