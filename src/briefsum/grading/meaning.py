@@ -118,8 +118,15 @@ def _superlative(p: Parsed, kids: list[list[int]], i: int) -> bool:
 def cuts_a_bound(p: Parsed, toks: set[int]) -> bool:
     """Whether deleting these tokens leaves a bound's or an approximation's "de" without it ("supprimer [plus]
     de 1 000") or it without its "de" ("près [de] 6 Français"), takes a number's bound or approximation
-    ("[environ] 90 %", "[plus de] 1 000"), or half of "de plus en plus"."""
+    ("[environ] 90 %", "[plus de] 1 000") or the number after one, or half of "de plus en plus"."""
     n = len(p)
+    lo = min(toks)
+    first = next((k for k in sorted(toks) if p.text[k].lower() not in _DE), lo)
+    before = lo - 1
+    while before >= 0 and p.text[before].lower() in _DE:
+        before -= 1
+    if p.number[first] and before >= 0 and p.text[before].lower() in _APPROXIMATE:
+        return True  # nor the number without it ("des rafales proches [de 100 km/h]")
     for k in toks:
         word = p.text[k].lower()
         if word in _APPROXIMATE:
