@@ -134,9 +134,12 @@ def test_a_bound_keeps_its_de_and_de_plus_en_plus_stays_whole():
     assert frozenset({4, 5}) in _spans(p)
     p.number[6] = True  # before a number it stays: "supprimer 1 000 postes" would make the figure exact
     assert frozenset({4, 5}) not in _spans(p) and cuts_a_bound(p, {4, 5})
-    p.text[4] = "proches"  # and so does an approximation, with or without its "de" ("des rafales [proches] de 100")
+    p.text[4], p.pos[4] = "proches", "ADJ"  # and so does an approximation, with or without its "de" ("des rafales
+    # [proches] de 100")
     assert cuts_a_bound(p, {4, 5}) and cuts_a_bound(p, {4})
     assert cuts_a_bound(p, {5, 6, 7}) and cuts_a_bound(p, {6}) and not cuts_a_bound(p, {4, 5, 6, 7})  # nor the number
+    p.pos[4] = "NOUN"  # "proche" as a noun ("un proche du Premier ministre") bounds nothing
+    assert not cuts_a_bound(p, {4})
     # "Le retour devient de plus en plus plausible."
     p = _parse([("Le", "DET", "det", 1), ("retour", "NOUN", "nsubj", 2), ("devient", "VERB", "ROOT", 2),
                 ("de", "ADP", "case", 4), ("plus", "ADV", "advmod", 7), ("en", "ADP", "case", 6),

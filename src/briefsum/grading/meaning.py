@@ -115,6 +115,13 @@ def _superlative(p: Parsed, kids: list[list[int]], i: int) -> bool:
                not (k > 1 and p.text[k - 2].lower() == "pour") for k in kids[i])
 
 
+def _approximates(p: Parsed, k: int) -> bool:
+    """Whether token k is a word that makes a number approximate or a bound ("proche" only as an adjective:
+    "un proche du Premier ministre" is a person)."""
+    word = p.text[k].lower()
+    return word in _APPROXIMATE and (word not in ("proche", "proches") or p.pos[k] == "ADJ")
+
+
 def cuts_a_bound(p: Parsed, toks: set[int]) -> bool:
     """Whether deleting these tokens leaves a bound's or an approximation's "de" without it ("supprimer [plus]
     de 1 000") or it without its "de" ("près [de] 6 Français"), takes a number's bound or approximation
@@ -125,11 +132,11 @@ def cuts_a_bound(p: Parsed, toks: set[int]) -> bool:
     before = lo - 1
     while before >= 0 and p.text[before].lower() in _DE:
         before -= 1
-    if p.number[first] and before >= 0 and p.text[before].lower() in _APPROXIMATE:
+    if p.number[first] and before >= 0 and _approximates(p, before):
         return True  # nor the number without it ("des rafales proches [de 100 km/h]")
     for k in toks:
         word = p.text[k].lower()
-        if word in _APPROXIMATE:
+        if _approximates(p, k):
             j = k + 1
             while j < n and p.text[j].lower() in _DE:
                 j += 1
