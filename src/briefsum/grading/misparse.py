@@ -59,8 +59,8 @@ def misread_verbless(p: Parsed, roots: list[int]) -> bool:
     as its root. Most such parses missed the verb ("la rémunération de Carlos Ghosn choque également les
     syndicats", "choque" read as an adjective; "Enora Malagré, visiblement amusée par l'extrait, lance alors :
     ...", "lance" read as a noun), and deleting along them takes it. Rooted on a noun under a preposition, a
-    finite verb in a clause hung on a noun does not count. A sentence that opens on a few words and a colon is verbless by design ("Au menu : un plan de
-    médiation ...", "En cause : ...")."""
+    finite verb in a clause hung on a noun does not count. A sentence that opens on a few words and a colon is
+    verbless by design ("Au menu : un plan de médiation ...", "En cause : ...")."""
     words = sum(not p.is_punct(i) for i in range(len(p)))
     if ":" in p.text[:4]:
         return False
@@ -107,7 +107,7 @@ def hides_a_main_verb(p: Parsed, kids: list[list[int]], toks: set[int]) -> bool:
     if any(_misread_name(p, j) for j in toks):
         return True  # a verb read as a name ("La nomination de François Bayrou[, 69 ans, scelle] le retour")
     if any(p.finite[j] and p.dep[j] == "conj" and j > 0 and p.text[j - 1] == "," and
-           not any(p.dep[k] in ("cc",) + tuple(SUBJECTS) for k in kids[j]) and p.dep[p.head[j]] == "acl:relcl"
+           not any(p.dep[k] == "cc" or p.dep[k] in SUBJECTS for k in kids[j]) and p.dep[p.head[j]] == "acl:relcl"
            for j in toks):
         return True  # a finite verb after a comma, joined with no conjunction to a relative clause's: the main verb
         # ("La gamme ..., qui comprend les modèles P1, Senna et 720S, [pourrait s'étoffer ...]")

@@ -18,6 +18,8 @@ _DASH_ASIDE = re.compile(r"\s+[–—]\s+[^–—]{1,160}?\s+[–—](?=[\s,.;:]
 
 # What may open the main clause after a leading attribution ("Selon le ministère, 300 personnes ..."): a
 # determiner, a pronoun, a number, a name or a quote, but not an apposition ("Pour X, professeur de ..., la ...").
+# Finite forms of "avoir" and "être" (but "a") that open or carry a main clause.
+_AUXILIARIES = "ont|est|sont|était|étaient|avait|avaient|sera|seront"
 _CLAUSE_START = (r"(?:(?:l|d|c|j|n|qu)['’]|(?:le|la|les|un|une|des|du|de|il|elle|ils|elles|on|ce|cet|cette|ces|ceux|"
                  r"celui|celle|son|sa|ses|leur|leurs|mon|ma|mes|notre|nos|votre|vos|nous|vous|je|tout|tous|toute|"
                  r"toutes|plusieurs|certains|certaines|aucun|aucune|chaque|près|plus|moins|environ|seul|seule|seuls|"
@@ -42,7 +44,7 @@ _LEADING = {
         r"(?!(?:a|ont|est|sont|était|étaient|avait|avaient|va|vont|sera|seront|fait|font|doit|peut|veut|se|s'|ne|n'|"
         r"lui|leur)\b|de (?-i:[A-ZÀ-Ý]))"
         # and no auxiliary inside: "Trois personnes ont incendié un bus ..., à Armentières" opens with no participle
-        r"(?:(?!\b(?:ont|est|sont|avait|avaient|était|étaient|sera|seront|va|vont)\b|(?<!\by )\ba\b)[^,:;]){1,80}"
+        r"(?:(?!\b(?:" + _AUXILIARIES + r"|va|vont)\b|(?<!\by )\ba\b)[^,:;]){1,80}"
         r"(?<! et)(?<! ou))"
         r"\s*,\s*|(?:mais|et|or|donc|pourtant)\s+)",
         re.I,
@@ -81,7 +83,7 @@ _PRONOUNS = {"fr": r"(?:qui|que|qu'|dont|où|lequel|laquelle|lesquels|lesquelles
 _RELATIVE = {
     "fr": re.compile(r",\s+" + _PRONOUNS["fr"] + r"\b[^,;:]{1,120},(?:\s*(?:selon|d'après)\s[^,;:]{1,60},)?"
                      r"(?!\s*" + _PRONOUNS["fr"] + r"\b)"
-                     r"(?!(?!\s*(?:a|ont|est|sont|était|étaient|sera|seront|avait|avaient)\b)[^,;:.]{1,40}\s(?:et|ou)\s"
+                     r"(?!(?!\s*(?:a|" + _AUXILIARIES + r")\b)[^,;:.]{1,40}\s(?:et|ou)\s"
                      r"[^,;:.]{1,40},)", re.I),
     "en": re.compile(r",\s+" + _PRONOUNS["en"] + r"\b[^,;:]{1,120},(?:\s*according to\s[^,;:]{1,60},)?"
                      r"(?!\s*" + _PRONOUNS["en"] + r"\b)", re.I),
@@ -229,8 +231,7 @@ def _drop_parenthetical(text: str, min_words: int) -> str:
 _OPENING_PREPOSITION = re.compile(r"^(?:au|aux|à|après|avant|depuis|dans|lors|pour|face|malgré|en|sur|sous|avec|dès|"
                                   r"durant|pendant|parmi|selon|outre|in|on|at|after|before|since|during|for|with|"
                                   r"according)\b", re.I)
-_VERB_NEXT = re.compile(r"\s*(?:a|ont|est|sont|était|étaient|avait|avaient|sera|seront|va|vont|has|have|had|is|are|"
-                        r"was|were|will)\b", re.I)
+_VERB_NEXT = re.compile(r"\s*(?:a|" + _AUXILIARIES + r"|va|vont|has|have|had|is|are|was|were|will)\b", re.I)
 
 
 def _relative_gap(m: re.Match) -> str:

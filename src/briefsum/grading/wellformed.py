@@ -51,8 +51,7 @@ _OPENS = {"«": "»", "“": "”", "(": ")", "[": "]"}
 _LOCUTIONS = frozenset("""rencontre cours sein issue occasion faveur profit égard nom suite raison cause lendemain
 veille tête insu instar encontre dépit matière lieu image compte personne""".split())
 # Compounds whose first noun means something else alone ("une levée [de boucliers]", "placé en garde [à vue]",
-# "ce fait [divers]"):
-# (the noun, the head of its complement), lower case, as written or as lemmas.
+# "ce fait [divers]"): (the noun, its complement's head or its adjective), lower case, as written or as lemmas.
 _COMPOUNDS = frozenset(tuple(c.split("/")) for c in """levée/bouclier levée/boucliers garde/vue mise/examen
 mise/place mise/œuvre mise/oeuvre mise/cause mise/demeure remise/cause prise/conscience prise/otage prise/otages
 prise/parole prise/position coup/état coup/coeur coup/cœur coup/envoi coup/frein coup/pouce chef/état chef/états
