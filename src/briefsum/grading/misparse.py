@@ -13,6 +13,7 @@ _CLAUSE_HEADS = frozenset({"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parat
 _NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "DET"})
 SUBJECTS = frozenset({"nsubj", "nsubj:pass", "expl:subj"})  # the labels of a subject
 _TIMES = frozenset({*DAYS_FR, "matin", "soir", "midi", "veille"})
+_TIMES_OF_DAY = frozenset({"matin", "midi", "après-midi", "soir", "soirée", "nuit"})
 _MODALS = frozenset("devoir pouvoir vouloir falloir aller savoir".split())
 _OBJECTS = frozenset({"obj", "ccomp", "xcomp", "iobj", "obl:arg"})
 _QUE = frozenset({"que", "qu'", "qu’"})
@@ -39,10 +40,13 @@ def trusted_root(p: Parsed, kids: list[list[int]], r: int) -> bool:
     "Au menu : un plan ..."), or anything with the auxiliary "être" as its copula. A root read as anything
     else (an adjective, an adverb...), or with a verb as its copula, is most often the small parser's
     misreading ("L'occasion pour le Kazakhstan ... d'user de son soft power diplomatique", rooted on
-    "diplomatique" with "power" as its copula)."""
+    "diplomatique" with "power" as its copula). Nor does an infinitive with no subject and no auxiliary: the
+    words before it ("De quoi inquiéter le directeur ...") are what make it a sentence."""
     cops = [k for k in kids[r] if p.dep[k] == "cop"]
     if any(p.pos[k] != "AUX" for k in cops):
         return False
+    if p.pos[r] == "VERB" and _infinitive(p, r) and not any(p.dep[k].startswith(("nsubj", "aux")) for k in kids[r]):
+        return False  # an infinitive: what stands before it holds the sentence ("[De quoi] inquiéter le directeur")
     return p.pos[r] in ("VERB", "AUX", "NOUN", "PROPN") or bool(cops)
 
 
@@ -228,13 +232,16 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
     - what follows "d'ici", the preposition it is ("des entreprises [d'ici] la fin du mois");
     - a "de" complement right after the span's last noun (or its adjective), which is the noun's ("des chaises
       [au bord] du canal", 'a franchi ["la barre historique"] des 900.000 tests');
+    - a finite verb beside the span, its subject misread (`_bares_a_verb`: "le voisinage [avait été informé]");
     - the rest of a name the NER missed, a proper noun next to a capitalised word ("[Marine] Le Pen");
     - a participle alone before the "par" of its agent ("l'étude [relayée] par plusieurs médias");
     - the complement of a demonstrative pronoun that goes ("un nombre équivalent à [celui] enregistré la veille");
     - the members a conjunction joins, when it goes without a conjunct ("Richard Ferrand [ou encore] Nicolas
       Hulot"), and the conjunction, when a conjunct goes without it ("Quatennens ou encore [Clémentine Autain]");
     - the acronym of a name whose end goes ("La France [insoumise] (LFI)");
-    - the rest of a date whose day goes ("hospitalisée [après s'être mutilée, a-t-on appris lundi] 20 août");
+    - the rest of a date whose day goes ("hospitalisée [après s'être mutilée, a-t-on appris lundi] 20 août",
+      "[dimanche] soir");
+    - the rest of a list of infinitives after the span's last one ("[utilisée pour boire,] laver le linge");
     - and inside the span, the infinitive a modal verb before it needs ("qui devraient [sans mal séduire]
       quelques clients", "séduire" read as an adjective).
     """
@@ -275,15 +282,57 @@ def strands_a_neighbour(p: Parsed, toks: set[int]) -> bool:
         return True
     if p.text[hi + 1] == "(" and hi + 2 < n and p.text[hi + 2].isupper() and len(p.text[hi + 2]) > 1:
         return True  # an acronym spells the name before it ("La France [insoumise] (LFI)")
-    if p.text[last].lower() in DAYS_FR and p.number[hi + 1]:
-        return True  # the date goes on after its day ("[a-t-on appris lundi] 20 août")
+    if p.text[last].lower() in DAYS_FR and (p.number[hi + 1] or p.text[hi + 1].lower() in _TIMES_OF_DAY):
+        return True  # the date goes on after its day ("[a-t-on appris lundi] 20 août", "un agriculteur [dimanche]
+        # soir")
     first = words[0]
+    if _bares_a_verb(p, toks, words, nxt):
+        return True
     if (p.pos[last] == "PROPN" and _capitalised(p, hi + 1)) or (p.pos[first] == "PROPN" and _capitalised(p, lo - 1)):
         return True  # a name the NER missed, split ("[Marine] Le Pen")
     modal = next((j for j in range(lo - 1, -1, -1) if p.finite[j]), None)
     if modal is not None and p.lemma[modal].lower() in _MODALS and any(_infinitive(p, j) for j in words):
         return True
-    return _renames_after_a_comma(p, toks, last)
+    return _renames_after_a_comma(p, toks, last) or _name_hung_across(p, toks)
+
+
+def _name_hung_across(p: Parsed, toks: set[int]) -> bool:
+    """Whether the first word after a span (and its comma) is a bare name, with no preposition, that the parser
+    hung on a word before the span, other words between: most often the name belongs to the span's last noun,
+    and would be left after the wrong word ("pour des commentaires [postés ... envers la secrétaire d'État]
+    Marlène Schiappa", "rejointe dans sa démarche [par son demi-frère, le fils de Sylvie Vartan,] David
+    Hallyday"). A name hung on the word right before the span stays free to follow it ("le ministre [de
+    l'Intérieur] Christophe Castaner")."""
+    lo, hi = min(toks), max(toks)
+    j = hi + 1
+    if j < len(p) and p.text[j] == ",":
+        j += 1
+    if j >= len(p) or not _capitalised(p, j) or p.dep[j] not in ("nmod", "obl", "obl:mod", "appos", "dep"):
+        return False
+    g = p.head[j]
+    if g >= lo or any(p.head[k] == j and p.dep[k] in ("case", "det") for k in range(len(p))):
+        return False
+    return any(not p.is_punct(k) for k in range(g + 1, lo))
+
+
+def _bares_a_verb(p: Parsed, toks: set[int], words: list[int], nxt: int) -> bool:
+    """Whether a finite verb beside a span has no subject outside it, its subject misread: the verb opens the
+    span right after a word, no comma between ("et le voisinage [avait été informé d'une opération]", "voisinage"
+    read as a conjunct of "Toulouse"; "qu'un homme -connu pour être radicalisé- [est soupçonné ...]"), or follows
+    a span ending on a noun ("[dans cette ville et le voisinage] avait été informé")."""
+    lo, hi = min(toks), max(toks)
+    first, last = words[0], words[-1]
+    if lo > 0 and first == lo and not p.is_punct(lo - 1) and _subjectless(p, toks, first):
+        return True
+    return nxt == hi + 1 and p.pos[last] in ("NOUN", "PROPN", "PRON") and _subjectless(p, toks, nxt)
+
+
+def _subjectless(p: Parsed, toks: set[int], j: int) -> bool:
+    """Whether token j is a finite verb or an auxiliary whose clause has no subject outside the span toks."""
+    if not (p.finite[j] or p.pos[j] == "AUX"):
+        return False
+    v = p.head[j] if p.pos[j] == "AUX" else j
+    return not any(p.dep[k].startswith("nsubj") and p.head[k] == v and k not in toks for k in range(len(p)))
 
 
 def _unjoins(p: Parsed, toks: set[int], words: list[int]) -> bool:
@@ -309,6 +358,11 @@ def _renames_after_a_comma(p: Parsed, toks: set[int], last: int) -> bool:
             comma + 1 not in toks and p.dep[comma + 1] == "appos":
         return True  # an apposition renames the noun before its comma ("lundi [21 septembre de leur numéro 2,]
         # Pierre Person", the name hung on "démission")
+    if comma < n and p.text[comma] == "," and comma + 1 < n and comma + 1 not in toks and \
+            p.head[comma + 1] not in toks and _infinitive(p, last) and p.pos[comma + 1] == "VERB" and \
+            p.text[comma + 1].lower() == p.lemma[comma + 1].lower() and p.text[comma + 1].endswith(("er", "ir", "re")):
+        return True  # the list goes on after the span's last infinitive ("d'eau, [utilisée pour boire,] laver le
+        # linge ou se laver", "laver" read as finite)
     set_off = p.text[lo] == "," or (lo > 0 and p.text[lo - 1] == ",")
     if hi + 1 < n and p.text[hi + 1] == "," and set_off and hi + 2 < n:
         j = hi + 2

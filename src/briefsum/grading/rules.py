@@ -143,6 +143,15 @@ _FINAL_RELATIVE = {
     "en": re.compile(r",?\s+(?:who|which|where|whose)\s[^,;:\"]*$"),
 }
 
+# Inside a relative clause, an auxiliary right after a word that is not a subject pronoun or a conjunction: the
+# verb of a subject's own clause after "dont" or "où", or else the main clause's verb after a relative clause in
+# its subject ("Un ami de l'auteur de l'attaque qui a fait un mort à Paris a été interpellé"), which the
+# clause then does not close.
+_MAIN_VERB_AFTER = re.compile(r"(?<!\bqui)(?<!\bet)(?<!\bou)(?<!\bne)(?<!\bn')(?<!\by)(?<!\ben)(?<!\bil)(?<!\bon)"
+                              r"(?<!\belle)(?<!\bils)(?<!\belles)(?<!\bqu')(?<!\bque)(?<!\bdont)(?<!\bce)"
+                              r"(?<!\bwho)(?<!\bwhich)(?<!\band)(?<!\bor)(?<!\bit)(?<!\bthat)"
+                              r"\s+(?:a|" + _AUXILIARIES + r"|has|have|had|is|are|was|were|will)\s", re.I)
+
 # A trailing adverbial clause after the main one ("..., alors que ...", "... after ...ing").
 _TRAILING_CLAUSE = {
     "fr": re.compile(
@@ -229,9 +238,10 @@ def _drop_parenthetical(text: str, min_words: int) -> str:
 
 # An opening prepositional phrase, and what opens a main clause with its verb first.
 _OPENING_PREPOSITION = re.compile(r"^(?:au|aux|à|après|avant|depuis|dans|lors|pour|face|malgré|en|sur|sous|avec|dès|"
-                                  r"durant|pendant|parmi|selon|outre|in|on|at|after|before|since|during|for|with|"
-                                  r"according)\b", re.I)
+                                  r"hier|aujourd'hui|durant|pendant|parmi|selon|outre|in|on|at|after|before|since|"
+                                  r"during|for|with|according)\b", re.I)
 _VERB_NEXT = re.compile(r"\s*(?:a|" + _AUXILIARIES + r"|va|vont|has|have|had|is|are|was|were|will)\b", re.I)
+_VERB_AT = re.compile(r"\s(?:a|" + _AUXILIARIES + r"|va|vont|has|have|had|is|are|was|were|will)\s", re.I)
 
 
 def _relative_gap(m: re.Match) -> str:
@@ -241,7 +251,16 @@ def _relative_gap(m: re.Match) -> str:
     before, after = m.string[:m.start()], m.string[m.end():]
     if _OPENING_PREPOSITION.match(before) and "," not in before and not _VERB_NEXT.match(after):
         return ", "
+    if _VERB_NEXT.match(after) and _VERB_AT.search(before):
+        return ", "  # the main verb came before: the verb after the clause opens an attribution ("a été tué dans le
+        # quartier[, où il était allé voir son cousin], avait indiqué le maire")
     return " "
+
+
+def _date_gap(m: re.Match) -> str:
+    """What a date leaves: nothing, or as a relative clause does when commas set it off ("Hier soir[, le
+    mercredi 7 décembre,] M6 proposait ..." keeps the comma of its opening phrase)."""
+    return _relative_gap(m) if m.group("aside") else ""
 
 
 def compress(sentence: str, lang: str, max_words: int, min_words: int = 4, target_words: int | None = None) -> str:
@@ -263,13 +282,19 @@ def compress(sentence: str, lang: str, max_words: int, min_words: int = 4, targe
     # Optional cuts, while the sentence is longer than the headline it should make: relative clauses set
     # off by commas, a leading adverbial phrase, a trailing adverbial clause. Each leaves a main clause.
     goal = max_words if target_words is None else min(target_words, max_words)
-    for rule, repl in ((_DATE[key], ""), (_RELATIVE[key], _relative_gap), (_RELATIVE[key], _relative_gap),
+    for rule, repl in ((_DATE[key], _date_gap), (_RELATIVE[key], _relative_gap), (_RELATIVE[key], _relative_gap),
                        (_LEADING_PHRASE[key], ""),
                        (_TRAILING_CLAUSE[key], ""), (_TRAILING_CLAUSE[key], ""), (_FINAL_RELATIVE[key], "")):
         if count_words(text) <= goal:
             break
         if rule is _TRAILING_CLAUSE[key]:
             text = _trailing_clause(text, key, max(min_words, 5))
+        elif rule is _FINAL_RELATIVE[key]:
+            m = rule.search(text)
+            # "qui" is the clause's subject; after "dont" or "où" the clause's own verb has a noun before it
+            own = 0 if re.match(r",?\s+(?:qui|who|which)\b", m.group(0) if m else "", re.I) else 1
+            if m and len(_MAIN_VERB_AFTER.findall(m.group(0))) <= own:
+                text = _apply(rule, text, repl, max(min_words, 5))
         else:
             text = _apply(rule, text, repl, max(min_words, 5))
     # Still too long: drop trailing prepositional phrases set off by commas, last first.

@@ -67,7 +67,7 @@ médecin ingénieur chef cheffe coup ministre""".split())
 _TITLE_PARTS = frozenset(["général", "générale", "généraux", "en chef", "d'état", "d'etat", "d' état", "d' etat"])
 # Nouns of quantity or relation that say nothing without their "de" complement.
 _QUANTITIES = frozenset("""millier centaine dizaine douzaine vingtaine trentaine quarantaine cinquantaine million
-milliard plupart majorité moitié tiers quart totalité nombre équivalent""".split())
+milliard plupart majorité moitié tiers quart totalité nombre équivalent chef porte-parole membre""".split())
 _SPANS_OF_TIME = frozenset("an année mois semaine jour heure minute seconde siècle décennie temps".split())
 _PARTS_OF_MONTHS = frozenset({"fin", "début", "mi", "courant"})
 _COMPARATIVES = frozenset({"plus", "moins", "aussi", "autant"})
@@ -139,11 +139,15 @@ def required(p: Parsed, kids: list[list[int]], i: int) -> bool:
     rencontre [des Français]", "au sein [du parti]"), what a span of time is counted from ("un an [après les
     révélations]"), what "à partir" starts from, the adverb of a preposition ("[contrairement] à"),
     "dernier" / "prochain" of a span of time ("ces [derniers] mois"), an adjective between an article and a
-    name ("la [petite] Maëlys"), the complement of a compound noun ("une levée [de boucliers]") and the second
+    name ("la [petite] Maëlys"), a name right after the noun it names ("le socialiste [Pedro Sanchez]"), the
+    complement of a compound noun ("une levée [de boucliers]") and the second
     term after "entre" ("entre Milhaud [et Nîmes]")."""
     g = p.head[i]
     if p.lemma[i].lower() in ("plus", "moins") and i > 0 and p.pos[i - 1] == "DET":
         return True
+    if p.dep[i] == "appos" and p.pos[i] == "PROPN" and g < i and not any(p.is_punct(k) for k in range(g + 1, i)):
+        return True  # a name right after the noun it names, no comma: whom the sentence is about ("le socialiste
+        # [Pedro Sanchez]"; "la ministre, [Marlène Schiappa]," may go)
     if p.text[i].lower() in ("près", "loin") and i > 0 and p.text[i - 1].lower() == "de":
         return True  # "suivre de [près]"
     if p.text[i].lower() in _BEFORE_A and i + 1 < len(p) and p.text[i + 1].lower() in ("à", "au", "aux") and \
