@@ -79,6 +79,17 @@ def read_topics(table: object) -> frozenset[str]:
     return frozenset(words)
 
 
+def read_fixed_pairs(table: object) -> frozenset[tuple[str, str]]:
+    """The word pairs never parted by a deletion (the model file's `fixed_pairs`: lower-case "a b" strings; empty
+    when absent); ValueError when malformed."""
+    if table is None:
+        return frozenset()
+    pairs = table.get("pairs") if isinstance(table, dict) else None
+    if not isinstance(pairs, list) or not all(isinstance(s, str) and len(s.split(" ")) == 2 for s in pairs):
+        raise ValueError("the model's fixed_pairs are not a list of two-word strings")
+    return frozenset(tuple(s.split(" ")) for s in pairs)
+
+
 class LearnedCompressor:
     """Parse-based, learned compression for the languages the model and the parse layer cover."""
 
@@ -103,6 +114,7 @@ class LearnedCompressor:
         # a common noun of the brief may label the headline from this title probability up (None: proper nouns only)
         self.label_nouns = _probability_or_none(tune.get("label_nouns"), "label_nouns")
         self.label_topics = read_topics(meta.get("label_topics"))  # ...and only a word titles take as their topic
+        self.fixed_pairs = read_fixed_pairs(meta.get("fixed_pairs"))  # words a deletion never parts
         # the headline chosen among several sentences' compressed forms by expected ROUGE (None: off)
         self.choice = HeadlineChoice.from_meta(tune.get("headline_choice"))
         # the brief's sentences printed whole or shortened, chosen by expected ROUGE (None: off)
@@ -145,7 +157,7 @@ class LearnedCompressor:
         return self._parse([text], lang)[0] if self.covers(lang) else None
 
     def _probs(self, head: Head, p, doc_tf: Counter | None, keywords: frozenset[str]):
-        cands = candidates(p)
+        cands = candidates(p, self.fixed_pairs)
         if not cands:
             return cands, np.zeros(0)
         x = features(p, cands, self.lexicon, doc_tf, keywords)

@@ -30,7 +30,7 @@ from .meaning import changes_meaning, cuts_a_bound
 from .misparse import (DEMONSTRATIVES, SUBJECTS, bare_nominal, hides_a_main_verb, misread_label, misread_modifier,
                        misread_verbless, spans_a_colon, strands_a_neighbour, takes_the_subject, trusted_root,
                        verb_read_as_adverb)
-from .wellformed import joins_well, required, second_aside
+from .wellformed import joins_well, parts_a_pair, required, second_aside
 
 # Dependency labels whose subtree may go.
 DELETABLE: tuple[str, ...] = ("advmod", "advcl", "obl:mod", "obl:agent", "nmod", "acl", "acl:relcl", "appos", "amod",
@@ -198,8 +198,8 @@ def _opening(p: Parsed, comma: int) -> bool:
         not any(p.finite[i] or p.dep[i] in SUBJECTS or p.head[i] == i for i in range(comma))
 
 
-def candidates(p: Parsed) -> list[Candidate]:
-    """The deletable subtrees of a sentence (see the module's docstring), each once."""
+def candidates(p: Parsed, fixed: frozenset[tuple[str, str]] = frozenset()) -> list[Candidate]:
+    """The deletable subtrees of a sentence (the module's docstring), each once; `fixed`: pairs never parted."""
     n = len(p)
     if n == 0:
         return []
@@ -259,7 +259,7 @@ def candidates(p: Parsed) -> list[Candidate]:
         if dep in DELETABLE and not (dep == "nummod" and p.number[i] and i in keep) and \
                 not bare_nominal(p, kids, i) and not misread_label(p, i) and not misread_modifier(p, kids, i) and \
                 not _needs_its_complement(p, p.head[i]) and not required(p, kids, i) and \
-                not changes_meaning(p, kids, i):
+                not changes_meaning(p, kids, i) and not parts_a_pair(p, kids, i, fixed):
             offer(Parsed.subtree(kids, i), i, dep)
     # A verb of saying as the root, after the clause it reports ("Le pays a signé l'accord, a rapporté X"): the
     # attribution goes, the reported clause stays.

@@ -133,6 +133,18 @@ def _around_nothing(p: Parsed, kept: list[int], a: int) -> bool:
     return False
 
 
+def parts_a_pair(p: Parsed, kids: list[list[int]], i: int, fixed: frozenset[tuple[str, str]]) -> bool:
+    """Whether the modifier token i heads is that word alone, right beside the word it modifies, and the two
+    make one of the `fixed` pairs, written as one unit ("les réseaux [sociaux]", "un premier feu [vert]", "le
+    [Premier] ministre", "les personnes [âgées]"; counted on OrangeSum train by
+    training/count_collocations.py)."""
+    g = p.head[i]
+    if not fixed or abs(g - i) != 1 or len(Parsed.subtree(kids, i)) != 1:
+        return False
+    a, b = min(i, g), max(i, g)
+    return (p.text[a].lower(), p.text[b].lower()) in fixed
+
+
 def required(p: Parsed, kids: list[list[int]], i: int) -> bool:
     """Whether the modifier token i heads is one French needs, though the tree calls it optional: "plus" or
     "moins" of a superlative ("les cyclones les [plus] violents"), the complement of a locution ("à la
