@@ -189,3 +189,25 @@ def test_a_name_after_a_comma_stays_with_the_span_before_it_but_not_after_its_ow
     p = hand_parse(rows, ("parle",))
     deleted = next(c.tokens for c in candidates(p) if {p.text[i] for i in c.tokens} == {"de", "l'", "Intérieur"})
     assert realise(p, set(deleted))[0] == "Le ministre Christophe Castaner parle."
+
+
+def test_a_present_participle_after_an_aside_keeps_its_comma():
+    # "Le candidat n'a pas mâché ses mots, à un an du vote, considérant que Hollande triche ."
+    rows = [("Le", "DET", "det", 1), ("candidat", "NOUN", "nsubj", 5), ("n'", "ADV", "advmod", 5),
+            ("a", "AUX", "aux:tense", 5), ("pas", "ADV", "advmod", 5), ("mâché", "VERB", "ROOT", 5),
+            ("ses", "DET", "det", 7), ("mots", "NOUN", "obj", 5), (",", "PUNCT", "punct", 11),
+            ("à", "ADP", "case", 11), ("un", "DET", "det", 11), ("an", "NOUN", "obl:mod", 5),
+            ("du", "ADP", "case", 13), ("vote", "NOUN", "nmod", 11), (",", "PUNCT", "punct", 15),
+            ("considérant", "VERB", "advcl", 5), ("que", "SCONJ", "mark", 18), ("Hollande", "PROPN", "nsubj", 18),
+            ("triche", "VERB", "ccomp", 15), (".", "PUNCT", "punct", 5)]
+    p = hand_parse(rows, ("a", "triche"))
+    aside = next(c.tokens for c in candidates(p) if p.text[min(c.tokens, key=lambda i: (p.is_punct(i), i))] == "à")
+    assert realise(p, set(aside))[0] == "Le candidat n'a pas mâché ses mots, considérant que Hollande triche."
+    p.head[8] = 5  # its opening comma hung outside it: the same
+    aside = next(c.tokens for c in candidates(p) if p.text[min(c.tokens, key=lambda i: (p.is_punct(i), i))] == "à")
+    assert realise(p, set(aside))[0] == "Le candidat n'a pas mâché ses mots, considérant que Hollande triche."
+    p.text[15] = p.lemma[15] = "puis"  # no participle after it: the aside takes both its commas
+    p.pos[15] = "ADV"
+    p.text[18] = "triche"
+    aside = next(c.tokens for c in candidates(p) if p.text[min(c.tokens, key=lambda i: (p.is_punct(i), i))] == "à")
+    assert realise(p, set(aside))[0].startswith("Le candidat n'a pas mâché ses mots puis")

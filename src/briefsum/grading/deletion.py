@@ -30,7 +30,7 @@ from .meaning import changes_meaning, cuts_a_bound
 from .misparse import (DEMONSTRATIVES, SUBJECTS, bare_nominal, hides_a_main_verb, misread_label, misread_modifier,
                        misread_verbless, spans_a_colon, strands_a_neighbour, takes_the_subject, trusted_root,
                        verb_read_as_adverb)
-from .wellformed import joins_well, parts_a_pair, required, second_aside
+from .wellformed import joins_well, parts_a_pair, present_participle, required, second_aside
 
 # Dependency labels whose subtree may go.
 DELETABLE: tuple[str, ...] = ("advmod", "advcl", "obl:mod", "obl:agent", "nmod", "acl", "acl:relcl", "appos", "amod",
@@ -303,8 +303,8 @@ def realise(p: Parsed, deleted: set[int]) -> tuple[str, list[int]]:
             j = i - 1
             while j >= 0 and j in deleted and p.text[j] != ",":
                 j -= 1
-            if j >= 0 and j in deleted:
-                continue  # the deleted run next to it began with a comma
+            if j >= 0 and j in deleted and not (i + 1 < len(p) and present_participle(p, i + 1)):
+                continue  # the deleted run next to it began with a comma (a participle's clause keeps it)
             if out and out[-1] == j and p.text[j] == ",":
                 out.pop()  # an aside between two commas, gone in several deletions: both commas go
                 continue

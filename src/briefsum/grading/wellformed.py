@@ -235,14 +235,23 @@ def ends_open(text: str, source: str | None = None) -> bool:
     return last in _OPEN_END or last in _SAYING
 
 
+def present_participle(p: Parsed, i: int) -> bool:
+    """Whether token i is a verb's present participle ("considérant"), whose clause a comma sets off."""
+    return p.pos[i] == "VERB" and p.text[i].lower().endswith("ant")
+
+
 def second_aside(p: Parsed, toks: set[int], comma: int) -> bool:
     """Whether what follows the comma closing an aside is a second aside of the word before it, which keeps a
     comma ("à Pierre Bergé[, cofondateur de la maison,], mort le 8 septembre", not "à Pierre Bergé mort le 8
-    septembre"): a clause hung on a noun, a relative pronoun, or anything hung on the aside's own head."""
+    septembre"): a clause hung on a noun, a relative pronoun, a present participle, or anything hung on the
+    aside's own head."""
     nxt = comma + 1
     heads = {p.head[i] for i in toks if not p.is_punct(i) and p.head[i] not in toks}
     if nxt >= len(p) or len(heads) != 1 or p.is_punct(nxt) or p.pos[nxt] == "CCONJ":
         return False
+    if present_participle(p, nxt):
+        return True  # a present participle's clause is set off too ("n'a pas mâché ses mots[, à un an de
+        # l'élection], considérant que ...")
     h = heads.pop()
     if h >= min(toks) or p.pos[h] not in ("NOUN", "PROPN", "PRON"):
         return False
