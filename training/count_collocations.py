@@ -13,17 +13,15 @@ at least `--min-share` of the uses of one of its two words.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from train_compressor import split  # noqa: E402
+from train_compressor import set_meta, split  # noqa: E402
 from train_scorer import DEFAULT_DATA, read_rows  # noqa: E402
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\S", re.UNICODE)  # a word, or one other character
@@ -68,11 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     listed = fixed_pairs(words, pairs, args.min_count, args.min_share)
     table = {"min_count": args.min_count, "min_share": args.min_share, "docs": len(pool), "pairs": listed}
     read_fixed_pairs(table)  # what the loader will read
-    with np.load(args.model, allow_pickle=False) as z:
-        arrays = {k: z[k] for k in z.files if k != "meta"}
-        meta = json.loads(str(z["meta"]))
-    meta["fixed_pairs"] = table
-    np.savez_compressed(args.model, meta=np.array(json.dumps(meta)), **arrays)
+    set_meta(args.model, "fixed_pairs", table)
     print(f"{len(listed)} fixed pairs from {len(pool)} documents written into {args.model}")
     return 0
 

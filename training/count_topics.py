@@ -11,17 +11,15 @@ when at least `--min-titles` titles do so and they are at least `--min-rate` of 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from train_compressor import split  # noqa: E402
+from train_compressor import set_meta, split  # noqa: E402
 from train_scorer import DEFAULT_DATA, read_rows  # noqa: E402
 
 _TOPIC = re.compile(r"^\W*(\w+)\s*:(?!\d)")  # a title opening with one word and a colon
@@ -60,11 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             if topics[w] >= args.min_titles and topics[w] >= args.min_rate * docs[w]}
     table = {"min_titles": args.min_titles, "min_rate": args.min_rate, "docs": len(pool), "words": kept}
     read_topics(table)  # what the loader will read
-    with np.load(args.model, allow_pickle=False) as z:
-        arrays = {k: z[k] for k in z.files if k != "meta"}
-        meta = json.loads(str(z["meta"]))
-    meta["label_topics"] = table
-    np.savez_compressed(args.model, meta=np.array(json.dumps(meta)), **arrays)
+    set_meta(args.model, "label_topics", table)
     top = sorted(kept, key=lambda w: -kept[w][0])[:12]
     print(f"{len(kept)} topic words from {len(pool)} documents ({', '.join(top)}, ...) written into {args.model}")
     return 0

@@ -41,6 +41,15 @@ def split(rows: list[dict], seed: int = 13, heldout: int = HELDOUT):
     return perm[:n_pool], perm[n_pool:]
 
 
+def set_meta(model: str | Path, key: str, value) -> None:
+    """Write `value` under `key` into a compressor file's meta, its arrays unchanged."""
+    with np.load(model, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files if k != "meta"}
+        meta = json.loads(str(z["meta"]))
+    meta[key] = value
+    np.savez_compressed(model, meta=np.array(json.dumps(meta)), **arrays)
+
+
 def _content(text: str) -> set[str]:
     from briefsum.grading.deletion import LABEL_STOP_WORDS  # the same stop list the labels use
 
