@@ -5,8 +5,9 @@ the abstract to leave a part out).
 The model file (`models/compressor.npz`, read without pickle) holds two tree ensembles over
 `briefsum.grading.deletion.FEATURES` (`title/...`: deleted by the human title; `abstract/...`: deleted by the abstract),
 the learned word rates the features read, optionally the word prior of the choices (`prior/...`,
-briefsum.grading.prior), the linear fit of a title's length on its source sentence's length and
-the thresholds tuned on held-out training documents. See docs/compression.md.
+briefsum.grading.prior), the word pairs no deletion parts (`fixed_pairs`), the linear fit of a title's length
+on its source sentence's length and the thresholds tuned on held-out training documents. See
+docs/compression.md.
 """
 
 from __future__ import annotations
