@@ -211,3 +211,36 @@ def test_a_present_participle_after_an_aside_keeps_its_comma():
     p.text[18] = "triche"
     aside = next(c.tokens for c in candidates(p) if p.text[min(c.tokens, key=lambda i: (p.is_punct(i), i))] == "à")
     assert realise(p, set(aside))[0].startswith("Le candidat n'a pas mâché ses mots puis")
+
+
+def test_what_a_verb_of_notice_tells_its_object_of_stays_and_so_does_a_number_read_as_an_adjective():
+    # "La compagnie a informé ses passagers de la présence de listéria sur neuf vols ." with "présence" hung on
+    # "passagers"
+    rows = [("La", "DET", "det", 1), ("compagnie", "NOUN", "nsubj", 3), ("a", "AUX", "aux:tense", 3),
+            ("informé", "VERB", "ROOT", 3), ("ses", "DET", "det", 5), ("passagers", "NOUN", "obj", 3),
+            ("de", "ADP", "case", 8), ("la", "DET", "det", 8), ("présence", "NOUN", "nmod", 5),
+            ("de", "ADP", "case", 10), ("listéria", "NOUN", "nmod", 8), ("sur", "ADP", "case", 13),
+            ("neuf", "ADJ", "amod", 13), ("vols", "NOUN", "nmod", 8), (".", "PUNCT", "punct", 3)]
+    p = hand_parse(rows, ("a",))
+    p.lemma[3] = "informer"
+    spans = _spans(p)
+    assert not any(s.startswith("de la présence") for s in spans)
+    assert "de listéria" not in spans  # "la présence" says nothing alone
+    assert "neuf" not in spans
+    assert "sur neuf vols" in spans
+    p.text[3], p.lemma[3] = "rassuré", "rassurer"  # not a verb of notice: the complement may go
+    p.text[8] = p.lemma[8] = "venue"
+    p.text[12] = "nouveaux"
+    spans = _spans(p)
+    assert any(s.startswith("de la venue") for s in spans)
+    assert "de listéria" in spans and "nouveaux" in spans
+    # "Le suspect, soupçonné de meurtre, a été arrêté ." : the charge hung on the participle itself
+    rows = [("Le", "DET", "det", 1), ("suspect", "NOUN", "nsubj:pass", 9), (",", "PUNCT", "punct", 3),
+            ("soupçonné", "VERB", "acl", 1), ("de", "ADP", "case", 5), ("meurtre", "NOUN", "obl:mod", 3),
+            (",", "PUNCT", "punct", 3), ("a", "AUX", "aux:tense", 9), ("été", "AUX", "aux:pass", 9),
+            ("arrêté", "VERB", "ROOT", 9), (".", "PUNCT", "punct", 9)]
+    p = hand_parse(rows, ("a",))
+    p.lemma[3] = "soupçonner"
+    spans = _spans(p)
+    assert "de meurtre" not in spans
+    assert ", soupçonné de meurtre ," in spans

@@ -67,7 +67,11 @@ médecin ingénieur chef cheffe coup ministre""".split())
 _TITLE_PARTS = frozenset(["général", "générale", "généraux", "en chef", "d'état", "d'etat", "d' état", "d' etat"])
 # Nouns of quantity or relation that say nothing without their "de" complement.
 _QUANTITIES = frozenset("""millier centaine dizaine douzaine vingtaine trentaine quarantaine cinquantaine million
-milliard plupart majorité moitié tiers quart totalité nombre équivalent chef porte-parole membre""".split())
+milliard plupart majorité moitié tiers quart totalité nombre équivalent chef porte-parole membre présence
+absence""".split())
+# Verbs whose "de" complement says what they charge or tell their object of.
+_VERBS_OF_DE = frozenset("""accuser soupçonner suspecter informer prévenir avertir priver convaincre charger menacer
+qualifier traiter inculper""".split())
 _SPANS_OF_TIME = frozenset("an année mois semaine jour heure minute seconde siècle décennie temps".split())
 _PARTS_OF_MONTHS = frozenset({"fin", "début", "mi", "courant"})
 _COMPARATIVES = frozenset({"plus", "moins", "aussi", "autant"})
@@ -150,13 +154,17 @@ def required(p: Parsed, kids: list[list[int]], i: int) -> bool:
     "moins" of a superlative ("les cyclones les [plus] violents"), the complement of a locution ("à la
     rencontre [des Français]", "au sein [du parti]"), what a span of time is counted from ("un an [après les
     révélations]"), what "à partir" starts from, the adverb of a preposition ("[contrairement] à"),
-    "dernier" / "prochain" of a span of time ("ces [derniers] mois"), an adjective between an article and a
+    "dernier" / "prochain" of a span of time ("ces [derniers] mois"), "neuf" before its noun ("sur [neuf]
+    vols", the number), what a verb of charge or notice says
+    its object is charged or told of ("soupçonné [de meurtre]", "informé ses passagers [de la présence ...]"), an adjective between an article and a
     name ("la [petite] Maëlys"), a name right after the noun it names ("le socialiste [Pedro Sanchez]"), the
     complement of a compound noun ("une levée [de boucliers]") and the second
     term after "entre" ("entre Milhaud [et Nîmes]")."""
     g = p.head[i]
     if p.lemma[i].lower() in ("plus", "moins") and i > 0 and p.pos[i - 1] == "DET":
         return True
+    if p.text[i].lower() == "neuf" and i < g:
+        return True  # the number before its noun, tagged as the adjective ("sur [neuf] vols")
     if p.dep[i] == "appos" and p.pos[i] == "PROPN" and g < i and not any(p.is_punct(k) for k in range(g + 1, i)):
         return True  # a name right after the noun it names, no comma: whom the sentence is about ("le socialiste
         # [Pedro Sanchez]"; "la ministre, [Marlène Schiappa]," may go)
@@ -203,6 +211,11 @@ def required(p: Parsed, kids: list[list[int]], i: int) -> bool:
     cases = [p.text[k].lower() for k in kids[i] if p.dep[k] in ("case", "fixed")]
     if gov in _QUANTITIES and cases[:1] in (["de"], ["d'"], ["d’"], ["des"], ["du"]):
         return True  # "des milliers [de morts]", "la plupart [des élèves]", "l'équivalent [de l'OSCE]"
+    verb = p.head[g] if p.dep[g] == "obj" and p.pos[g] in ("NOUN", "PROPN", "PRON") else g
+    if p.lemma[verb].lower() in _VERBS_OF_DE and cases[:1] in (["de"], ["d'"], ["d’"], ["des"], ["du"]) and \
+            (verb == g or i > g):
+        return True  # what a verb of charge or notice says it of ("soupçonné [de meurtre]", "a informé ses
+        # passagers [de la présence de listéria]", the complement hung on the object)
     preps = ("à", "au", "aux", "en", "pour") if gov == "compte" else ("à", "au", "aux", "en")
     if p.pos[g] == "NOUN" and gov in _LOCUTIONS and \
             any(p.dep[k] == "case" and p.text[k].lower() in preps for k in kids[g]):
