@@ -1,6 +1,6 @@
 """Count the word pairs French news writes as one unit ("réseaux sociaux", "feu vert", "personnes âgées") and add
 the list to a compressor file: a modifier that forms such a pair with the word it modifies, right beside it, is
-never deleted alone (docs/compression.md, *Fixed pairs*).
+never deleted alone (docs/compression.md, the eleventh round).
 
 Documents: the training pool of the scorer's seed-13 permutation of train (never its held-out slice, never
 valid). Words are the article's lower-case letter runs (hyphens inside a word kept, elisions split off), pairs
@@ -17,7 +17,6 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
-
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))

@@ -16,7 +16,6 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from train_compressor import set_meta, split  # noqa: E402

@@ -151,6 +151,7 @@ _MAIN_VERB_AFTER = re.compile(r"(?<!\bqui)(?<!\bet)(?<!\bou)(?<!\bne)(?<!\bn')(?
                               r"(?<!\belle)(?<!\bils)(?<!\belles)(?<!\bqu')(?<!\bque)(?<!\bdont)(?<!\bce)"
                               r"(?<!\bwho)(?<!\bwhich)(?<!\band)(?<!\bor)(?<!\bit)(?<!\bthat)"
                               r"\s+(?:a|" + _AUXILIARIES + r"|has|have|had|is|are|was|were|will)\s", re.I)
+_SUBJECT_RELATIVE = re.compile(r",?\s+(?:qui|who|which)\b", re.I)  # the relative pronoun is the clause's subject
 
 # A trailing adverbial clause after the main one ("..., alors que ...", "... after ...ing").
 _TRAILING_CLAUSE = {
@@ -292,7 +293,7 @@ def compress(sentence: str, lang: str, max_words: int, min_words: int = 4, targe
         elif rule is _FINAL_RELATIVE[key]:
             m = rule.search(text)
             # "qui" is the clause's subject; after "dont" or "où" the clause's own verb has a noun before it
-            own = 0 if re.match(r",?\s+(?:qui|who|which)\b", m.group(0) if m else "", re.I) else 1
+            own = 0 if m and _SUBJECT_RELATIVE.match(m.group(0)) else 1
             if m and len(_MAIN_VERB_AFTER.findall(m.group(0))) <= own:
                 text = _apply(rule, text, repl, max(min_words, 5))
         else:

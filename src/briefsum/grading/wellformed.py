@@ -155,10 +155,10 @@ def required(p: Parsed, kids: list[list[int]], i: int) -> bool:
     rencontre [des Français]", "au sein [du parti]"), what a span of time is counted from ("un an [après les
     révélations]"), what "à partir" starts from, the adverb of a preposition ("[contrairement] à"),
     "dernier" / "prochain" of a span of time ("ces [derniers] mois"), "neuf" before its noun ("sur [neuf]
-    vols", the number), what a verb of charge or notice says
-    its object is charged or told of ("soupçonné [de meurtre]", "informé ses passagers [de la présence ...]"), an adjective between an article and a
-    name ("la [petite] Maëlys"), a name right after the noun it names ("le socialiste [Pedro Sanchez]"), the
-    complement of a compound noun ("une levée [de boucliers]") and the second
+    vols", the number), what a verb of charge or notice says its object is charged or told of ("soupçonné [de
+    meurtre]", "informé ses passagers [de la présence ...]"), an adjective between an article and a name ("la
+    [petite] Maëlys"), a name right after the noun it names ("le socialiste [Pedro Sanchez]"), the complement
+    of a compound noun ("une levée [de boucliers]") and the second
     term after "entre" ("entre Milhaud [et Nîmes]")."""
     g = p.head[i]
     if p.lemma[i].lower() in ("plus", "moins") and i > 0 and p.pos[i - 1] == "DET":
