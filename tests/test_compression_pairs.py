@@ -39,6 +39,12 @@ def test_a_fixed_pair_is_not_parted():
 
 
 def test_a_pair_counts_only_side_by_side_and_alone():
+    # "Ils aident les personnes âgées de 65 ans ." : the adjective with its complement may go whole
+    rows = [("Ils", "PRON", "nsubj", 1), ("aident", "VERB", "ROOT", 1), ("les", "DET", "det", 3),
+            ("personnes", "NOUN", "obj", 1), ("âgées", "ADJ", "amod", 3), ("de", "ADP", "case", 7),
+            ("65", "NUM", "nummod", 7), ("ans", "NOUN", "obl:arg", 4), (".", "PUNCT", "punct", 1)]
+    fixed = frozenset({("personnes", "âgées")})
+    assert "âgées de 65 ans" in _spans(hand_parse(rows, ("aident",)), fixed)
     # "... les militants très nombreux ." : the adjective with its adverb is more than the listed word
     rows = [("Ils", "PRON", "nsubj", 1), ("fédèrent", "VERB", "ROOT", 1), ("les", "DET", "det", 3),
             ("militants", "NOUN", "obj", 1), ("très", "ADV", "advmod", 5), ("nombreux", "ADJ", "amod", 3),

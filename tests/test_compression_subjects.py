@@ -51,9 +51,12 @@ def test_an_infinitive_sentence_keeps_what_stands_before_it():
             ("Santé", "PROPN", "nmod", 4), (",", "PUNCT", "punct", 4), ("Jérôme", "PROPN", "appos", 4),
             ("Salomon", "PROPN", "flat:name", 8), (".", "PUNCT", "punct", 2)]
     p = hand_parse(rows, ())
-    assert candidates(p) == []
-    p.dep[1] = "nsubj"  # with a subject, the infinitive holds the sentence: its apposition may go
-    assert ", Jérôme Salomon" in _spans(p)
+    p.lemma[2] = "inquiéter"
+    spans = _spans(p)
+    assert "De quoi" not in spans
+    assert ", Jérôme Salomon" in spans  # what follows the infinitive may still go
+    p.text[2] = "inquiété"  # a participle, not the infinitive: the words before it are a modifier like any other
+    assert "De quoi" in _spans(p)
 
 
 def test_a_name_right_after_its_noun_and_a_title_s_complement_stay():
@@ -77,7 +80,20 @@ def test_a_name_right_after_its_noun_and_a_title_s_complement_stay():
 def test_the_rules_keep_the_main_verb_after_a_relative_clause_in_the_subject():
     sentence = ("Un ami de l'auteur de l'attaque au couteau qui a fait un mort samedi soir à Paris a été interpellé "
                 "et placé en garde à vue dimanche à Strasbourg.")
-    assert "a été interpellé" in compress(sentence, "fr", 12)
+    assert compress(sentence, "fr", 12) == ("Un ami de l'auteur de l'attaque au couteau a été interpellé et placé en "
+                                            "garde à vue dimanche à Strasbourg")  # only the relative clause goes
+    assert compress("L'ancien maire de Puteaux Charles Ceccaldi-Raynaud, qui a dirigé la ville pendant 35 ans est "
+                    "décédé à l'âge de 93 ans.", "fr", 12) == \
+        "L'ancien maire de Puteaux Charles Ceccaldi-Raynaud est décédé à l'âge de 93 ans"
+    assert compress("Le conducteur dont le père a été tué par la tempête la semaine dernière en Bretagne a été "
+                    "interpellé à Rennes hier.", "fr", 10) == "Le conducteur a été interpellé à Rennes hier"
+    # a verb in a clause of the clause's own is no main verb: the relative clause goes whole, as before
+    assert compress("Une manière pour Stéphane Le Foll de dénoncer le gouvernement qui avait notamment dit que la "
+                    "baisse de 5 euros des APL avait été décidée sous François Hollande.", "fr", 12) == \
+        "Une manière pour Stéphane Le Foll de dénoncer le gouvernement"
+    assert compress("L'UE travaille actuellement sur la mise au point de cette liste qui devrait comprendre une "
+                    "vingtaine de personnes interdites de séjour et dont les avoirs seront gelés.", "fr", 12) == \
+        "L'UE travaille actuellement sur la mise au point de cette liste"
     # a relative clause that does close the sentence still goes, whether "qui" or "où" opens it
     assert compress("Un conducteur de 45 ans a percuté un arbre à la sortie du village de Villeneuve qui a été "
                     "abattu par la tempête la semaine dernière.", "fr", 12) == \
@@ -189,6 +205,16 @@ def test_a_name_after_a_comma_stays_with_the_span_before_it_but_not_after_its_ow
     p = hand_parse(rows, ("parle",))
     deleted = next(c.tokens for c in candidates(p) if {p.text[i] for i in c.tokens} == {"de", "l'", "Intérieur"})
     assert realise(p, set(deleted))[0] == "Le ministre Christophe Castaner parle."
+    # "Le président de la République française, Emmanuel Macron, parle .": after a comma, an apposition of a noun
+    # before the span may follow it
+    rows = [("Le", "DET", "det", 1), ("président", "NOUN", "nsubj", 10), ("de", "ADP", "case", 4),
+            ("la", "DET", "det", 4), ("République", "PROPN", "nmod", 1), ("française", "ADJ", "amod", 4),
+            (",", "PUNCT", "punct", 7), ("Emmanuel", "PROPN", "appos", 1), ("Macron", "PROPN", "flat:name", 7),
+            (",", "PUNCT", "punct", 7), ("parle", "VERB", "ROOT", 10), (".", "PUNCT", "punct", 10)]
+    p = hand_parse(rows, ("parle",))
+    assert "française" in _spans(p)
+    p.pos[1] = "VERB"  # hung on a verb, the name would be stranded
+    assert "française" not in _spans(p)
 
 
 def test_a_present_participle_after_an_aside_keeps_its_comma():
@@ -244,3 +270,27 @@ def test_what_a_verb_of_notice_tells_its_object_of_stays_and_so_does_a_number_re
     spans = _spans(p)
     assert "de meurtre" not in spans
     assert ", soupçonné de meurtre ," in spans
+
+
+def test_the_rules_comma_fixes_stay_where_they_belong():
+    # a date after the main verb goes with both its commas, and none is left before the end
+    assert compress("En France la ministre de la Santé a annoncé, lundi, la fermeture de toutes les écoles du "
+                    "pays.", "fr", 10) == "En France la ministre de la Santé a annoncé la fermeture de toutes les écoles du pays"
+    assert compress("Pour la première fois depuis des années le ministre de l'Intérieur a parlé longuement à la "
+                    "presse, lundi.", "fr", 10).endswith("à la presse")
+    assert compress("In the end the team from the north won the final of the cup, on Sunday.", "en", 8) == \
+        "In the end the team from the north won the final of the cup"
+    # a relative clause in the subject leaves no comma before the main verb, in either language
+    assert compress("L'homme qui a tué sa femme, qui était enceinte de huit mois, a été arrêté par la police.",
+                    "fr", 12) == "L'homme qui a tué sa femme a été arrêté par la police"
+    assert compress("Hier le président de la République, qui était en visite à Lyon, s'est exprimé devant la "
+                    "presse.", "fr", 10) == "Hier le président de la République s'est exprimé devant la presse"
+    assert compress("A man from a small town in the north, who was arrested on Monday, is a teacher at the local "
+                    "school.", "en", 10) == "A man from a small town in the north is a teacher at the local school"
+    # a final relative clause opened by "qui" still goes after an object pronoun, and in English after "a"
+    assert compress("La police recherche activement depuis lundi trois hommes à Marseille qui se sont enfuis après "
+                    "le braquage.", "fr", 10) == "La police recherche activement depuis lundi trois hommes à Marseille"
+    assert compress("Three men were arrested on Monday night in the city centre who stole a car from a garage near "
+                    "the station.", "en", 10).startswith("Three men were arrested")
+    assert "stole" not in compress("Three men were arrested on Monday night in the city centre who stole a car from "
+                                   "a garage near the station.", "en", 10)

@@ -27,9 +27,9 @@ import numpy as np
 from ..text.parse import Parsed
 from ..text.words import WORD
 from .meaning import changes_meaning, cuts_a_bound
-from .misparse import (DEMONSTRATIVES, SUBJECTS, bare_nominal, hides_a_main_verb, misread_label, misread_modifier,
-                       misread_verbless, spans_a_colon, strands_a_neighbour, takes_the_subject, trusted_root,
-                       verb_read_as_adverb)
+from .misparse import (DEMONSTRATIVES, SUBJECTS, bare_infinitive, bare_nominal, hides_a_main_verb, misread_label,
+                       misread_modifier, misread_verbless, spans_a_colon, strands_a_neighbour, takes_the_subject,
+                       trusted_root, verb_read_as_adverb)
 from .wellformed import joins_well, parts_a_pair, present_participle, required, second_aside
 
 # Dependency labels whose subtree may go.
@@ -145,10 +145,15 @@ def _needs_its_complement(p: Parsed, h: int) -> bool:
 
 def protected(p: Parsed) -> set[int]:
     """Tokens no deletion may remove: the roots, their subjects, the finite verbs and auxiliaries of the main
-    clause, negations, and numbers the sentence is about (on the root or one of its core arguments)."""
+    clause, negations, numbers the sentence is about (on the root or one of its core arguments), and the words
+    before a root that is an infinitive alone (`misparse.bare_infinitive`)."""
     keep: set[int] = set()
     roots = [i for i in range(len(p)) if p.head[i] == i]
     keep.update(roots)
+    kids = p.children()
+    for r in roots:
+        if bare_infinitive(p, kids, r):
+            keep.update(range(r))  # what stands before an infinitive makes it a sentence ("[De quoi] inquiéter")
     for i in range(len(p)):
         h = p.head[i]
         if h in roots and (p.dep[i] in SUBJECTS or p.dep[i].startswith("aux") or p.dep[i] == "cop"

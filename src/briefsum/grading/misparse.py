@@ -40,14 +40,17 @@ def trusted_root(p: Parsed, kids: list[list[int]], r: int) -> bool:
     "Au menu : un plan ..."), or anything with the auxiliary "être" as its copula. A root read as anything
     else (an adjective, an adverb...), or with a verb as its copula, is most often the small parser's
     misreading ("L'occasion pour le Kazakhstan ... d'user de son soft power diplomatique", rooted on
-    "diplomatique" with "power" as its copula). Nor does an infinitive with no subject and no auxiliary: the
-    words before it ("De quoi inquiéter le directeur ...") are what make it a sentence."""
+    "diplomatique" with "power" as its copula)."""
     cops = [k for k in kids[r] if p.dep[k] == "cop"]
     if any(p.pos[k] != "AUX" for k in cops):
         return False
-    if p.pos[r] == "VERB" and _infinitive(p, r) and not any(p.dep[k].startswith(("nsubj", "aux")) for k in kids[r]):
-        return False  # an infinitive: what stands before it holds the sentence ("[De quoi] inquiéter le directeur")
     return p.pos[r] in ("VERB", "AUX", "NOUN", "PROPN") or bool(cops)
+
+
+def bare_infinitive(p: Parsed, kids: list[list[int]], r: int) -> bool:
+    """Whether root r is an infinitive with no subject and no auxiliary, whose sentence the words before it make
+    ("De quoi inquiéter le directeur ...", "Comment expliquer ..."): those words stay."""
+    return p.pos[r] == "VERB" and _infinitive(p, r) and not any(p.dep[k].startswith(("nsubj", "aux")) for k in kids[r])
 
 
 def verb_read_as_adverb(p: Parsed, i: int) -> bool:
@@ -301,17 +304,19 @@ def _name_hung_across(p: Parsed, toks: set[int]) -> bool:
     hung on a word before the span, other words between: most often the name belongs to the span's last noun,
     and would be left after the wrong word ("pour des commentaires [postés ... envers la secrétaire d'État]
     Marlène Schiappa", "rejointe dans sa démarche [par son demi-frère, le fils de Sylvie Vartan,] David
-    Hallyday"). A name hung on the word right before the span stays free to follow it ("le ministre [de
-    l'Intérieur] Christophe Castaner")."""
+    Hallyday", the name hung on the participle). A name hung on the word right before the span stays free to
+    follow it ("le ministre [de l'Intérieur] Christophe Castaner"), and after a comma, so does a name in
+    apposition to a noun ("Le président de la République [française], Emmanuel Macron")."""
     lo, hi = min(toks), max(toks)
     j = hi + 1
-    if j < len(p) and p.text[j] == ",":
-        j += 1
+    comma = j < len(p) and p.text[j] == ","
+    j += comma
     if j >= len(p) or not _capitalised(p, j) or p.dep[j] not in ("nmod", "obl", "obl:mod", "appos", "dep"):
         return False
     g = p.head[j]
-    if g >= lo or any(p.head[k] == j and p.dep[k] in ("case", "det") for k in range(len(p))):
-        return False
+    if comma and p.pos[g] in ("NOUN", "PROPN", "PRON"):
+        return False  # after a comma, an apposition of a noun before ("Le président de la République [française],
+        # Emmanuel Macron")
     return any(not p.is_punct(k) for k in range(g + 1, lo))
 
 

@@ -143,15 +143,16 @@ _FINAL_RELATIVE = {
     "en": re.compile(r",?\s+(?:who|which|where|whose)\s[^,;:\"]*$"),
 }
 
-# Inside a relative clause, an auxiliary right after a word that is not a subject pronoun or a conjunction: the
-# verb of a subject's own clause after "dont" or "où", or else the main clause's verb after a relative clause in
-# its subject ("Un ami de l'auteur de l'attaque qui a fait un mort à Paris a été interpellé"), which the
-# clause then does not close.
-_MAIN_VERB_AFTER = re.compile(r"(?<!\bqui)(?<!\bet)(?<!\bou)(?<!\bne)(?<!\bn')(?<!\by)(?<!\ben)(?<!\bil)(?<!\bon)"
-                              r"(?<!\belle)(?<!\bils)(?<!\belles)(?<!\bqu')(?<!\bque)(?<!\bdont)(?<!\bce)"
-                              r"(?<!\bwho)(?<!\bwhich)(?<!\band)(?<!\bor)(?<!\bit)(?<!\bthat)"
-                              r"\s+(?:a|" + _AUXILIARIES + r"|has|have|had|is|are|was|were|will)\s", re.I)
-_SUBJECT_RELATIVE = re.compile(r",?\s+(?:qui|who|which)\b", re.I)  # the relative pronoun is the clause's subject
+# Inside a French relative clause, an auxiliary right after a word that is neither a pronoun nor a conjunction:
+# the verb of a subject's own clause after "dont" or "où", or else the main clause's verb after a relative
+# clause in its subject ("Un ami de l'auteur de l'attaque qui a fait un mort à Paris a été interpellé"), which
+# the clause then does not close.
+_MAIN_VERB_AFTER = re.compile(r"(?<!\bqui)(?<!\bet)(?<!\bou)(?<!\bne)(?<!\by)(?<!\ben)(?<!\bil)(?<!\bon)(?<!\belle)"
+                              r"(?<!\bils)(?<!\belles)(?<!\bque)(?<!\bdont)(?<!\bce)(?<!\bse)(?<!\blui)(?<!\bleur)"
+                              r"(?<!\bles)(?<!\bnous)(?<!\bvous)(?<!\bme)(?<!\bte)(?<!\bla)(?<!\ble)"
+                              r"\s+(?:a|" + _AUXILIARIES + r")\s", re.I)
+_SUBJECT_RELATIVE = re.compile(r",?\s+qui\b", re.I)  # the relative pronoun is the clause's subject
+_SUBORDINATE = re.compile(r",?\s*\b(?:qui|que|qu['’]|dont|où|si|quand|lorsque|lorsqu['’]|parce)\b", re.I)
 
 # A trailing adverbial clause after the main one ("..., alors que ...", "... after ...ing").
 _TRAILING_CLAUSE = {
@@ -239,10 +240,15 @@ def _drop_parenthetical(text: str, min_words: int) -> str:
 
 # An opening prepositional phrase, and what opens a main clause with its verb first.
 _OPENING_PREPOSITION = re.compile(r"^(?:au|aux|à|après|avant|depuis|dans|lors|pour|face|malgré|en|sur|sous|avec|dès|"
-                                  r"hier|aujourd'hui|durant|pendant|parmi|selon|outre|in|on|at|after|before|since|"
-                                  r"during|for|with|according)\b", re.I)
+                                  r"durant|pendant|parmi|selon|outre|in|on|at|after|before|since|during|for|with|"
+                                  r"according)\b", re.I)
 _VERB_NEXT = re.compile(r"\s*(?:a|" + _AUXILIARIES + r"|va|vont|has|have|had|is|are|was|were|will)\b", re.I)
-_VERB_AT = re.compile(r"\s(?:a|" + _AUXILIARIES + r"|va|vont|has|have|had|is|are|was|were|will)\s", re.I)
+_VERB_AT = re.compile(r"\s(?:a|" + _AUXILIARIES + r"|va|vont)\s", re.I)
+# An attribution opening on its auxiliary ("avait indiqué le maire", "ont rapporté des témoins").
+_SAYING_NEXT = re.compile(r"\s*(?:a|" + _AUXILIARIES + r")\s+(?:déclaré|indiqué|affirmé|expliqué|assuré|souligné|"
+                          r"estimé|précisé|annoncé|rapporté|ajouté|confié|reconnu|raconté|confirmé)\b", re.I)
+# An opening adverb of time, alone before its comma ("Hier soir, ...").
+_TIME_OPENING = re.compile(r"^(?:hier|aujourd'hui|demain|ce matin|ce soir)(?:\s(?:matin|soir|midi|après-midi))?$", re.I)
 
 
 def _relative_gap(m: re.Match) -> str:
@@ -252,16 +258,35 @@ def _relative_gap(m: re.Match) -> str:
     before, after = m.string[:m.start()], m.string[m.end():]
     if _OPENING_PREPOSITION.match(before) and "," not in before and not _VERB_NEXT.match(after):
         return ", "
-    if _VERB_NEXT.match(after) and _VERB_AT.search(before):
-        return ", "  # the main verb came before: the verb after the clause opens an attribution ("a été tué dans le
-        # quartier[, où il était allé voir son cousin], avait indiqué le maire")
+    if _SAYING_NEXT.match(after) and _VERB_AT.search(before):
+        return ", "  # the main verb came before: the verb of saying after the clause opens an attribution ("a été
+        # tué dans le quartier[, où il était allé voir son cousin], avait indiqué le maire")
     return " "
 
 
 def _date_gap(m: re.Match) -> str:
-    """What a date leaves: nothing, or as a relative clause does when commas set it off ("Hier soir[, le
-    mercredi 7 décembre,] M6 proposait ..." keeps the comma of its opening phrase)."""
-    return _relative_gap(m) if m.group("aside") else ""
+    """What a date leaves: nothing, or the comma of an opening adverb of time that commas set it off from ("Hier
+    soir[, le mercredi 7 décembre,] M6 proposait ...")."""
+    return ", " if m.group("aside") and _TIME_OPENING.match(m.string[:m.start()].strip()) else ""
+
+
+def _final_relative(text: str, min_words: int) -> str:
+    """Cut a French relative clause that runs to the sentence's end; where the main verb follows it inside that
+    run (a relative clause in the subject), only the clause goes ("Un ami de l'auteur de l'attaque[ qui a fait un
+    mort à Paris] a été interpellé")."""
+    m = _FINAL_RELATIVE["fr"].search(text)
+    if not m:
+        return text
+    # "qui" is the clause's subject; after "dont" or "où" the clause's own verb has a noun before it
+    own = 0 if _SUBJECT_RELATIVE.match(m.group(0)) else 1
+    mains = list(_MAIN_VERB_AFTER.finditer(m.group(0)))
+    opener = _SUBORDINATE.match(m.group(0))
+    if len(mains) <= own or (opener and _SUBORDINATE.search(m.group(0), opener.end(), mains[own].start())):
+        # no main verb after the clause, or the verb found sits in a clause of its own ("qui avait dit que la
+        # baisse des APL avait été décidée", "qui devrait comprendre ... et dont les avoirs seront gelés")
+        return _apply(_FINAL_RELATIVE["fr"], text, "", min_words)
+    new = _tidy(text[: m.start()] + text[m.start() + mains[own].start():])
+    return new if count_words(new) >= min_words else text
 
 
 def compress(sentence: str, lang: str, max_words: int, min_words: int = 4, target_words: int | None = None) -> str:
@@ -290,12 +315,8 @@ def compress(sentence: str, lang: str, max_words: int, min_words: int = 4, targe
             break
         if rule is _TRAILING_CLAUSE[key]:
             text = _trailing_clause(text, key, max(min_words, 5))
-        elif rule is _FINAL_RELATIVE[key]:
-            m = rule.search(text)
-            # "qui" is the clause's subject; after "dont" or "où" the clause's own verb has a noun before it
-            own = 0 if m and _SUBJECT_RELATIVE.match(m.group(0)) else 1
-            if m and len(_MAIN_VERB_AFTER.findall(m.group(0))) <= own:
-                text = _apply(rule, text, repl, max(min_words, 5))
+        elif rule is _FINAL_RELATIVE[key] and key == "fr":
+            text = _final_relative(text, max(min_words, 5))
         else:
             text = _apply(rule, text, repl, max(min_words, 5))
     # Still too long: drop trailing prepositional phrases set off by commas, last first.
