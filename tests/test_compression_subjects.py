@@ -87,6 +87,10 @@ def test_the_rules_keep_the_main_verb_after_a_relative_clause_in_the_subject():
         "L'ancien maire de Puteaux Charles Ceccaldi-Raynaud est décédé à l'âge de 93 ans"
     assert compress("Le conducteur dont le père a été tué par la tempête la semaine dernière en Bretagne a été "
                     "interpellé à Rennes hier.", "fr", 10) == "Le conducteur a été interpellé à Rennes hier"
+    # the clause's own verb after an adverbial is no main verb
+    assert compress("Cette mesure exclut donc les voitures dotées d'une vignette Crit'Air 3 qui en temps normal sont "
+                    "autorisées à circuler dans la capitale.", "fr", 10) == \
+        "Cette mesure exclut donc les voitures dotées d'une vignette Crit'Air 3"
     # a verb in a clause of the clause's own is no main verb: the relative clause goes whole, as before
     assert compress("Une manière pour Stéphane Le Foll de dénoncer le gouvernement qui avait notamment dit que la "
                     "baisse de 5 euros des APL avait été décidée sous François Hollande.", "fr", 12) == \

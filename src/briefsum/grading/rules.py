@@ -143,15 +143,14 @@ _FINAL_RELATIVE = {
     "en": re.compile(r",?\s+(?:who|which|where|whose)\s[^,;:\"]*$"),
 }
 
-# Inside a French relative clause, an auxiliary right after a word that is neither a pronoun nor a conjunction:
-# the verb of a subject's own clause after "dont" or "où", or else the main clause's verb after a relative
+# Inside a French relative clause, an auxiliary right after the relative pronoun or a word that is neither a
+# pronoun nor a conjunction: the first is the clause's own verb, a second the main clause's verb after a relative
 # clause in its subject ("Un ami de l'auteur de l'attaque qui a fait un mort à Paris a été interpellé"), which
 # the clause then does not close.
-_MAIN_VERB_AFTER = re.compile(r"(?<!\bqui)(?<!\bet)(?<!\bou)(?<!\bne)(?<!\by)(?<!\ben)(?<!\bil)(?<!\bon)(?<!\belle)"
+_MAIN_VERB_AFTER = re.compile(r"(?<!\bet)(?<!\bou)(?<!\bne)(?<!\by)(?<!\ben)(?<!\bil)(?<!\bon)(?<!\belle)"
                               r"(?<!\bils)(?<!\belles)(?<!\bque)(?<!\bdont)(?<!\bce)(?<!\bse)(?<!\blui)(?<!\bleur)"
                               r"(?<!\bles)(?<!\bnous)(?<!\bvous)(?<!\bme)(?<!\bte)(?<!\bla)(?<!\ble)"
                               r"\s+(?:a|" + _AUXILIARIES + r")\s", re.I)
-_SUBJECT_RELATIVE = re.compile(r",?\s+qui\b", re.I)  # the relative pronoun is the clause's subject
 _SUBORDINATE = re.compile(r",?\s*\b(?:qui|que|qu['’]|dont|où|si|quand|lorsque|lorsqu['’]|parce)\b", re.I)
 
 # A trailing adverbial clause after the main one ("..., alors que ...", "... after ...ing").
@@ -277,15 +276,13 @@ def _final_relative(text: str, min_words: int) -> str:
     m = _FINAL_RELATIVE["fr"].search(text)
     if not m:
         return text
-    # "qui" is the clause's subject; after "dont" or "où" the clause's own verb has a noun before it
-    own = 0 if _SUBJECT_RELATIVE.match(m.group(0)) else 1
-    mains = list(_MAIN_VERB_AFTER.finditer(m.group(0)))
+    mains = list(_MAIN_VERB_AFTER.finditer(m.group(0)))  # the clause's own verb first
     opener = _SUBORDINATE.match(m.group(0))
-    if len(mains) <= own or (opener and _SUBORDINATE.search(m.group(0), opener.end(), mains[own].start())):
+    if len(mains) < 2 or (opener and _SUBORDINATE.search(m.group(0), opener.end(), mains[1].start())):
         # no main verb after the clause, or the verb found sits in a clause of its own ("qui avait dit que la
         # baisse des APL avait été décidée", "qui devrait comprendre ... et dont les avoirs seront gelés")
         return _apply(_FINAL_RELATIVE["fr"], text, "", min_words)
-    new = _tidy(text[: m.start()] + text[m.start() + mains[own].start():])
+    new = _tidy(text[: m.start()] + text[m.start() + mains[1].start():])
     return new if count_words(new) >= min_words else text
 
 
