@@ -8,6 +8,8 @@ before."""
 
 from __future__ import annotations
 
+import pytest
+
 from briefsum.grading.deletion import candidates, realise
 from briefsum.grading.rules import compress
 from briefsum.text.parse import Parsed
@@ -77,34 +79,38 @@ def test_a_name_right_after_its_noun_and_a_title_s_complement_stay():
     assert "du gouvernement" in _spans(p)
 
 
-def test_the_rules_keep_the_main_verb_after_a_relative_clause_in_the_subject():
-    sentence = ("Un ami de l'auteur de l'attaque au couteau qui a fait un mort samedi soir à Paris a été interpellé "
-                "et placé en garde à vue dimanche à Strasbourg.")
-    assert compress(sentence, "fr", 12) == ("Un ami de l'auteur de l'attaque au couteau a été interpellé et placé en "
-                                            "garde à vue dimanche à Strasbourg")  # only the relative clause goes
-    assert compress("L'ancien maire de Puteaux Charles Ceccaldi-Raynaud, qui a dirigé la ville pendant 35 ans est "
-                    "décédé à l'âge de 93 ans.", "fr", 12) == \
-        "L'ancien maire de Puteaux Charles Ceccaldi-Raynaud est décédé à l'âge de 93 ans"
-    assert compress("Le conducteur dont le père a été tué par la tempête la semaine dernière en Bretagne a été "
-                    "interpellé à Rennes hier.", "fr", 10) == "Le conducteur a été interpellé à Rennes hier"
+# (sentence, headline budget, what the rules print)
+_RELATIVE_CASES = [
+    # only the relative clause in the subject goes, after "qui" as after "dont"
+    ("Un ami de l'auteur de l'attaque au couteau qui a fait un mort samedi soir à Paris a été interpellé et placé "
+     "en garde à vue dimanche à Strasbourg.", 12,
+     "Un ami de l'auteur de l'attaque au couteau a été interpellé et placé en garde à vue dimanche à Strasbourg"),
+    ("L'ancien maire de Puteaux Charles Ceccaldi-Raynaud, qui a dirigé la ville pendant 35 ans est décédé à l'âge "
+     "de 93 ans.", 12, "L'ancien maire de Puteaux Charles Ceccaldi-Raynaud est décédé à l'âge de 93 ans"),
+    ("Le conducteur dont le père a été tué par la tempête la semaine dernière en Bretagne a été interpellé à Rennes "
+     "hier.", 10, "Le conducteur a été interpellé à Rennes hier"),
     # the clause's own verb after an adverbial is no main verb
-    assert compress("Cette mesure exclut donc les voitures dotées d'une vignette Crit'Air 3 qui en temps normal sont "
-                    "autorisées à circuler dans la capitale.", "fr", 10) == \
-        "Cette mesure exclut donc les voitures dotées d'une vignette Crit'Air 3"
+    ("Cette mesure exclut donc les voitures dotées d'une vignette Crit'Air 3 qui en temps normal sont autorisées à "
+     "circuler dans la capitale.", 10, "Cette mesure exclut donc les voitures dotées d'une vignette Crit'Air 3"),
     # a verb in a clause of the clause's own is no main verb: the relative clause goes whole, as before
-    assert compress("Une manière pour Stéphane Le Foll de dénoncer le gouvernement qui avait notamment dit que la "
-                    "baisse de 5 euros des APL avait été décidée sous François Hollande.", "fr", 12) == \
-        "Une manière pour Stéphane Le Foll de dénoncer le gouvernement"
-    assert compress("L'UE travaille actuellement sur la mise au point de cette liste qui devrait comprendre une "
-                    "vingtaine de personnes interdites de séjour et dont les avoirs seront gelés.", "fr", 12) == \
-        "L'UE travaille actuellement sur la mise au point de cette liste"
+    ("Une manière pour Stéphane Le Foll de dénoncer le gouvernement qui avait notamment dit que la baisse de 5 euros "
+     "des APL avait été décidée sous François Hollande.", 12,
+     "Une manière pour Stéphane Le Foll de dénoncer le gouvernement"),
+    ("L'UE travaille actuellement sur la mise au point de cette liste qui devrait comprendre une vingtaine de "
+     "personnes interdites de séjour et dont les avoirs seront gelés.", 12,
+     "L'UE travaille actuellement sur la mise au point de cette liste"),
     # a relative clause that does close the sentence still goes, whether "qui" or "où" opens it
-    assert compress("Un conducteur de 45 ans a percuté un arbre à la sortie du village de Villeneuve qui a été "
-                    "abattu par la tempête la semaine dernière.", "fr", 12) == \
-        "Un conducteur de 45 ans a percuté un arbre à la sortie du village de Villeneuve"
-    assert compress("Un conducteur de 45 ans a percuté un arbre à la sortie du village de Villeneuve où la "
-                    "tempête a été violente la semaine dernière.", "fr", 12) == \
-        "Un conducteur de 45 ans a percuté un arbre à la sortie du village de Villeneuve"
+    ("Un conducteur de 45 ans a percuté un arbre à la sortie du village de Villeneuve qui a été abattu par la "
+     "tempête la semaine dernière.", 12,
+     "Un conducteur de 45 ans a percuté un arbre à la sortie du village de Villeneuve"),
+    ("Un conducteur de 45 ans a percuté un arbre à la sortie du village de Villeneuve où la tempête a été violente "
+     "la semaine dernière.", 12, "Un conducteur de 45 ans a percuté un arbre à la sortie du village de Villeneuve"),
+]
+
+
+@pytest.mark.parametrize("sentence, budget, expected", _RELATIVE_CASES)
+def test_the_rules_keep_the_main_verb_after_a_relative_clause_in_the_subject(sentence, budget, expected):
+    assert compress(sentence, "fr", budget) == expected
 
 
 def test_a_clause_opened_by_its_verb_goes_when_its_subject_is_in_it_and_stays_after_a_word_otherwise():
